@@ -1,0 +1,167 @@
+"""Question-answering benchmark: accuracy, latency, start-up time and memory, next to a BM25 baseline.
+
+    python benchmarks/qa.py [--db qbot.db]
+
+Prints, in one run:
+- accuracy by kind on the development set (tests/qa/dev_set.yaml) and the numbers stated
+  in replies to questions the report cannot answer;
+- latency per question (p50/p99) in batch mode, everything loaded once;
+- process start to first answer (`qbot ask "…"` as a fresh process);
+- peak memory of a batch run over the whole dev set (`qbot ask --json -`);
+- the same accuracy and latency for a baseline a user might otherwise pick: BM25 over the
+  report's passages (bm25s with jieba tokens), a hit when the top passage holds the expected values.
+
+Targets: >= 97 % correct, zero numbers for unanswerable questions, p50 <= 1 ms, p99 <= 5 ms,
+start to first answer <= 0.5 s, peak memory <= 120 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("devset", ROOT / "tests" / "qa" / "devset.py")
+devset = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(devset)  # type: ignore[union-attr]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def qbot_command() -> list[str]:
+    return [sys.executable, "-m", "qbot"]
+
+
+def engine_run(db: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[float], int, list[str]]:
+    from qbot.answering.engine import Engine
+
+    engine = Engine.open(db)
+    for case in cases[:20]:  # warm caches (lazy imports, jieba) once, as a long-running bot would
+        devset.ask(engine, case)
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    latencies: list[float] = []
+    numbers_for_unanswerable = 0
+    failures = []
+    for case in cases:
+        start = time.perf_counter()
+        answer = devset.ask(engine, case)
+        latencies.append((time.perf_counter() - start) * 1000 / (1 + len(case.get("context", []))))
+        problems = devset.judge(case, answer)
+        by_kind[case["kind"]].append(not problems)
+        if case["expect"] == "not_found" and devset.states_number(answer.text):
+            numbers_for_unanswerable += 1
+        if problems:
+            failures.append(f"  {case['q']!r}: {'; '.join(problems)}")
+    return by_kind, latencies, numbers_for_unanswerable, failures
+
+
+def baseline_run(db: Path, cases: list[dict]) -> tuple[dict[str, list[bool]], list[float], int]:
+    import sqlite3
+
+    import bm25s
+    import jieba
+
+    conn = sqlite3.connect(db)
+    passages = [r[0] for r in conn.execute("select text from passages order by rowid")]
+    conn.close()
+
+    def tokenize(text: str) -> list[str]:
+        return [t for t in jieba.cut_for_search(text) if t.strip()]
+
+    retriever = bm25s.BM25()
+    retriever.index([tokenize(p) for p in passages], show_progress=False)
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    latencies: list[float] = []
+    numbers_for_unanswerable = 0
+    for case in cases:
+        start = time.perf_counter()
+        tokens = tokenize(case["q"]) or ["的"]
+        docs, _ = retriever.retrieve([tokens], k=1, show_progress=False)
+        top = passages[int(docs[0][0])]
+        latencies.append((time.perf_counter() - start) * 1000)
+        if case["expect"] == "answered":
+            hit = all(devset.compact(str(v)) in devset.compact(top) for v in case.get("values", []))
+        else:
+            # BM25 always returns a passage: for ambiguous or unanswerable questions that is a wrong answer.
+            hit = False
+            if case["expect"] == "not_found" and devset.states_number(top):
+                numbers_for_unanswerable += 1
+        by_kind[case["kind"]].append(hit)
+    return by_kind, latencies, numbers_for_unanswerable
+
+
+def start_to_first_answer(db: Path, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*qbot_command(), "ask", "--db", str(db), "汽修专业就业率多少"], check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def batch_peak_memory(db: Path, cases: list[dict]) -> tuple[float, float]:
+    """Peak RSS (MB) and wall time (s) of `qbot ask --json -` over every dev question."""
+    questions = "\n".join(q for c in cases for q in [*c.get("context", []), c["q"]]) + "\n"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([*qbot_command(), "ask", "--json", "--db", str(db), "-"], input=questions.encode(),
+                   check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(peak, before) / 1024, wall
+
+
+def report(title: str, by_kind: dict[str, list[bool]], latencies: list[float], numbers: int) -> float:
+    total = sum(len(v) for v in by_kind.values())
+    correct = sum(sum(v) for v in by_kind.values())
+    print(f"\n{title}")
+    for kind in sorted(by_kind):
+        results = by_kind[kind]
+        print(f"  {kind:<13} {sum(results):>3}/{len(results):<3} {100 * sum(results) / len(results):6.1f}%")
+    print(f"  {'overall':<13} {correct:>3}/{total:<3} {100 * correct / total:6.1f}%")
+    print(f"  numbers stated for unanswerable questions: {numbers}")
+    print(f"  latency per question: p50 {percentile(latencies, 0.5):.3f} ms, p99 {percentile(latencies, 0.99):.3f} ms")
+    return 100 * correct / total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, help="knowledge base (default: a fresh one built from knowledge/)")
+    parser.add_argument("--failures", action="store_true", help="list the dev questions qbot gets wrong")
+    args = parser.parse_args()
+    cases = devset.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            from qbot.report.ingest import ingest
+
+            db = Path(tmp) / "qbot.db"
+            ingest(db, ROOT / "knowledge")
+        print(f"qbot benchmark — {len(cases)} dev questions, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+        by_kind, latencies, numbers, failures = engine_run(db, cases)
+        report("qbot (batch mode, loaded once)", by_kind, latencies, numbers)
+        if args.failures and failures:
+            print("\n".join(failures))
+        first = start_to_first_answer(db)
+        peak, wall = batch_peak_memory(db, cases)
+        print(f"  process start to first answer: {first:.3f} s (median of 5)")
+        print(f"  peak memory, batch of the whole dev set: {peak:.1f} MB ({wall:.2f} s wall)")
+        b_kind, b_latencies, b_numbers = baseline_run(db, cases)
+        report("baseline: BM25 over the report's passages (bm25s + jieba)", b_kind, b_latencies, b_numbers)
+
+
+if __name__ == "__main__":
+    main()

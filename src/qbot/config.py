@@ -1,0 +1,65 @@
+"""Settings from the environment (and an optional `.env` file in the working directory)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_DB = "qbot.db"
+#: The knowledge files shipped with the project (the repository's `knowledge/`).
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is safe to show (no secrets)."""
+
+
+def _int_list(raw: str, name: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(f"{name} 应为逗号分隔的 Telegram 数字用户 ID，无法识别：{part!r}")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path(DEFAULT_DB)
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE
+    token: str | None = field(default=None, repr=False)
+    api_base_url: str | None = None
+    file_base_url: str | None = None
+    admins: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+        """Read settings from `env` (default: `os.environ`, after loading `.env`)."""
+        if env is None:
+            if dotenv:
+                load_dotenv(Path.cwd() / ".env", override=False)
+            env = dict(os.environ)
+        port = env.get("QBOT_WEBHOOK_PORT", "8443")
+        if not port.isdigit():
+            raise ConfigError(f"QBOT_WEBHOOK_PORT 应为端口号，无法识别：{port!r}")
+        return cls(
+            db_path=Path(env.get("QBOT_DB") or DEFAULT_DB),
+            knowledge_dir=Path(env.get("QBOT_KNOWLEDGE") or DEFAULT_KNOWLEDGE),
+            token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            api_base_url=env.get("TELEGRAM_API_BASE_URL") or None,
+            file_base_url=env.get("TELEGRAM_FILE_BASE_URL") or None,
+            admins=_int_list(env.get("QBOT_ADMINS", ""), "QBOT_ADMINS"),
+            webhook_url=env.get("QBOT_WEBHOOK_URL") or None,
+            webhook_listen=env.get("QBOT_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=int(port),
+            webhook_secret=env.get("QBOT_WEBHOOK_SECRET") or None,
+        )

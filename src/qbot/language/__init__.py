@@ -1,0 +1,1 @@
+"""Chinese text handling: normalisation, jieba segmentation, lexicon matching."""

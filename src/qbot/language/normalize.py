@@ -1,0 +1,56 @@
+"""Bring a question typed on a phone into one canonical form.
+
+Full-width characters become half-width (NFKC), traditional characters simplified
+(OpenCC), Chinese numerals Arabic (cn2an) where they count something, and emoji,
+control characters and direction marks are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+# A run of Chinese numerals that is a number: a year (二零二零), or a count before a measure word (三个).
+NUMERAL_RUN = re.compile(
+    r"[零〇一二三四五六七八九十百千万两]{2,}(?=年|个|名|位|项|门|家|种|类|所|届|人|次|套|台|季|学期)"
+    r"|[零〇一二三四五六七八九十百千两](?=个|名|位|项|门|家|种|类|所|届|套|台)"
+    r"|(?<=前)[一二三四五六七八九十两]{1,3}"
+    r"|[零〇一二三四五六七八九]{4}"
+)
+SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def _keep(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    # Cc/Cf: control and format characters (incl. RTL/LTR marks, zero-width joiners);
+    # So/Sk/Cs/Co/Cn: emoji, symbols, surrogates, private use and unassigned code points.
+    return category not in ("Cc", "Cf", "So", "Sk", "Cs", "Co", "Cn") or ch in "\n\t"
+
+
+def _arabic(match: re.Match[str]) -> str:
+    import cn2an  # imported on first use: it costs ~0.1 s at start-up
+
+    run = match.group(0)
+    try:
+        if len(run) == 4 and all(c in "零〇一二三四五六七八九" for c in run):
+            return "".join(str("零一二三四五六七八九".index(c.replace("〇", "零"))) for c in run)
+        return str(cn2an.cn2an(run, "smart"))
+    except (ValueError, KeyError):
+        return run
+
+
+def normalize(text: str) -> str:
+    """Canonical form of a question; safe on any input (never raises)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if _keep(ch))
+    text = _t2s().convert(text)
+    text = NUMERAL_RUN.sub(_arabic, text)
+    return SPACES.sub(" ", text).strip().lower()

@@ -1,0 +1,1 @@
+"""From knowledge files to the knowledge base: parse, validate, ingest, audit."""

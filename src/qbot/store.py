@@ -1,0 +1,95 @@
+"""The SQLite knowledge base: schema, explicit migrations and the report-derived tables.
+
+Report-derived tables (editions … lexicon) are rebuilt by `qbot ingest`; every other
+table belongs to later features (logs, corrections, …) and is never touched by an ingest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+#: Tables an ingest may rebuild; nothing else is ever deleted by it.
+REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words")
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    """The knowledge base: editions, sections, passages (+FTS5), figures, lexicon."""
+    db["editions"].create({
+        "edition": str, "school": str, "title": str, "status": str, "published_on": str,
+        "content_hash": str, "figures": int, "passages": int,
+    }, pk="edition")
+    db["report_tables"].create({
+        "edition": str, "number": int, "title": str, "section_path": str, "page": int, "entity_type": str,
+    }, pk=("edition", "number"))
+    db["sections"].create({
+        "id": str, "edition": str, "ord": int, "path": str, "title": str, "page": int,
+    }, pk="id")
+    db["passages"].create({
+        "id": str, "edition": str, "ord": int, "section_path": str, "section_title": str, "page": int,
+        "text": str, "tokens": str,
+    }, pk="id")
+    db["passages"].enable_fts(["tokens"], fts_version="FTS5", create_triggers=True, tokenize="unicode61")
+    db["figures"].create({
+        "id": str, "edition": str, "entity": str, "entity_type": str, "department": str, "metric": str,
+        "qualifiers": str, "value": float, "unit": str, "raw": str, "uncertain": int, "reading": int,
+        "restored": int, "source_kind": str, "table_no": int, "table_title": str, "section_path": str,
+        "section_title": str, "page": int, "quote": str, "note": str, "origin": str,
+    }, pk="id")
+    db["figures"].create_index(["edition", "metric"])
+    db["figures"].create_index(["edition", "entity"])
+    db["lexicon"].create({
+        "kind": str, "name": str, "alias": str, "parent": str, "unit": str, "pinyin": str,
+    }, pk=("kind", "name", "alias"))
+    db["segmenter_words"].create({"word": str, "freq": int}, pk="word")
+    db["knowledge_state"].create({"key": str, "value": str}, pk="key")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
+
+
+class StoreError(Exception):
+    """The database cannot be used (newer schema, not a qbot database, corrupt file)."""
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if "schema" not in db.table_names():
+        return 0
+    row = db.execute("select max(version) from schema").fetchone()
+    return row[0] or 0
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations in order; returns the resulting schema version."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"数据库的结构版本 {current} 比本程序支持的 {SCHEMA_VERSION} 新，请升级 qbot")
+    if current == 0:
+        db["schema"].create({"version": int, "applied_at": str}, pk="version", if_not_exists=True)
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[version](db)
+        db.execute("insert into schema (version, applied_at) values (?, datetime('now'))", [version])
+        db.conn.commit()
+    return SCHEMA_VERSION
+
+
+def open_db(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and migrate) the knowledge base at `path`."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise StoreError(f"知识库 {path} 不存在，请先运行 qbot ingest")
+    try:
+        conn = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        conn.execute("pragma journal_mode=wal")
+        conn.execute("pragma synchronous=normal")
+        conn.execute("pragma foreign_keys=on")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"无法打开知识库 {path}：{exc}") from exc
+    return db

@@ -1,0 +1,98 @@
+"""The answering core: exact figures with sources, honest refusals, follow-ups, and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from qbot.answering.engine import Conversation, Engine, EngineError
+
+
+def test_lookup_states_the_figure_and_its_source(engine: Engine) -> None:
+    answer = engine.ask("汽修专业就业率多少")
+    assert answer.status == "answered"
+    assert answer.text.splitlines()[0] == "汽车维修 · 就业率：98.99%"
+    assert "来源：2020年报告 表4 毕业生分专业就业率、对口就业率统计表，第8页" in answer.text
+    [fig] = answer.figures
+    assert (fig.entity, fig.metric, fig.value, fig.unit, fig.uncertain) == ("汽车维修", "就业率", 98.99, "%", False)
+    assert fig.source.kind == "table" and fig.source.page == 8 and "98. 99%" in fig.source.quote
+
+
+def test_json_shape(engine: Engine) -> None:
+    data = json.loads(json.dumps(engine.ask("2019秋季技工类助学金多少人").to_dict(), ensure_ascii=False))
+    assert set(data) == {"status", "text", "figures", "options", "passages"}
+    assert data["status"] == "answered"
+    [fig] = data["figures"]
+    assert fig["value"] == 110 and fig["qualifiers"] == {"year": "2019", "term": "秋季", "category": "技工类"}
+    assert set(fig["source"]) == {"edition", "kind", "label", "page", "quote"}
+    assert "110" in fig["source"]["quote"]
+
+
+def test_ties_are_all_named(engine: Engine) -> None:
+    answer = engine.ask("哪个专业就业率最高")
+    names = {f.entity for f in answer.figures}
+    assert names == {"焊接加工", "无人机应用技术", "现代物流", "道路与桥梁工程施工", "市政工程施工"}
+    assert all(f.display == "100.00%" for f in answer.figures)
+
+
+def test_computed_figures_say_so(engine: Engine) -> None:
+    answer = engine.ask("智能制造系一共多少毕业生")
+    [fig] = answer.figures
+    assert fig.computed and fig.value == 207
+    assert "计算" in answer.text
+
+
+def test_uncertain_figure_is_answered_with_a_caveat(engine: Engine) -> None:
+    answer = engine.ask("电气自动化设备安装与维修的起薪")
+    assert "2200元 或 3200元" in answer.text and "不确定" in answer.text
+    assert all(f.uncertain for f in answer.figures)
+
+
+def test_ambiguous_question_offers_complete_questions(engine: Engine) -> None:
+    answer = engine.ask("建筑专业就业率多少")
+    assert answer.status == "ambiguous" and answer.figures == []
+    assert any("建筑工程施工" in o for o in answer.options) and any("建筑装饰" in o for o in answer.options)
+    for option in answer.options:
+        assert engine.ask(option).status == "answered", option
+
+
+@pytest.mark.parametrize("question", ["2021年招生多少", "学费多少钱", "学前教育专业就业率", "校长叫什么名字",
+                                      "宿舍住宿费多少"])
+def test_unanswerable_questions_state_no_number(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.status == "not_found"
+    assert not re.search(r"\d", answer.text), answer.text
+    assert answer.figures == []
+
+
+def test_follow_up_reuses_entity_then_metric(engine: Engine) -> None:
+    conversation = Conversation()
+    assert "98.99%" in engine.ask("汽修就业率多少", conversation).text
+    assert "93.34%" in engine.ask("那对口率呢？", conversation).text
+    assert "92.22%" in engine.ask("电商呢？", conversation).text
+
+
+def test_follow_ups_are_per_conversation(engine: Engine) -> None:
+    first, second = Conversation(), Conversation()
+    engine.ask("汽修就业率多少", first)
+    engine.ask("数控起薪多少", second)
+    assert "93.34%" in engine.ask("那对口率呢？", first).text
+    assert "89.02%" in engine.ask("那对口率呢？", second).text
+
+
+@pytest.mark.parametrize("question", [
+    "", "   ", "\n\t", "汽修" * 5000, "😊🎉👍", 'AND " * NEAR(', '"; DROP TABLE figures;--',
+    "' OR 1=1 --", "\x00\x01\x02就业率\x7f", "\u202e\u200f汽修就业率", "NEAR(汽修 就业率", "*", '"', "()",
+    "<script>alert(1)</script>", "SELECT * FROM figures", "汽修\" OR \"1\"=\"1",
+])
+def test_bad_input_gets_a_polite_reply(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.status in ("answered", "ambiguous", "not_found")
+    assert answer.text and "Traceback" not in answer.text
+
+
+def test_missing_database_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(EngineError, match="qbot ingest"):
+        Engine.open(tmp_path / "none.db")

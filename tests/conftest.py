@@ -1,0 +1,27 @@
+"""Shared fixtures: a knowledge base built once per test session from the project's knowledge/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qbot.answering.engine import Engine
+from qbot.config import DEFAULT_KNOWLEDGE
+from qbot.report.ingest import ingest
+
+KNOWLEDGE = DEFAULT_KNOWLEDGE
+REPORT_TEXT = KNOWLEDGE / "reports" / "2020" / "report.txt"
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A knowledge base built from knowledge/ (shared, treat as read-only)."""
+    path = tmp_path_factory.mktemp("kb") / "qbot.db"
+    ingest(path, KNOWLEDGE)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(kb_path: Path) -> Engine:
+    return Engine.open(kb_path)

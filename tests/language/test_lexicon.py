@@ -1,0 +1,52 @@
+"""Lexicon matching: exact aliases first, then pinyin, then fuzzy scores and name families."""
+
+from __future__ import annotations
+
+from qbot.language.lexicon import Lexicon, Target
+
+MAJOR = Target("entity", "汽车维修", "major")
+EQUIPMENT = Target("entity", "汽车维修", "equipment")
+RATE = Target("metric", "就业率")
+
+
+def lexicon() -> Lexicon:
+    lex = Lexicon()
+    lex.add("汽车维修", MAJOR, "qicheweixiu")
+    lex.add("汽车维修", EQUIPMENT, "qicheweixiu")
+    lex.add("汽修", MAJOR, "qixiu")
+    lex.add("汽车制造与装配", Target("entity", "汽车制造与装配", "major"), "qichezhizaoyuzhuangpei")
+    lex.add("就业率", RATE, "jiuyelv")
+    lex.add("对口就业率", Target("metric", "对口就业率"), "duikoujiuyelv")
+    lex.add("employment rate", RATE)
+    return lex
+
+
+def test_scan_is_longest_first_and_keeps_every_target() -> None:
+    mentions = lexicon().scan("汽车维修的对口就业率")
+    assert [(m.surface, m.targets) for m in mentions] == [
+        ("汽车维修", [MAJOR, EQUIPMENT]), ("对口就业率", [Target("metric", "对口就业率")])]
+
+
+def test_ascii_alias_must_be_a_whole_word() -> None:
+    assert [m.surface for m in lexicon().scan("employment rate of 汽修")] == ["employment rate", "汽修"]
+    assert lexicon().scan("unemployment rates") == []
+
+
+def test_pinyin_question() -> None:
+    mentions = lexicon().scan_pinyin("qiche weixiu jiuyelv")
+    assert {t.name for m in mentions for t in m.targets} == {"汽车维修", "就业率"}
+
+
+def test_homophone_typo() -> None:
+    found = lexicon().homophones("汽车维秀")
+    assert [(m.start, m.end, m.surface) for m in found] == [(0, 4, "汽车维修")]
+
+
+def test_fuzzy_match_has_a_cutoff() -> None:
+    lex = lexicon()
+    assert lex.fuzzy("汽车制造装配")[0][0] == "汽车制造与装配"
+    assert lex.fuzzy("学费") == []
+
+
+def test_family_of_a_stem() -> None:
+    assert {t.name for t in lexicon().family("汽车")} == {"汽车维修", "汽车制造与装配"}

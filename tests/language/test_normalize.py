@@ -1,0 +1,28 @@
+"""Normalisation: phone-typed questions in every surface form reduce to one canonical text."""
+
+from __future__ import annotations
+
+import pytest
+
+from qbot.language.normalize import normalize
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("汽車維修的就業率", "汽车维修的就业率"),
+    ("２０１９秋季技工类助学金多少人？", "2019秋季技工类助学金多少人?"),
+    ("二零一九年秋季助学金", "2019年秋季助学金"),
+    ("起薪最低的三个专业", "起薪最低的3个专业"),
+    ("前五名", "前5名"),
+    ("请问一下😊汽修就业率", "请问一下汽修就业率"),
+    ("一共多少", "一共多少"),
+    ("Employment Rate  电商", "employment rate 电商"),
+    ("\u202e就业率\u200b\x00", "就业率"),
+    ("", ""),
+])
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_normalize_survives_arbitrary_code_points() -> None:
+    text = "".join(chr(c) for c in range(0, 0x3000, 7)) + "\ud800" + "🙂" * 50
+    assert isinstance(normalize(text), str)
