@@ -26,6 +26,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     }, pk="edition")
     db["report_tables"].create({
         "edition": str, "number": int, "title": str, "section_path": str, "page": int, "entity_type": str,
+        "labels": str,
     }, pk=("edition", "number"))
     db["sections"].create({
         "id": str, "edition": str, "ord": int, "path": str, "title": str, "page": int,

@@ -8,29 +8,33 @@ report does not hold the answer the reply says so and states no number at all.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qbot.answering.compose import MANNER_QUALIFIERS, Fig, figure_lines, label, number, percent, source_lines
+from qbot.answering.compose import MANNER_QUALIFIERS, Fig, figure_lines, number, source_lines
+from qbot.answering.figures import AVERAGE_UNITS, SUMMABLE_UNITS, FigureIndex, how_computed, unique
 from qbot.answering.models import Answer, FigureRef, Source
-from qbot.answering.parse import Query, parse
+from qbot.answering.parse import INTENT_WORDS, TYPE_WORDS, Query, parse
 from qbot.answering.search import PassageSearch
-from qbot.language.lexicon import Lexicon, Mention, Target
+from qbot.language.lexicon import Lexicon, Mention, Target, chunks
 from qbot.language.normalize import normalize
 
 MAX_QUESTION = 300
-#: Rates the report derives from counts; used to compute a department's rate from its majors.
-RATE_FORMULAS = {"就业率": ("就业人数", "毕业人数"), "对口就业率": ("对口就业人数", "毕业人数")}
-SUMMABLE_UNITS = frozenset({"人", "人次", "台套", "套", "万元", "个", "项", "名"})
-AVERAGE_UNITS = frozenset({"元"})
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
 NARRATIVE_CUES = ("哪些", "什么", "怎么", "如何", "怎样", "介绍", "情况", "措施", "做法", "为什么", "有没有", "是否",
-                  "开了", "哪家", "哪几家", "举办", "成立", "获得", "荣获")
+                  "哪家", "哪几家", "举办", "成立", "获得", "荣获", "哪里", "在哪", "谁", "哪个村", "哪位", "指")
 COVERAGE = ("本报告包含学校概况、招生与在校生、毕业生就业率与对口就业率（分专业）、各专业起薪与转正后工资、"
             "学生资助、师资队伍、设施设备、社会培训、经费收支、校企合作、党建等方面的数据。")
+NOT_FOUND = f"抱歉，报告中没有找到与您的问题相关的数据，我不能给出没有依据的数字。{COVERAGE}"
+#: Words any question about a school may use without changing what it asks for.
+GENERIC_WORDS = frozenset({"学生", "同学", "学员", "人员", "统计", "数据", "报告", "情况", "一共", "总共", "全部", "所有",
+                           "参加", "开展", "完成", "共有", "拥有", "达到", "现有", "目前", "全校", "能拿", "拿到",
+                           "开设", "设有"})
+SYNONYMS = {"老师": "教师", "同学": "学生", "钱": "元", "多大面积": "面积"}
 KIND_NAMES = {"major": "专业", "department": "系部", "equipment": "实训设备类别", "project": "新增教学资源项目",
               "training": "培训项目", "teacher_training": "教师培训项目", "school": "学校"}
 
@@ -45,21 +49,24 @@ class Conversation:
 
     entities: list[str] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)
-    qualifiers: dict[str, str] = field(default_factory=dict)
+    qualifiers: dict[str, list[str]] = field(default_factory=dict)
     years: list[str] = field(default_factory=list)
 
-    def remember(self, entities: list[str], metrics: list[str], qualifiers: dict[str, str],
+    def remember(self, entities: list[str], metrics: list[str], qualifiers: dict[str, list[str]],
                  years: list[str]) -> None:
         self.entities, self.metrics = list(entities), list(metrics)
-        self.qualifiers, self.years = dict(qualifiers), list(years)
+        self.qualifiers, self.years = {k: list(v) for k, v in qualifiers.items()}, list(years)
 
 
 @dataclass
-class _Resolved:
-    """A question after its entity mentions are settled."""
+class _Ask:
+    """One question being answered: what it is about once mentions and context are settled."""
 
+    query: Query
     entities: list[str]
-    ambiguous: tuple[Mention, list[Target]] | None = None
+    metrics: list[str]
+    qualifiers: dict[str, list[str]]
+    years: list[str]
     unknown: list[str] = field(default_factory=list)  # named entities the report has no figures for
 
 
@@ -67,34 +74,29 @@ class Engine:
     """Answers questions from one knowledge base (loaded once)."""
 
     def __init__(self, conn: sqlite3.Connection, figures: list[Fig], lexicon: Lexicon,
-                 vocabulary: dict[str, int], editions: dict[str, dict[str, str]], edition: str):
+                 vocabulary: dict[str, int], editions: dict[str, dict[str, str]], edition: str,
+                 section_texts: dict[str, str] | None = None, table_texts: dict[int, str] | None = None):
         self.conn = conn
         self.lexicon = lexicon
         self.editions = editions
         self.edition = edition
         self.year = int(edition) if edition.isdigit() else 0
         self.figures = [f for f in figures if f.edition == edition]
-        self.by_entity_metric: dict[tuple[str, str], list[Fig]] = defaultdict(list)
-        self.by_metric: dict[str, list[Fig]] = defaultdict(list)
-        self.by_entity: dict[str, list[Fig]] = defaultdict(list)
-        self.department_of: dict[str, str] = {}
-        self.majors_of: dict[str, list[str]] = defaultdict(list)
+        self.index = FigureIndex(self.figures, self.year)
         self.kinds: dict[str, set[str]] = defaultdict(set)
         for fig in self.figures:
-            self.by_entity_metric[(fig.entity, fig.metric)].append(fig)
-            self.by_metric[fig.metric].append(fig)
-            self.by_entity[fig.entity].append(fig)
             self.kinds[fig.entity].add(fig.entity_type)
-            if fig.department and fig.entity_type == "major":
-                self.department_of.setdefault(fig.entity, fig.department)
-                if fig.entity not in self.majors_of[fig.department]:
-                    self.majors_of[fig.department].append(fig.entity)
         for targets in lexicon.forms.values():
             for t in targets:
                 if t.role == "entity":
                     self.kinds[t.name].add(t.kind)
         self.search = PassageSearch(conn, vocabulary)
-        self.known_years = {str(self.year)} | {f.qualifiers["year"] for f in self.figures if "year" in f.qualifiers}
+        self.section_texts = section_texts or {}
+        self.table_texts = table_texts or {}
+        for fig in self.figures:
+            if fig.table_no:
+                self.table_texts[fig.table_no] = self.table_texts.get(fig.table_no, "") + fig.quote + fig.entity
+        self.by_id = {f.id: f for f in self.figures}
 
     # ------------------------------------------------------------------ loading
 
@@ -114,6 +116,12 @@ class Engine:
                 "page, quote, note from figures order by rowid").fetchall()
             lexicon_rows = conn.execute("select kind, name, alias, pinyin from lexicon").fetchall()
             vocabulary = dict(conn.execute("select word, freq from segmenter_words").fetchall())
+            section_texts: dict[str, str] = defaultdict(str)
+            for section_path, text in conn.execute("select section_path, text from passages where edition = ("
+                                                   "select max(edition) from editions) order by ord"):
+                section_texts[section_path] += text
+            table_texts = {number: f"{title} {labels or ''}" for number, title, labels in conn.execute(
+                "select number, title, labels from report_tables")}
         except sqlite3.DatabaseError as exc:
             raise EngineError(f"无法读取知识库 {path}：{exc}；请重新运行 qbot ingest") from exc
         if not editions:
@@ -125,21 +133,27 @@ class Engine:
         for kind, name, alias, pinyin in lexicon_rows:
             role = "metric" if kind == "metric" else "entity"
             lexicon.add(alias, Target(role, name, "" if role == "metric" else kind), pinyin)
+        qualifier_values: dict[str, set[str]] = defaultdict(set)
         for fig in figures:
             lexicon.add(fig.entity, Target("entity", fig.entity, fig.entity_type))
             for key, value in fig.qualifiers.items():
-                if key not in ("year", "approx") and len(value) >= 2:
+                if key not in ("year", "approx", "context") and len(value) >= 2 and value not in INTENT_WORDS:
                     lexicon.add(value, Target("qualifier", value, key))
+                    qualifier_values[key].add(value)
+        for key, values in qualifier_values.items():
+            for short, value in _short_forms(values).items():
+                if short not in lexicon.forms:
+                    lexicon.add(short, Target("qualifier", value, key))
         published = [e for e, meta in editions.items() if meta["status"] == "published"]
         chosen = edition or (published[-1] if published else list(editions)[-1])
         if chosen not in editions:
             raise EngineError(f"知识库中没有 {chosen} 年度的报告")
-        return cls(conn, figures, lexicon, vocabulary, editions, chosen)
+        return cls(conn, figures, lexicon, vocabulary, editions, chosen, dict(section_texts), table_texts)
 
     # ------------------------------------------------------------------ public API
 
     def describe(self) -> str:
-        """A short summary of what the knowledge base covers (no figures)."""
+        """A short summary of what the knowledge base covers."""
         meta = self.editions[self.edition]
         majors = sum(1 for kinds in self.kinds.values() if "major" in kinds)
         return (f"我熟悉《{meta['title']}》。{COVERAGE}"
@@ -155,281 +169,303 @@ class Engine:
             return Answer("not_found", "请输入您想了解的问题，例如：汽修专业就业率多少？")
         if len(question) > MAX_QUESTION * 4:
             return Answer("not_found", "您的问题太长了，请精简到两三句话再问，谢谢！")
-        text = normalize(question)[: MAX_QUESTION]
+        text = normalize(question)[:MAX_QUESTION]
         if not re.search(r"[\w\u4e00-\u9fff]", text):
             return Answer("not_found", "没有看懂您的问题，请用文字描述您想了解的内容，例如：汽修专业就业率多少？")
-        query = parse(text, self.lexicon, self.year)
-        conversation = conversation if conversation is not None else Conversation()
-        answer = self._answer(query, conversation)
-        return answer
+        query = parse(text, self.lexicon, self.year, normalize(question, numerals=False)[:MAX_QUESTION])
+        return self._answer(query, conversation if conversation is not None else Conversation())
 
     # ------------------------------------------------------------------ resolution
 
     def _answer(self, query: Query, conv: Conversation) -> Answer:
-        unknown_years = [y for y in query.years if y not in self.known_years]
-        if unknown_years:
-            return Answer("not_found", f"抱歉，报告只包含本年度（及文中提到的往年对比）的数据，没有您问的年份的数据，"
+        if any(y not in self.index.years for y in query.years):
+            return Answer("not_found", "抱歉，报告只包含本年度（及文中提到的往年对比）的数据，没有您问的年份的数据，"
                                        f"我不能给出没有依据的数字。{COVERAGE}")
         self._explain_residual(query)
-        resolved = self._resolve_entities(query)
-        if resolved.ambiguous:
-            return self._ambiguous(query, *resolved.ambiguous)
-        entities = resolved.entities
-        metrics = list(query.metrics)
-        qualifiers = dict(query.qualifiers)
-        years = list(query.years)
-        # Follow-ups reuse what the previous question was about.
-        if conv.entities or conv.metrics:
-            only_qualifiers = not entities and not metrics and not resolved.unknown and (qualifiers or years)
-            if only_qualifiers:
-                entities, metrics = list(conv.entities), list(conv.metrics)
-                qualifiers = {**conv.qualifiers, **qualifiers}
-                years = years or list(conv.years)
-            elif metrics and not entities and not resolved.unknown and not query.order and not query.aggregate:
-                carried = [e for e in conv.entities if any(self._has_metric(e, m) for m in metrics)]
-                if carried and (query.follow_up or not self._school_level(metrics[0])):
-                    entities = carried
-                    qualifiers = {**conv.qualifiers, **qualifiers}
-            elif entities and not metrics and query.follow_up and conv.metrics:
-                metrics = [m for m in conv.metrics if any(self._has_metric(e, m) for e in entities)] or []
-        if resolved.unknown and not entities:
-            return self._unknown_entity(resolved.unknown, metrics)
-        if query.list_majors or query.count_majors:
-            departments = [e for e in entities if "department" in self.kinds.get(e, ())]
-            if departments:
-                return self._majors_of(departments, count=query.count_majors and not query.list_majors, conv=conv)
-        if query.order and metrics:
-            return self._rank(query, metrics[0], qualifiers, years, conv)
-        if query.aggregate == "avg" and metrics and not entities:
-            return self._average(query, metrics[0], conv)
-        if entities and metrics:
-            return self._lookup(query, entities, metrics, qualifiers, years, conv)
-        if metrics:
-            return self._metric_only(query, metrics, qualifiers, years, conv)
-        if entities:
-            if self._narrative_cue(query):
-                hit = self._narrative(query)
-                if hit:
-                    return hit
-            return self._summary(entities, conv)
-        if query.qualifiers or query.years or query.residual:
+        ask = _Ask(query, [], list(query.metrics), {k: list(v) for k, v in query.qualifiers.items()},
+                   list(query.years))
+        ambiguous = self._resolve_entities(ask)
+        if ambiguous:
+            return ambiguous
+        self._follow_up(ask, conv)
+        if "学校" in ask.entities and ask.metrics and not any(self.index.has_metric("学校", m) for m in ask.metrics):
+            ask.entities.remove("学校")  # 学校的党员人数: the school-wide figure, whoever holds it
+        departments = [e for e in ask.entities + ask.unknown if self.index.majors_of.get(e)]
+        if (query.list_majors or query.count_majors) and departments and not query.threshold:
+            return self._majors_of(departments, count=query.count_majors and not query.list_words, conv=conv)
+        if ask.unknown and not ask.entities:
+            return self._unknown_entity(ask.unknown, ask.metrics)
+        if query.list_words and not query.threshold and not departments:
+            # "有哪些 …" asks for names, which the prose states in sentences.
             hit = self._narrative(query)
             if hit:
                 return hit
-        return self._not_found(query)
+        if query.residual and "什么" in query.text:
+            hit = self._narrative(query)  # 拿了什么奖: a sentence, not a count
+            if hit:
+                return hit
+        answer = self._from_figures(ask, conv)
+        # A qualifier none of the figures carries (教师 in 教师平均年龄) is a word to account for, too.
+        words = query.residual + [v for k, vs in query.qualifiers.items() for v in vs
+                                  if not any(k in r.qualifiers for r in answer.figures)]
+        if words and answer.status == "answered" and answer.figures:
+            unexplained = self._ungrounded(words, answer.figures)
+            if unexplained:
+                # Words the figures found do not account for: the question asks about something else.
+                return self._narrative(query) or self._missing_words(unexplained)
+        return answer
+
+    def _from_figures(self, ask: _Ask, conv: Conversation) -> Answer:
+        query = ask.query
+        if query.threshold and ask.metrics:
+            return self._filter(ask, conv)
+        if query.order and ask.metrics:
+            return self._rank(ask, conv)
+        if query.aggregate == "avg" and ask.metrics and not ask.entities:
+            average = self._average(ask, conv)
+            if average:
+                return average
+        if ask.entities and ask.metrics:
+            return self._lookup(ask, conv)
+        if ask.metrics:
+            return self._metric_only(ask, conv)
+        if ask.qualifiers:
+            return self._by_qualifiers(ask, conv)
+        if ask.entities:
+            if any(cue in query.text for cue in NARRATIVE_CUES):
+                hit = self._narrative(query)
+                if hit:
+                    return hit
+            return self._summary(ask.entities, conv)
+        return self._narrative(query) or Answer("not_found", NOT_FOUND)
+
+    def _follow_up(self, ask: _Ask, conv: Conversation) -> None:
+        """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
+        query = ask.query
+        if not (conv.entities or conv.metrics) or query.residual:
+            return
+        if not ask.entities and not ask.metrics and not ask.unknown and (ask.qualifiers or ask.years):
+            ask.entities, ask.metrics = list(conv.entities), list(conv.metrics)
+            ask.qualifiers = {**conv.qualifiers, **ask.qualifiers}
+            ask.years = ask.years or list(conv.years)
+        elif not ask.metrics and not ask.entities and query.order:
+            ask.metrics = list(conv.metrics)
+        elif ask.metrics and not ask.entities and not ask.unknown and not query.order and query.aggregate != "avg":
+            carried = [e for e in conv.entities if any(self.index.has_metric(e, m) for m in ask.metrics)]
+            if carried and (query.follow_up or not self.index.school_level(ask.metrics[0])):
+                ask.entities = carried
+                ask.qualifiers = {**conv.qualifiers, **ask.qualifiers}
+        elif ask.entities and not ask.metrics and query.follow_up and conv.metrics:
+            ask.metrics = [m for m in conv.metrics if any(self.index.has_metric(e, m) for e in ask.entities)]
 
     def _explain_residual(self, query: Query) -> None:
-        """Residual Chinese runs may still name something: a homophone typo, a family, a fuzzy match."""
+        """Unmatched characters may still name something: a homophone typo (汽车维秀, 就业绿), a name
+        family (建筑), a near miss (rapidfuzz)."""
+        covered = {i for m in query.mentions for i in range(m.start, m.end)}
+        for start, run in chunks(query.text):
+            if all(i in covered for i in range(start, start + len(run))):
+                continue
+            for m in self.lexicon.homophones(run):
+                span = range(start + m.start, start + m.end)
+                written = query.text[span.start:span.stop]
+                if written == m.surface or all(i in covered for i in span):
+                    continue  # spelled right, or nothing new in it
+                query.mentions = [x for x in query.mentions if x.end <= span.start or x.start >= span.stop]
+                if any(t.role == "entity" for t in m.targets):
+                    query.mentions.append(Mention(span.start, span.stop, m.surface, m.targets, "pinyin"))
+                else:
+                    replaced = {t.name for t in self.lexicon.forms.get(written[:-1], []) if t.role == "metric"}
+                    query.metrics = [x for x in query.metrics if x not in replaced]
+                query.metrics += [t.name for t in m.targets if t.role == "metric" and t.name not in query.metrics]
+                query.residual = [r for r in query.residual if r not in written]
         remaining = []
         for chunk in query.residual:
-            mentions = self.lexicon.homophones(chunk)
-            if mentions:
-                for m in mentions:
-                    self._add_mention(query, Mention(query.text.find(chunk) + m.start, query.text.find(chunk) + m.end,
-                                                     m.surface, m.targets, "pinyin"))
-                continue
-            remaining.append(chunk)
+            if not self._explain_entity(query, chunk, query.text.find(chunk)) and not self._explain_qualifier(
+                    query, chunk):
+                remaining.append(chunk)
         query.residual = remaining
-        if query.mentions:
-            return
-        for chunk in remaining:
-            family = [t for t in self.lexicon.family(chunk) if t.kind != "school"]
-            names = {t.name for t in family}
-            if family and len(chunk) >= 2 and len(names) <= 12:
-                start = query.text.find(chunk)
-                query.mentions.append(Mention(start, start + len(chunk), chunk, family, "family"))
-                query.residual = [c for c in query.residual if c != chunk]
-                return
-            close = self.lexicon.fuzzy(chunk)
-            if close and len(chunk) >= 3:
-                best_surface, best = close[0]
-                start = query.text.find(chunk)
-                targets = list(self.lexicon.forms[best_surface])
-                rivals = [s for s, score in close[1:] if best - score < 4 and
-                          {t.name for t in self.lexicon.forms[s]} != {t.name for t in targets}]
-                for s in rivals:
-                    targets += [t for t in self.lexicon.forms[s] if t not in targets]
-                query.mentions.append(Mention(start, start + len(chunk), chunk, targets, "fuzzy"))
-                query.residual = [c for c in query.residual if c != chunk]
-                return
 
-    @staticmethod
-    def _add_mention(query: Query, mention: Mention) -> None:
-        entities = [t for t in mention.targets if t.role == "entity"]
-        metrics = [t.name for t in mention.targets if t.role == "metric"]
-        if entities:
-            query.mentions.append(Mention(mention.start, mention.end, mention.surface, entities, mention.how))
-        for m in metrics:
-            if m not in query.metrics:
-                query.metrics.append(m)
-
-    def _has_metric(self, entity: str, metric: str) -> bool:
-        if self.by_entity_metric.get((entity, metric)):
-            return True
-        return bool(self.majors_of.get(entity)) and self._department_computable(metric)
-
-    def _department_computable(self, metric: str) -> bool:
-        figs = [f for f in self.by_metric.get(metric, []) if f.entity_type == "major"]
-        if not figs:
+    def _explain_qualifier(self, query: Query, chunk: str) -> bool:
+        """Part of a qualifier value (中心组集体学习 in 党委理论学习中心组集体学习研讨, 在职 in 在职职工)."""
+        if len(chunk) < 2 or chunk in GENERIC_WORDS:
             return False
-        return metric in RATE_FORMULAS or figs[0].unit in SUMMABLE_UNITS or figs[0].unit in AVERAGE_UNITS
+        owners = {(t.kind, t.name) for surface, targets in self.lexicon.forms.items() if chunk in surface
+                  for t in targets if t.role == "qualifier"}
+        if len(owners) != 1:
+            return False
+        key, value = owners.pop()
+        query.qualifiers.setdefault(key, []).append(value)
+        return True
 
-    def _school_level(self, metric: str) -> bool:
-        return any(f.entity_type in ("school", "total") for f in self.by_metric.get(metric, []))
+    def _explain_entity(self, query: Query, chunk: str, start: int) -> bool:
+        """A name family (建筑 → 建筑工程施工/建筑装饰/建筑工程系) or a close fuzzy match (rapidfuzz)."""
+        if query.mentions and not query.metrics:
+            return False
+        useful = (lambda name: any(self.index.has_metric(name, m) for m in query.metrics)) if query.metrics else (
+            lambda name: bool(self.index.by_entity.get(name)) or bool(self.index.majors_of.get(name)))
+        if any(chunk in word for word in TYPE_WORDS) or any(
+                t.role == "metric" for t in self.lexicon.forms.get(chunk, [])):
+            return False  # 培训, 设备: words for a kind of thing, not the start of a name
+        family = [t for t in self.lexicon.family(chunk) if t.kind != "school" and useful(t.name)]
+        if family and len(unique(t.name for t in family)) <= 8:
+            query.mentions.append(Mention(start, start + len(chunk), chunk, family, "family"))
+            return True
+        close = [(s, score) for s, score in self.lexicon.fuzzy(chunk) if len(chunk) >= 3]
+        targets = []
+        for surface, score in close:
+            if score >= close[0][1] - 4:
+                targets += [t for t in self.lexicon.forms[surface] if t.role == "entity" and useful(t.name)]
+        if targets:
+            query.mentions.append(Mention(start, start + len(chunk), chunk, unique(targets), "fuzzy"))
+            return True
+        return False
 
-    def _resolve_entities(self, query: Query) -> _Resolved:
-        resolved = _Resolved([])
-        for mention in query.mentions:
-            names = _unique(t.name for t in mention.targets)
-            if query.metrics:
-                with_metric = [n for n in names if any(self._has_metric(n, m) for m in query.metrics)]
+    def _resolve_entities(self, ask: _Ask) -> Answer | None:
+        """Settle each mention to one entity; two or more equally good ones give an ambiguous answer."""
+        for mention in ask.query.mentions:
+            names = unique(t.name for t in mention.targets if t.role == "entity")
+            qualifiers = [t for t in mention.targets if t.role == "qualifier"]
+            if mention.how == "family" and mention.surface in names and len(names) == 1:
+                names = unique(t.name for t in self.lexicon.family(mention.surface) if t.kind == "major") or names
+            if ask.metrics:
+                with_metric = [n for n in names if any(self.index.has_metric(n, m) for m in ask.metrics)]
+                if not with_metric and mention.how == "exact":
+                    # 计算机 (a category of 表3) asked with 就业率: majors whose names contain it.
+                    family = unique(t.name for t in self.lexicon.family(mention.surface))
+                    with_metric = [n for n in family if any(self.index.has_metric(n, m) for m in ask.metrics)]
                 if not with_metric:
-                    # 计算机 (a category of 表3) asked with 就业率: look for majors whose name contains it.
-                    family = _unique(t.name for t in self.lexicon.family(mention.surface))
-                    with_metric = [n for n in family if any(self._has_metric(n, m) for m in query.metrics)]
-                    if not with_metric:
-                        resolved.unknown += [n for n in names if n not in resolved.unknown]
-                        continue
+                    if qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
+                        for t in qualifiers:
+                            ask.qualifiers.setdefault(t.kind, []).append(t.name)
+                    elif mention.how == "exact":
+                        ask.unknown += [n for n in names[:1] if n not in ask.unknown]
+                    continue
                 names = with_metric
             elif len(names) > 1 and mention.how == "exact":
-                names = [min(names, key=lambda n: min((KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99)
-                                                      for k in self.kinds.get(n, {"?"})))]
+                hint = ask.query.type_hint
+                preferred = [n for n in names if hint and hint in self.kinds.get(n, ())]
+                names = preferred[:1] or [min(names, key=self._kind_rank)]
             if len(names) > 1:
-                resolved.ambiguous = (mention, [Target("entity", n) for n in names])
-                return resolved
-            for n in names:
-                if n not in resolved.entities:
-                    resolved.entities.append(n)
-        return resolved
+                return self._ambiguous(ask.query, mention, names)
+            ask.entities += [n for n in names if n not in ask.entities]
+        return None
 
-    # ------------------------------------------------------------------ figure selection
+    def _kind_rank(self, name: str) -> int:
+        return min((KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99) for k in self.kinds.get(name, {"?"}))
 
-    def _select(self, entity: str, metric: str, qualifiers: dict[str, str], years: list[str]) -> list[Fig]:
-        figs = list(self.by_entity_metric.get((entity, metric), []))
-        if years:
-            figs = [f for f in figs if f.qualifiers.get("year", str(self.year)) in years]
-        elif any("year" in f.qualifiers for f in figs):
-            current = [f for f in figs if f.qualifiers.get("year", str(self.year)) == str(self.year)]
-            figs = current or figs
-        for key, value in qualifiers.items():
-            if any(key in f.qualifiers for f in figs):
-                figs = [f for f in figs if f.qualifiers.get(key) == value]
-        return figs
+    def _context(self, ref: FigureRef) -> str:
+        """What a figure's source says around it: its quote, section, table title and labels."""
+        fig = self.by_id.get(ref.figure_id)
+        parts = [ref.source.quote, ref.source.label, ref.entity, ref.metric, ref.unit]
+        if fig is not None:
+            parts += [self.section_texts.get(fig.section_path, ""), self.table_texts.get(fig.table_no or 0, ""),
+                      " ".join(fig.qualifiers.values())]
+        elif ref.computed:
+            parts += [text for n, text in self.table_texts.items() if f"表{n} " in ref.source.label]
+        return " ".join(parts)
 
-    def _computed_department(self, department: str, metric: str) -> tuple[FigureRef, list[Fig]] | None:
-        majors = self.majors_of.get(department, [])
-        if not majors:
-            return None
-        if metric in RATE_FORMULAS:
-            top, bottom = RATE_FORMULAS[metric]
-            tops = [f for m in majors for f in self.by_entity_metric.get((m, top), [])]
-            bottoms = [f for m in majors for f in self.by_entity_metric.get((m, bottom), [])]
-            if len(tops) != len(majors) or len(bottoms) != len(majors):
-                return None
-            value = 100 * sum(f.value for f in tops) / sum(f.value for f in bottoms)
-            parts = tops + bottoms
-            text = percent(value)
-            unit = "%"
-            how = f"{top}之和 ÷ {bottom}之和"
-        else:
-            parts = [f for m in majors for f in self.by_entity_metric.get((m, metric), []) if not f.uncertain]
-            if not parts:
-                return None
-            unit = parts[0].unit
-            if unit in SUMMABLE_UNITS:
-                value = sum(f.value for f in parts)
-                how = "各专业之和"
-            elif unit in AVERAGE_UNITS:
-                value = sum(f.value for f in parts) / len(parts)
-                how = "各专业平均"
-            else:
-                return None
-            text = f"{number(value)}{unit}"
-        first = parts[0]
-        source = Source(first.edition, first.source().kind, first.source().label, first.page,
-                        "；".join(f.quote for f in parts))
-        ref = FigureRef(f"computed/{department}/{metric}", department, metric, {}, round(value, 4), unit, text,
-                        False, source, computed=True)
-        return ref, [f for f in parts if f.metric == (RATE_FORMULAS.get(metric, (metric,))[0])] or parts
+    def _ungrounded(self, words: list[str], refs: list[FigureRef]) -> list[str]:
+        """Residual words that neither the figures' sources nor plain school vocabulary account for."""
+        context = " ".join(self._context(r) for r in refs)
+        missing = []
+        for word in words:
+            word = SYNONYMS.get(word, word)
+            if word in GENERIC_WORDS or word in context:
+                continue
+            bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
+            if len(bigrams) >= 2 and sum(b in context for b in bigrams) / len(bigrams) >= 0.6:
+                continue
+            missing.append(word)
+        return missing
 
     # ------------------------------------------------------------------ answer kinds
 
-    def _lookup(self, query: Query, entities: list[str], metrics: list[str], qualifiers: dict[str, str],
-                years: list[str], conv: Conversation) -> Answer:
+    def _lookup(self, ask: _Ask, conv: Conversation) -> Answer:
         lines: list[str] = []
+        groups: list[list[Fig]] = []
         refs: list[FigureRef] = []
-        used: list[Fig] = []
         missing: list[str] = []
-        for entity in entities:
-            for metric in metrics:
-                figs = self._select(entity, metric, qualifiers, years)
+        for entity in ask.entities:
+            for metric in ask.metrics:
+                figs = self.index.select(entity, metric, ask.qualifiers, ask.years)
                 if figs:
-                    groups = _group(figs)
-                    lines += figure_lines(groups)
-                    used += [f for g in groups for f in g]
-                    refs += [f.ref() for g in groups for f in g]
+                    found = _group(figs)
+                    groups += found
+                    lines += figure_lines(found)
+                    refs += [f.ref() for g in found for f in g]
                     continue
-                if not self.by_entity_metric.get((entity, metric)):
-                    computed = self._computed_department(entity, metric)
-                    if computed:
-                        ref, parts = computed
-                        parts_text = "、".join(f"{p.entity}{p.raw}" for p in parts)
-                        lines.append(f"{entity} · {metric}：{ref.display}（根据{ref.source.label}中该系"
-                                     f"{len(self.majors_of[entity])}个专业的数据计算：{_how(metric)}；{parts_text}）")
-                        refs.append(ref)
-                        used += parts[:1]
-                        continue
-                missing.append(f"{entity}的{metric}")
+                computed = None if self.index.by_entity_metric.get((entity, metric)) else \
+                    self.index.department_figure(entity, metric)
+                if computed:
+                    ref, parts = computed
+                    majors = len(self.index.majors_of[entity])
+                    lines.append(f"{entity} · {metric}：{ref.display}（根据{ref.source.label}中该系{majors}个专业的数据"
+                                 f"计算，{how_computed(metric, parts, ref.unit)}）")
+                    refs.append(ref)
+                    groups.append(parts[:1])
+                elif self.index.has_metric(entity, metric) or any(self.index.has_metric(e, metric)
+                                                                   for e in ask.entities):
+                    missing.append(f"{entity}的{metric}")
         if not refs:
-            return self._missing(missing, years)
-        if len(entities) >= 2 and query.compare:
-            lines += self._comparison(refs, metrics)
+            return self._missing(missing or ask.metrics, ask.years)
+        lines += self._derived(ask.query, [g[0].ref() for g in groups if g[0].metric in ask.metrics]
+                               + [r for r in refs if r.computed])
         if missing:
             lines.append("报告中没有" + "、".join(missing) + "的数据。")
-        conv.remember(entities, metrics, qualifiers, years)
-        return Answer("answered", "\n".join(lines + source_lines(used)), refs)
+        conv.remember(ask.entities, ask.metrics, ask.qualifiers, ask.years)
+        return Answer("answered", "\n".join(lines + source_lines(f for g in groups for f in g)), refs)
 
-    def _comparison(self, refs: list[FigureRef], metrics: list[str]) -> list[str]:
+    def _derived(self, query: Query, refs: list[FigureRef]) -> list[str]:
+        """Comparison, difference and sum lines for the figures of one answer (one ref per figure),
+        labelled as computed."""
+        figures = [r for r in refs if not r.uncertain]
         lines = []
-        for metric in metrics:
-            values = [r for r in refs if r.metric == metric and not r.uncertain]
-            if len(values) < 2:
-                continue
-            ordered = sorted(values, key=lambda r: r.value, reverse=True)
-            top, rest = ordered[0], ordered[1:]
-            if all(r.value == top.value for r in rest):
-                lines.append(f"比较：{'、'.join(r.entity for r in ordered)}的{metric}相同。")
-            else:
-                lines.append(f"比较：{top.entity}的{metric}（{top.display}）最高，"
-                             + "，".join(f"高于{r.entity}（{r.display}）" for r in rest if r.value < top.value) + "。")
+        same_unit = len({r.unit for r in figures}) == 1 and len(figures) >= 2
+        if query.difference and same_unit and len(figures) == 2:
+            high, low = sorted(figures, key=lambda r: r.value, reverse=True)
+            unit = "个百分点" if high.unit == "%" else high.unit
+            lines.append(f"两者相差 {number(high.value - low.value)}{unit}（根据以上数据计算）。")
+        elif query.compare and len({r.entity for r in figures}) >= 2:
+            for metric in unique(r.metric for r in figures):
+                ordered = sorted((r for r in figures if r.metric == metric), key=lambda r: r.value, reverse=True)
+                if len(ordered) < 2:
+                    continue
+                top = ordered[0]
+                if all(r.value == top.value for r in ordered):
+                    lines.append(f"比较：{'、'.join(r.entity for r in ordered)}的{metric}相同（{top.display}）。")
+                else:
+                    lower = "，".join(f"高于{r.entity}（{r.display}）" for r in ordered[1:] if r.value < top.value)
+                    lines.append(f"比较：{top.entity}的{metric}（{top.display}）最高，{lower}。")
+        if query.aggregate == "sum" and same_unit and figures[0].unit in SUMMABLE_UNITS:
+            total = sum(r.value for r in figures)
+            lines.append(f"合计：{number(total)}{figures[0].unit}（根据以上{len(figures)}项数据计算）。")
         return lines
 
-    def _population(self, metric: str, qualifiers: dict[str, str], years: list[str],
-                    type_hint: str) -> tuple[list[Fig], list[Fig], str]:
-        figs = [f for f in self.by_metric.get(metric, []) if f.entity_type not in ("total",)]
-        kinds = [f.entity_type for f in figs]
-        if type_hint and type_hint in kinds:
-            kind = type_hint
-        elif kinds:
-            kind = max(set(kinds), key=lambda k: (kinds.count(k), k == "major"))
-        else:
-            kind = ""
-        figs = [f for f in figs if f.entity_type == kind]
-        if years:
-            figs = [f for f in figs if f.qualifiers.get("year", str(self.year)) in years]
-        for key, value in qualifiers.items():
-            if any(key in f.qualifiers for f in figs):
-                figs = [f for f in figs if f.qualifiers.get(key) == value]
-        certain = [f for f in figs if not f.uncertain]
-        return certain, [f for f in figs if f.uncertain], kind
+    def _filter(self, ask: _Ask, conv: Conversation) -> Answer:
+        """Majors (or other entities) whose figure passes a threshold: 就业率达到100%的专业有哪些."""
+        threshold = ask.query.threshold
+        assert threshold is not None
+        metric = ask.metrics[0]
+        figs, skipped, kind = self.index.population(metric, ask.qualifiers, ask.years, ask.query.type_hint)
+        chosen = [f for f in figs if threshold.holds(f.value)]
+        what = KIND_NAMES.get(kind, "")
+        if not chosen:
+            return Answer("answered", f"报告中没有符合条件的{what}（共核对了{len(figs)}个{what}的{metric}）。\n"
+                          + "\n".join(source_lines(figs[:1])))
+        head = f"符合条件的{what}共{len(chosen)}个（根据报告数据筛选）："
+        lines = [head] + figure_lines([f] for f in chosen)
+        if skipped:
+            lines.append("注：" + "、".join(unique(f.entity for f in skipped)) + "的数值在原文中不确定，未参与筛选。")
+        conv.remember(unique(f.entity for f in chosen), [metric], ask.qualifiers, ask.years)
+        return Answer("answered", "\n".join(lines + source_lines(chosen)), [f.ref() for f in chosen])
 
-    def _rank(self, query: Query, metric: str, qualifiers: dict[str, str], years: list[str],
-              conv: Conversation) -> Answer:
-        if query.type_hint == "department" and self._department_computable(metric):
-            return self._rank_departments(query, metric, conv)
-        figs, skipped, kind = self._population(metric, qualifiers, years, query.type_hint)
+    def _rank(self, ask: _Ask, conv: Conversation) -> Answer:
+        query, metric = ask.query, ask.metrics[0]
+        if query.type_hint == "department" and self.index.department_computable(metric):
+            return self._rank_departments(ask, conv)
+        figs, skipped, kind = self.index.population(metric, ask.qualifiers, ask.years, query.type_hint)
         if len(figs) < 2:
-            return self._missing([f"可供排名的{metric}"], years)
+            return self._missing([f"可供排名的{metric}"], ask.years)
         reverse = query.order == "desc"
         ordered = sorted(figs, key=lambda f: f.value, reverse=reverse)
         n = min(query.top_n or 1, len(ordered))
@@ -438,126 +474,128 @@ class Engine:
         word = "最高" if reverse else "最低"
         what = KIND_NAMES.get(kind, "")
         head = f"{metric}{word}的{what}" if n == 1 else f"{metric}{word}的前{n}个{what}"
-        ties = len(chosen) > n
         if n == 1 and len(chosen) > 1:
             head += f"（{len(chosen)}个并列）"
-        elif ties:
+        elif len(chosen) > n:
             head += f"（含并列，共{len(chosen)}个）"
         lines = [head + "："] + figure_lines([f] for f in chosen)
         if skipped:
-            lines.append("注：" + "、".join(_unique(f.entity for f in skipped)) + "的数值在原文中不确定，未参与排名。")
-        entities = _unique(f.entity for f in chosen)
-        conv.remember(entities, [metric], qualifiers, years)
+            lines.append("注：" + "、".join(unique(f.entity for f in skipped)) + "的数值在原文中不确定，未参与排名。")
+        conv.remember(unique(f.entity for f in chosen), [metric], ask.qualifiers, ask.years)
         return Answer("answered", "\n".join(lines + source_lines(chosen)), [f.ref() for f in chosen])
 
-    def _rank_departments(self, query: Query, metric: str, conv: Conversation) -> Answer:
-        computed = [c for d in self.majors_of if (c := self._computed_department(d, metric))]
-        reverse = query.order == "desc"
+    def _rank_departments(self, ask: _Ask, conv: Conversation) -> Answer:
+        metric = ask.metrics[0]
+        computed = [c for d in self.index.majors_of if (c := self.index.department_figure(d, metric))]
+        reverse = ask.query.order == "desc"
         ordered = sorted(computed, key=lambda c: c[0].value, reverse=reverse)
-        n = min(query.top_n or 1, len(ordered))
+        n = min(ask.query.top_n or 1, len(ordered))
         cutoff = ordered[n - 1][0].value
         chosen = [c for c in ordered if (c[0].value >= cutoff if reverse else c[0].value <= cutoff)]
-        word = "最高" if reverse else "最低"
-        lines = [f"{metric}{word}的系部（根据各系所属专业的数据计算）："]
+        lines = [f"{metric}{'最高' if reverse else '最低'}的系部（根据各系所属专业的数据计算）："]
         lines += [f"{ref.entity} · {metric}：{ref.display}" for ref, _ in chosen]
-        used = [parts[0] for _, parts in chosen]
         conv.remember([ref.entity for ref, _ in chosen], [metric], {}, [])
-        return Answer("answered", "\n".join(lines + source_lines(used)), [ref for ref, _ in chosen])
+        return Answer("answered", "\n".join(lines + source_lines(parts[0] for _, parts in chosen)),
+                      [ref for ref, _ in chosen])
 
-    def _average(self, query: Query, metric: str, conv: Conversation) -> Answer:
-        figs, skipped, kind = self._population(metric, query.qualifiers, query.years, query.type_hint)
-        if not figs:
-            return self._missing([metric], query.years)
-        if metric in RATE_FORMULAS:
-            return self._metric_only(query, [metric], query.qualifiers, query.years, conv)
+    def _average(self, ask: _Ask, conv: Conversation) -> Answer | None:
+        metric = ask.metrics[0]
+        figs, skipped, kind = self.index.population(metric, ask.qualifiers, ask.years, ask.query.type_hint)
+        if len({f.entity for f in figs}) < 2 or (figs[0].unit not in AVERAGE_UNITS | SUMMABLE_UNITS):
+            return None
         value = sum(f.value for f in figs) / len(figs)
         unit = figs[0].unit
         what = KIND_NAMES.get(kind, "")
-        text = f"{number(value)}{unit}" if unit != "%" else percent(value)
+        text = f"{number(value)}{unit}"
         lines = [f"{len(figs)}个{what}的平均{metric}：{text}（根据报告数据计算，报告本身未列出平均值）"]
         if skipped:
-            lines.append("注：" + "、".join(_unique(f.entity for f in skipped)) + "的数值在原文中不确定，未计入平均。")
-        first = figs[0]
+            lines.append("注：" + "、".join(unique(f.entity for f in skipped)) + "的数值在原文中不确定，未计入平均。")
+        source = figs[0].source()
         ref = FigureRef(f"computed/average/{metric}", f"全部{what}", metric, {}, round(value, 4), unit, text, False,
-                        Source(first.edition, first.source().kind, first.source().label, first.page, first.quote),
-                        computed=True)
+                        Source(source.edition, source.kind, source.label, source.page,
+                               "；".join(unique(f.quote for f in figs))), computed=True)
         conv.remember([], [metric], {}, [])
         return Answer("answered", "\n".join(lines + source_lines(figs[:1])), [ref])
 
-    def _metric_only(self, query: Query, metrics: list[str], qualifiers: dict[str, str], years: list[str],
-                     conv: Conversation) -> Answer:
+    def _metric_only(self, ask: _Ask, conv: Conversation) -> Answer:
+        """A metric without an entity: the school-wide figure, or every figure of that metric."""
         lines: list[str] = []
-        used: list[Fig] = []
-        refs: list[FigureRef] = []
+        groups: list[list[Fig]] = []
         missing = []
-        for metric in metrics:
-            school = [e for e in _unique(f.entity for f in self.by_metric.get(metric, []))
-                      if self.kinds.get(e, set()) & {"school", "total"}]
-            entities = school or _unique(f.entity for f in self.by_metric.get(metric, []))
-            figs = [f for e in entities for f in self._select(e, metric, qualifiers, years)]
-            if school and len(_group(figs)) > 1:
-                figs = _dedupe_values(figs)
+        for metric in ask.metrics:
+            entities = self.index.school_level(metric) or unique(f.entity for f in self.index.by_metric[metric])
+            figs = [f for e in entities for f in self.index.select(e, metric, ask.qualifiers, ask.years)]
+            hinted = [f for f in figs if f.entity_type != "total" or self._table_kind(f) == ask.query.type_hint]
+            if ask.query.type_hint and hinted:
+                figs = hinted
             if not figs:
                 missing.append(metric)
                 continue
-            if len(figs) > 40:
+            found = _group(figs)
+            if self.index.school_level(metric):
+                found = _merge_school_level(found)
+            if len(found) > 40:
                 return Answer("not_found", f"报告中有很多项{metric}数据，请说明您想了解哪一项（例如具体的专业或类别）。")
-            groups = _group(figs)
-            lines += figure_lines(groups)
-            used += [f for g in groups for f in g]
-            refs += [f.ref() for g in groups for f in g]
-        if not refs:
-            return self._missing(missing, years)
-        conv.remember([], metrics, qualifiers, years)
-        return Answer("answered", "\n".join(lines + source_lines(used)), refs)
+            groups += found
+            lines += figure_lines(found)
+        if not groups:
+            return self._missing(missing, ask.years)
+        refs = [f.ref() for g in groups for f in g]
+        lines += self._derived(ask.query, [g[0].ref() for g in groups])
+        conv.remember([], ask.metrics, ask.qualifiers, ask.years)
+        return Answer("answered", "\n".join(lines + source_lines(f for g in groups for f in g)), refs)
+
+    def _table_kind(self, fig: Fig) -> str:
+        kinds = {f.entity_type for f in self.figures if f.table_no == fig.table_no and f.entity_type != "total"}
+        return next(iter(kinds)) if len(kinds) == 1 else ""
+
+    def _by_qualifiers(self, ask: _Ask, conv: Conversation) -> Answer:
+        """Only a qualifier is named (三二连读大专, 国家示范专业): the figures it qualifies."""
+        figs = [f for f in self.figures if not ask.years or f.qualifiers.get("year", str(self.year)) in ask.years]
+        # The figures matching most of what was named (a long value like 精品资源共享课 says more than 省级).
+        scores = [sum(len(f.qualifiers[k]) for k, v in ask.qualifiers.items() if f.qualifiers.get(k) in v)
+                  for f in figs]
+        figs = [f for f, score in zip(figs, scores) if score and score == max(scores)]
+        if not figs or len(figs) > 8:
+            return self._narrative(ask.query) or Answer("not_found", NOT_FOUND)
+        found = _group(figs)
+        conv.remember(unique(f.entity for f in figs), unique(f.metric for f in figs), ask.qualifiers, ask.years)
+        refs = [f.ref() for g in found for f in g]
+        return Answer("answered", "\n".join(figure_lines(found) + source_lines(figs)), refs)
 
     def _summary(self, entities: list[str], conv: Conversation) -> Answer:
-        lines: list[str] = []
-        used: list[Fig] = []
-        refs: list[FigureRef] = []
-        for entity in entities:
-            figs = self.by_entity.get(entity, [])
-            if not figs:
-                continue
-            groups = _group(figs)[:16]
-            lines += figure_lines(groups)
-            used += [f for g in groups for f in g]
-            refs += [f.ref() for g in groups for f in g]
-        if not refs:
+        groups = [g for entity in entities for g in _group(self.index.by_entity.get(entity, []))[:16]]
+        if not groups:
             return self._unknown_entity(entities, [])
         conv.remember(entities, [], {}, [])
-        return Answer("answered", "\n".join(lines + source_lines(used)), refs)
+        return Answer("answered", "\n".join(figure_lines(groups) + source_lines(f for g in groups for f in g)),
+                      [f.ref() for g in groups for f in g])
 
     def _majors_of(self, departments: list[str], *, count: bool, conv: Conversation) -> Answer:
         lines: list[str] = []
         used: list[Fig] = []
         refs: list[FigureRef] = []
         for dept in departments:
-            majors = self.majors_of.get(dept, [])
-            if not majors:
-                return self._unknown_entity([dept], ["专业"])
-            figs = [self.by_entity[m][0] for m in majors]
-            source = figs[0].source()
+            majors = self.index.majors_of[dept]
+            first = self.index.by_entity[majors[0]][0]
+            source = first.source()
             if count:
                 lines.append(f"{dept}共有{len(majors)}个专业（根据{source.label}统计）：{'、'.join(majors)}")
                 refs.append(FigureRef(f"computed/{dept}/专业数", dept, "专业数", {}, len(majors), "个",
                                       f"{len(majors)}个", False, source, computed=True))
             else:
                 lines.append(f"{dept}的专业（{source.label}）：{'、'.join(majors)}")
-            used += figs[:1]
+            used.append(first)
         conv.remember(departments, [], {}, [])
         return Answer("answered", "\n".join(lines + source_lines(used)), refs)
-
-    def _narrative_cue(self, query: Query) -> bool:
-        return any(cue in query.text for cue in NARRATIVE_CUES)
 
     def _narrative(self, query: Query) -> Answer | None:
         # A question asking for a number gets a sentence only when every one of several content words matches:
         # a loosely related sentence with numbers in it would read as an answer, and a wrong number is worse
         # than none.
-        strict = query.asks_quantity
-        hit = self.search.search(query.text, self.edition, min_coverage=1.0 if strict else 0.6,
-                                 min_terms=2 if strict else 1)
+        strict = query.asks_quantity and not query.list_words
+        hit = self.search.search(query.plain, self.edition, min_coverage=1.0 if strict else 0.6,
+                                 min_terms=2 if strict else 1, ignore={str(self.year)}, listing=query.list_words)
         if hit is None:
             return None
         source = Source(hit.edition, "section", f"{hit.section_path} {hit.section_title}".strip(), hit.page,
@@ -566,8 +604,8 @@ class Engine:
 
     # ------------------------------------------------------------------ refusals
 
-    def _ambiguous(self, query: Query, mention: Mention, targets: list[Target]) -> Answer:
-        names = _unique(t.name for t in targets)[:8]
+    def _ambiguous(self, query: Query, mention: Mention, names: list[str]) -> Answer:
+        names = names[:8]
         options = [query.text[:mention.start] + name + query.text[mention.end:] for name in names]
         text = f"“{mention.surface}”可能指：{'、'.join(names)}。请问您指的是哪一个？"
         return Answer("ambiguous", text, options=options)
@@ -575,45 +613,46 @@ class Engine:
     def _unknown_entity(self, names: list[str], metrics: list[str]) -> Answer:
         parts = []
         for name in names:
-            kinds = self.kinds.get(name, set())
-            if metrics:
-                parts.append(f"报告提到了{name}，但没有给出它的{'、'.join(metrics)}数据。")
-            else:
-                parts.append(f"报告提到了{name}，但没有与它相关的具体数据。")
-            if "major" in kinds and metrics:
-                with_metric = [m for m in self.majors_of_all() if any(self._has_metric(m, x) for x in metrics)]
-                if with_metric:
-                    parts.append(f"报告中有{'、'.join(metrics)}数据的专业是：{'、'.join(with_metric)}。")
-        return Answer("not_found", "".join(parts) or self._not_found_text())
-
-    def majors_of_all(self) -> list[str]:
-        return [m for ms in self.majors_of.values() for m in ms]
+            what = "、".join(metrics)
+            parts.append(f"报告提到了{name}，但没有给出它的{what}数据。" if metrics else
+                         f"报告提到了{name}，但没有与它相关的具体数据。")
+            if "major" in self.kinds.get(name, ()) and metrics:
+                having = [m for m in self.index.all_majors() if any(self.index.has_metric(m, x) for x in metrics)]
+                if having:
+                    parts.append(f"报告中有{what}数据的专业是：{'、'.join(having)}。")
+        return Answer("not_found", "".join(parts) or NOT_FOUND)
 
     def _missing(self, missing: list[str], years: list[str]) -> Answer:
         when = "您问的年份的" if years and any(y != str(self.year) for y in years) else ""
-        what = "、".join(_unique(missing))
-        return Answer("not_found", f"抱歉，报告中没有{when}{what}的数据，我不能给出没有依据的数字。{COVERAGE}")
+        return Answer("not_found", f"抱歉，报告中没有{when}{'、'.join(unique(missing))}的数据，"
+                                   f"我不能给出没有依据的数字。{COVERAGE}")
 
-    def _not_found_text(self) -> str:
-        return f"抱歉，报告中没有找到与您的问题相关的数据，我不能给出没有依据的数字。{COVERAGE}"
-
-    def _not_found(self, query: Query) -> Answer:
-        return Answer("not_found", self._not_found_text())
+    def _missing_words(self, words: list[str]) -> Answer:
+        shown = "、".join(f"“{w}”" for w in words[:3])
+        return Answer("not_found", f"抱歉，报告中没有关于{shown}的数据，我不能给出没有依据的数字。{COVERAGE}")
 
 
-def _how(metric: str) -> str:
-    if metric in RATE_FORMULAS:
-        top, bottom = RATE_FORMULAS[metric]
-        return f"{top}之和 ÷ {bottom}之和"
-    return "各专业合计"
+def _short_forms(values: set[str]) -> dict[str, str]:
+    """Shorter names users give qualifier values: what follows a shared prefix (后勤餐厅二楼 → 二楼)."""
+    claims: dict[str, set[str]] = defaultdict(set)
+    for value in values:
+        others = values - {value}
+        for other in others:
+            prefix = os.path.commonprefix([value, other])
+            if len(prefix) >= 2 and len(value) - len(prefix) >= 2:
+                claims[value[len(prefix):]].add(value)
+    return {form: next(iter(owners)) for form, owners in claims.items() if len(owners) == 1}
 
 
-def _unique(items) -> list:  # type: ignore[no-untyped-def]
-    seen: list = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+def _merge_school_level(groups: list[list[Fig]]) -> list[list[Fig]]:
+    """学校's figure and a table's total row stating the same value are one figure with two sources."""
+    merged: dict[tuple, list[Fig]] = {}
+    for group in groups:
+        fig = group[0]
+        quals = tuple(sorted((k, v) for k, v in fig.qualifiers.items() if k not in MANNER_QUALIFIERS))
+        key = (fig.metric, quals, fig.value) if not fig.uncertain else (id(group),)
+        merged.setdefault(key, []).extend(group)
+    return list(merged.values())
 
 
 def _group(figs: list[Fig]) -> list[list[Fig]]:
@@ -625,12 +664,3 @@ def _group(figs: list[Fig]) -> list[list[Fig]]:
         groups.setdefault((fig.entity, fig.metric, quals, fig.entity_type == "total" and fig.table_no, where),
                           []).append(fig)
     return list(groups.values())
-
-
-def _dedupe_values(figs: list[Fig]) -> list[Fig]:
-    """School-level figures stated twice (a table total and the prose) are shown once."""
-    seen: list[Fig] = []
-    for fig in figs:
-        if not any(f.value == fig.value and f.qualifiers == fig.qualifiers for f in seen):
-            seen.append(fig)
-    return seen

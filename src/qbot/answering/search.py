@@ -12,7 +12,7 @@ from qbot.language.segment import Segmenter
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 STOP_TOKENS = frozenset(
     "的 了 是 在 和 与 有 多少 什么 哪些 哪个 怎么 怎样 如何 吗 呢 吧 啊 请问 一下 学校 我们 你们 情况 "
-    "是否 没有 有没有 方面 哪 几 个 都 做 做了 开展 进行 介绍 一些 工作 主要 具体".split()
+    "是否 没有 有没有 方面 哪 几 个 几个 哪几个 都 做 做了 开展 进行 介绍 一些 工作 主要 具体 目前 请过 是指".split()
 )
 
 
@@ -38,36 +38,64 @@ class PassageSearch:
     def segmenter(self) -> Segmenter:
         return Segmenter(self._vocabulary)
 
-    def terms(self, text: str) -> list[str]:
+    def terms(self, text: str, ignore: frozenset[str] | set[str] = frozenset()) -> list[str]:
         """Content tokens of a question, segmented like the index."""
         seen: list[str] = []
         for token in self.segmenter.tokens(text):
+            if token in ignore or token.isdigit():
+                continue
             if token not in STOP_TOKENS and token not in seen and (len(token) > 1 or token.isdigit()):
                 seen.append(token)
         return seen
 
-    def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1) -> Hit | None:
-        terms = self.terms(text)
+    def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
+               ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False) -> Hit | None:
+        """The sentence of the report that best answers `text`.
+
+        Coverage counts the question's characters covered by the content words a sentence (or
+        its section title) contains, so that overlapping search-mode words (金蓝领 / 金蓝领培训)
+        are not counted twice. With `listing` (a 哪些 question) ties go to enumerations, else to
+        the most focused sentence.
+        """
+        terms = self.terms(text, ignore)
         if len(terms) < min_terms:
+            return None
+        lowered_text = text.lower()
+        spans = {t: {i for start in _find_all(lowered_text, t) for i in range(start, start + len(t))} for t in terms}
+        content = set().union(*spans.values())
+        if not content:
             return None
         match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
         rows = self._conn.execute(
             "select p.id, p.text, p.section_path, p.section_title, p.page from passages_fts "
             "join passages p on p.rowid = passages_fts.rowid "
-            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 12",
+            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 60",
             [match, edition],
         ).fetchall()
         best: Hit | None = None
-        best_score = 0.0
-        weight_total = sum(len(t) for t in terms)
-        for passage_id, passage, path, title, page in rows:
+        best_score: tuple[float, ...] = (0.0,)
+        for rank, (passage_id, passage, path, title, page) in enumerate(rows):
             for sentence in SENTENCE.findall(passage):
-                present = [t for t in terms if t in sentence.lower()]
-                weight = sum(len(t) for t in present)
-                coverage = weight / weight_total
-                if coverage > best_score and (len(present) >= min(2, len(terms))):
-                    best_score = coverage
-                    best = Hit(passage_id, sentence.strip(), path, title, page, edition, coverage)
+                lowered = sentence.lower()
+                # The section title counts as context: 存在哪些问题 finds the sentences under 存在的问题.
+                present = [t for t in terms if t in lowered or t in title]
+                if len(present) < min(2, len(terms)):
+                    continue
+                coverage = len(set().union(*(spans[t] for t in present))) / len(content)
+                positions = [lowered.find(t) for t in present if t in lowered]
+                spread = (max(positions) - min(positions)) // 20 if positions else 0
+                tie = sentence.count("、") if listing else -(len(sentence) // 10)
+                about = all(t in title for t in terms)  # the whole section is about it: 存在的问题
+                score = (round(coverage, 3), about, -spread, tie, -rank)
+                if score > best_score:
+                    best_score = score
+                    # Under a section that is about the question, the short paragraph says more than a sentence.
+                    text = passage if about and len(passage) <= 200 else sentence.strip()
+                    best = Hit(passage_id, text, path, title, page, edition, coverage)
         if best is None or best.coverage < min_coverage:
             return None
         return best
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]

@@ -47,10 +47,15 @@ def _arabic(match: re.Match[str]) -> str:
         return run
 
 
-def normalize(text: str) -> str:
-    """Canonical form of a question; safe on any input (never raises)."""
+def normalize(text: str, *, numerals: bool = True) -> str:
+    """Canonical form of a question; safe on any input (never raises).
+
+    With `numerals=False` Chinese numerals are kept, as the report's prose writes
+    names such as 六个一工程 (for searching passages).
+    """
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if _keep(ch))
     text = _t2s().convert(text)
-    text = NUMERAL_RUN.sub(_arabic, text)
+    if numerals:
+        text = NUMERAL_RUN.sub(_arabic, text)
     return SPACES.sub(" ", text).strip().lower()

@@ -5,7 +5,7 @@ Two kinds of checks:
 * automatic ones from the tables: every printed total row against the sum of its rows,
   and every rate of 表4 against its counts;
 * declared ones from `checks.toml` in the edition folder, for figures of the prose
-  (a total and its parts, a percentage and its counts), each naming figures as
+  (a total and its parts, a percentage and its counts, a growth rate), each naming figures as
   `entity/metric` or `entity/metric/key=value;key=value`.
 
 The inconsistent checks are candidates for corrections in the next edition.
@@ -32,7 +32,7 @@ class AuditError(Exception):
 @dataclass
 class Check:
     name: str
-    kind: str  # "total" | "rate" | "sum" | "ratio"
+    kind: str  # "total" | "rate" | "sum" | "ratio" | "growth"
     stated: str
     computed: str
     ok: bool
@@ -122,16 +122,19 @@ def table_checks(figures: list[Fig]) -> list[Check]:
 
 
 class _Resolver:
+    """Finds the figure a checks.toml reference names: `[表N:]entity/metric[/key=value;…]`."""
+
     def __init__(self, figures: list[Fig]):
         self.figures = figures
 
     def __call__(self, ref: str) -> Fig:
-        entity, _, rest = ref.partition("/")
+        table, _, rest = ref.rpartition(":") if ref.startswith("表") else ("", "", ref)
+        entity, _, rest = rest.partition("/")
         metric, _, quals = rest.partition("/")
         wanted = dict(p.split("=", 1) for p in quals.split(";") if p) if quals else {}
         matches = [f for f in self.figures if f.entity == entity and f.metric == metric
-                   and all(f.qualifiers.get(k) == v for k, v in wanted.items())
-                   and (wanted or not {k for k in f.qualifiers if k != "approx"} - set(wanted))]
+                   and (not table or f"表{f.table_no}" == table)
+                   and {k: v for k, v in f.qualifiers.items() if k != "approx"} == wanted]
         if not matches:
             raise AuditError(f"checks.toml：知识库中没有数据 {ref!r}")
         return matches[0]
@@ -171,6 +174,21 @@ def declared_checks(figures: list[Fig], path: Path) -> list[Check]:
             f"{top.metric}{_quals(top)} {top.raw} ÷ " + " + ".join(f"{b.metric}{_quals(b)} {b.raw}" for b in bottoms)
             + (f"；{entry['note']}" if entry.get("note") else "") + (f"；{why}" if why else ""),
             stated.id, computed,
+        ))
+    for entry in spec.get("growth", []):
+        stated, new = resolve(entry["value"]), resolve(entry["new"])
+        if "old" in entry:
+            old = resolve(entry["old"])
+            base, base_text = old.value, f"{old.metric}{_quals(old)} {old.raw}"
+        else:
+            increase = resolve(entry["increase"])
+            base, base_text = new.value - increase.value, f"({new.raw} − {increase.raw})"
+        computed = 100 * (new.value - base) / base
+        ok, why = within_rounding(stated.value, stated.raw, computed)
+        checks.append(Check(
+            entry["name"], "growth", f"{stated.raw}%", f"{computed:.2f}%", ok,
+            _unique([_where(stated), _where(new)]),
+            f"({new.raw} − {number(base)}) ÷ {base_text}" + (f"；{why}" if why else ""), stated.id, computed,
         ))
     return checks
 

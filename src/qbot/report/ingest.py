@@ -68,7 +68,7 @@ def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editi
         titles = {s.path: s.title for s in ed.sections}
         db["report_tables"].insert_all({
             "edition": ed.edition, "number": t.number, "title": t.title, "section_path": t.section_path,
-            "page": t.page, "entity_type": t.entity_type,
+            "page": t.page, "entity_type": t.entity_type, "labels": t.labels,
         } for t in ed.tables)
         db["sections"].insert_all({
             "id": f"{ed.edition}/{s.path}", "edition": ed.edition, "ord": i, "path": s.path, "title": s.title,
@@ -77,7 +77,7 @@ def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editi
         db["passages"].insert_all({
             "id": p.id, "edition": p.edition, "ord": p.ord, "section_path": p.section_path,
             "section_title": p.section_title, "page": p.page, "text": p.text,
-            "tokens": " ".join(segmenter.tokens(p.text)),
+            "tokens": " ".join(segmenter.tokens(f"{p.section_title} {p.text}")),
         } for p in ed.passages)
         db["figures"].insert_all({
             "id": f.id, "edition": f.edition, "entity": f.entity, "entity_type": f.entity_type,
@@ -92,7 +92,11 @@ def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editi
 
 
 def knowledge_fingerprint(lexicon_root: Path, editions: list[Edition]) -> str:
+    """What the report tables are built from: the knowledge files and the code that reads them."""
     digest = hashlib.sha256()
+    code = Path(__file__).resolve().parents[1]
+    for module in sorted([*code.joinpath("report").glob("*.py"), code / "language" / "segment.py"]):
+        digest.update(module.read_bytes())
     for path in sorted((lexicon_root / "lexicon").glob("*.csv")):
         digest.update(path.read_bytes())
     for ed in editions:

@@ -79,6 +79,7 @@ class ReportTable:
     file: str
     total_label: str = ""
     entity: str = ""  # the single entity of a long (key/value) table
+    labels: str = ""  # column and row labels as printed
 
 
 @dataclass
@@ -283,6 +284,7 @@ class _EditionReader:
                     number=int(entry["number"]), title=str(entry["title"]), section_path=str(entry["section"]),
                     page=None, entity_type=str(entry["entity_type"]), file=str(entry["file"]),
                     total_label=str(entry.get("total_label", "")), entity=str(entry.get("entity", "")),
+                    labels=str(entry.get("labels", "")),
                 )
             except (KeyError, ValueError, TypeError) as exc:
                 self.problems.append(f"{path}: 表格条目不完整（{exc}）：{entry!r}")

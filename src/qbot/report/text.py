@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 SENTENCE_END = tuple("。！？；：”」）)")
 WS = re.compile(r"\s+")
+# The PDF extraction broke words with spaces and line breaks (名班主 任工作室); passages join them again.
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。、；：“”（）])\s+(?=[\u4e00-\u9fff，。、；：“”（）])")
 
 
 def normalize_ws(text: str) -> str:
@@ -43,6 +45,10 @@ class Passage:
         return f"{self.edition}/p{self.ord:04d}"
 
 
+def _clean(paragraph: str) -> str:
+    return CJK_GAP.sub("", normalize_ws(paragraph))
+
+
 def _is_table_line(line: str) -> bool:
     return "\t" in line or bool(re.match(r"^表\s*\d+\s*[:：]", line))
 
@@ -69,17 +75,18 @@ def split_passages(edition: str, text: str, sections: list[Section], problems: l
     passages: list[Passage] = []
     for n, (start, section) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
-        paragraph = ""
-        for line in lines[start + 1:end]:
-            line = line.strip()
-            if not line or _is_table_line(line):
+        # Where the PDF joined a heading and its first paragraph on one line, that line is text, too.
+        paragraph = lines[start].strip() if len(lines[start].strip()) > 40 else ""
+        for raw in lines[start + 1:end]:
+            line = raw.strip()
+            if not line or _is_table_line(raw):
                 continue
             paragraph = f"{paragraph}{line}" if paragraph else line
             if paragraph.endswith(SENTENCE_END):
                 passages.append(Passage(edition, len(passages) + 1, section.path, section.title, section.page,
-                                        normalize_ws(paragraph)))
+                                        _clean(paragraph)))
                 paragraph = ""
         if paragraph:
             passages.append(Passage(edition, len(passages) + 1, section.path, section.title, section.page,
-                                    normalize_ws(paragraph)))
+                                    _clean(paragraph)))
     return passages
