@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -112,16 +111,28 @@ def start_to_first_answer(db: Path, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+#: Runs the qbot command and then reports the process's own peak RSS (VmHWM). A child's ru_maxrss would
+#: also count the parent's memory it was forked from, before exec.
+MEASURED = """
+import sys
+from qbot.cli import cli
+try:
+    cli(sys.argv[1:], standalone_mode=False)
+finally:
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM")][0].split()[1]
+    print(f"VmHWM {hwm}", file=sys.stderr)
+"""
+
+
 def batch_peak_memory(db: Path, cases: list[dict]) -> tuple[float, float]:
     """Peak RSS (MB) and wall time (s) of `qbot ask --json -` over every dev question."""
     questions = "\n".join(q for c in cases for q in [*c.get("context", []), c["q"]]) + "\n"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run([*qbot_command(), "ask", "--json", "--db", str(db), "-"], input=questions.encode(),
-                   check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", MEASURED, "ask", "--json", "--db", str(db), "-"],
+                          input=questions.encode(), check=True, capture_output=True)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(peak, before) / 1024, wall
+    hwm = next(line for line in done.stderr.decode().splitlines() if line.startswith("VmHWM"))
+    return int(hwm.split()[1]) / 1024, wall
 
 
 def report(title: str, by_kind: dict[str, list[bool]], latencies: list[float], numbers: int) -> float:

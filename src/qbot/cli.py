@@ -71,11 +71,12 @@ def ingest(db_path: Path, knowledge_dir: Path, force: bool) -> None:
 def _engine(db_path: Path, knowledge_dir: Path):  # type: ignore[no-untyped-def]
     """Open the engine, building the knowledge base first if there is none yet."""
     from qbot.answering.engine import Engine, EngineError
-    from qbot.report.ingest import ensure_database
     from qbot.report.knowledge import KnowledgeError
 
     try:
         if not db_path.exists():
+            from qbot.report.ingest import ensure_database  # only the first run builds the knowledge base
+
             ensure_database(db_path, knowledge_dir)
         return Engine.open(db_path)
     except (EngineError, KnowledgeError) as exc:

@@ -15,7 +15,8 @@ import sqlite_utils
 SCHEMA_VERSION = 1
 
 #: Tables an ingest may rebuild; nothing else is ever deleted by it.
-REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words")
+REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
+                 "pinyin")
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -48,6 +49,7 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         "kind": str, "name": str, "alias": str, "parent": str, "unit": str, "pinyin": str,
     }, pk=("kind", "name", "alias"))
     db["segmenter_words"].create({"word": str, "freq": int}, pk="word")
+    db["pinyin"].create({"char": str, "readings": str}, pk="char")
     db["knowledge_state"].create({"key": str, "value": str}, pk="key")
 
 

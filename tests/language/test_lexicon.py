@@ -38,8 +38,10 @@ def test_pinyin_question() -> None:
 
 
 def test_homophone_typo() -> None:
-    found = lexicon().homophones("汽车维秀")
+    readings = [["qi"], ["che", "ju"], ["wei"], ["xiu"]]  # 车 is polyphonic
+    found = lexicon().homophones("汽车维秀", readings)
     assert [(m.start, m.end, m.surface) for m in found] == [(0, 4, "汽车维修")]
+    assert lexicon().homophones("汽车维秀", [["qi"], [], ["wei"], ["xiu"]]) == []
 
 
 def test_fuzzy_match_has_a_cutoff() -> None:

@@ -25,7 +25,7 @@ def dump(path: Path, tables: tuple[str, ...]) -> dict[str, list[tuple]]:
         conn.close()
 
 
-REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words")
+from qbot.store import REPORT_TABLES  # noqa: E402
 
 
 def test_counts_cover_every_table_row_and_prose_figure(kb_path: Path) -> None:

@@ -22,6 +22,7 @@ from qbot.answering.parse import INTENT_WORDS, TYPE_WORDS, Query, parse
 from qbot.answering.search import PassageSearch
 from qbot.language.lexicon import Lexicon, Mention, Target, chunks
 from qbot.language.normalize import normalize
+from qbot.language.pinyin import readings
 
 MAX_QUESTION = 300
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
@@ -261,11 +262,13 @@ class Engine:
     def _explain_residual(self, query: Query) -> None:
         """Unmatched characters may still name something: a homophone typo (汽车维秀, 就业绿), a name
         family (建筑), a near miss (rapidfuzz)."""
+        if not query.stray:
+            return
         covered = {i for m in query.mentions for i in range(m.start, m.end)}
         for start, run in chunks(query.text):
             if all(i in covered for i in range(start, start + len(run))):
                 continue
-            for m in self.lexicon.homophones(run):
+            for m in self.lexicon.homophones(run, readings(self.conn, run)):
                 span = range(start + m.start, start + m.end)
                 written = query.text[span.start:span.stop]
                 if written == m.surface or all(i in covered for i in span):

@@ -95,6 +95,7 @@ class Query:
     table: int | None = None  # 表N named in the question
     type_hint: str = ""
     residual: list[str] = field(default_factory=list)  # unexplained Chinese runs
+    stray: str = ""  # every unexplained Chinese character, single ones included (就业绿's 绿)
 
     @property
     def list_majors(self) -> bool:
@@ -149,7 +150,7 @@ def parse(text: str, lexicon: Lexicon, edition_year: int, plain: str = "") -> Qu
         if year not in query.years:
             query.years.append(year)
     _read_intent(query, text)
-    query.residual = _residual(text, spans)
+    query.residual, query.stray = _residual(text, spans)
     return query
 
 
@@ -181,7 +182,7 @@ def _read_intent(query: Query, text: str) -> None:
             break
 
 
-def _residual(text: str, spans: list[tuple[int, int]]) -> list[str]:
+def _residual(text: str, spans: list[tuple[int, int]]) -> tuple[list[str], str]:
     chars = list(text)
     for start, end in spans:
         for i in range(start, end):
@@ -193,4 +194,4 @@ def _residual(text: str, spans: list[tuple[int, int]]) -> list[str]:
             rest = rest.replace(w, " ")
     rest = RANK_ANY.sub(" ", rest)
     rest = FILLER.sub(" ", rest)
-    return [chunk for _, chunk in chunks(rest)]
+    return [chunk for _, chunk in chunks(rest)], "".join(re.findall(r"[\u4e00-\u9fff]", rest))

@@ -97,22 +97,24 @@ class Lexicon:
                     start = letters.find(py, start + 1)
         return mentions
 
-    def homophones(self, chunk: str) -> list[Mention]:
-        """Windows of a Chinese `chunk` that sound exactly like a known form (汽车维秀 → 汽车维修)."""
-        from pypinyin import lazy_pinyin  # imported on first use: only typos need it
+    def homophones(self, chunk: str, readings: list[list[str]]) -> list[Mention]:
+        """Windows of a Chinese `chunk` that sound exactly like a known form (汽车维秀 → 汽车维修).
 
+        `readings` holds the possible pinyin syllables of each character of `chunk`
+        (polyphonic characters have several); a window matches a form when one reading
+        per character spells the form's pinyin.
+        """
         self._compile()
-        syllables = lazy_pinyin(chunk)
-        if len(syllables) != len(chunk):
+        if len(readings) != len(chunk) or not all(readings):
             return []
         found = []
         n = len(chunk)
         i = 0
         while i < n:
             for size in range(min(10, n - i), 1, -1):
-                py = "".join(syllables[i:i + size])
-                if py in self._by_pinyin:
-                    surfaces = self._by_pinyin[py]
+                spelled = _spellings(readings[i:i + size], self._by_pinyin)
+                if spelled:
+                    surfaces = self._by_pinyin[spelled]
                     targets = [t for s in surfaces for t in self.forms[s]]
                     found.append(Mention(i, i + size, surfaces[0], targets, "pinyin"))
                     i += size
@@ -136,6 +138,14 @@ class Lexicon:
                     if t.role in roles and t not in targets:
                         targets.append(t)
         return targets
+
+
+def _spellings(readings: list[list[str]], known: dict[str, list[str]]) -> str | None:
+    """A known pinyin string spelled by one reading per character, if any."""
+    spelled = [""]
+    for options in readings:
+        spelled = [s + o for s in spelled for o in options][:64]
+    return next((s for s in spelled if s in known), None)
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -16,18 +16,26 @@ import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import jieba
 
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
 LEXICON_FREQ = 200_000  # high enough that lexicon names win over jieba's own splits
 
 
+def _jieba():  # type: ignore[no-untyped-def]
+    """jieba, imported on first use: importing it costs ~0.1 s, which questions about figures never need."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
 def build_vocabulary(texts: Iterable[str], lexicon_words: Iterable[str]) -> dict[str, int]:
     """Words (with frequencies) of `texts` as segmented by jieba's full dictionary plus the lexicon."""
-    full = jieba.Tokenizer()
+    full = _jieba().Tokenizer()
     full.initialize()
     lexicon_words = [w for w in set(lexicon_words) if w.strip()]
     for word in lexicon_words:
@@ -52,7 +60,7 @@ class Segmenter:
             tmp = path.with_suffix(f".{id(self)}.tmp")
             tmp.write_text(content, encoding="utf-8")
             tmp.replace(path)
-        self._tokenizer = jieba.Tokenizer(dictionary=str(path))
+        self._tokenizer: jieba.Tokenizer = _jieba().Tokenizer(dictionary=str(path))
         self._tokenizer.initialize()
 
     def tokens(self, text: str) -> list[str]:

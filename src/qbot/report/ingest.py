@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from qbot.report.knowledge import Edition, LexiconEntry, edition_folders, load_edition, load_lexicon
+from qbot.language.pinyin import all_readings, phrase_pinyin
 from qbot.language.segment import Segmenter, build_vocabulary
 from qbot.store import REPORT_TABLES, open_db
 
@@ -35,19 +36,13 @@ def load_knowledge(root: Path) -> tuple[list[LexiconEntry], list[Edition]]:
     return lexicon, editions
 
 
-def _pinyin(text: str) -> str:
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(text)).lower()
-
-
 def _lexicon_rows(lexicon: list[LexiconEntry]) -> list[dict[str, str]]:
     rows = {}
     for entry in lexicon:
         for form in [entry.name, *entry.aliases]:
             rows[(entry.kind, entry.name, form)] = {
                 "kind": entry.kind, "name": entry.name, "alias": form, "parent": entry.parent,
-                "unit": entry.unit, "pinyin": _pinyin(form),
+                "unit": entry.unit, "pinyin": phrase_pinyin(form),
             }
     return list(rows.values())
 
@@ -59,6 +54,7 @@ def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editi
     segmenter = Segmenter(vocabulary)
     db["segmenter_words"].insert_all(({"word": w, "freq": f} for w, f in sorted(vocabulary.items())))
     db["lexicon"].insert_all(_lexicon_rows(lexicon))
+    db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     for ed in editions:
         db["editions"].insert({
             "edition": ed.edition, "school": ed.school, "title": ed.title, "status": ed.status,
