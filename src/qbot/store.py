@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Tables an ingest may rebuild; nothing else is ever deleted by it.
 REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
@@ -53,7 +53,56 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["knowledge_state"].create({"key": str, "value": str}, pk="key")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1}
+APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "questions")
+
+
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Chat-ops: roles and invites, corrections, data-update revisions, edition status, usage log.
+
+    Tables named in APPEND_ONLY refuse UPDATE and DELETE (triggers): what is submitted is never lost.
+    """
+    db["audit_log"].create({
+        "id": int, "at": str, "actor": int, "action": str, "object": str, "details": str,
+    }, pk="id")
+    db["roles"].create({"user_id": int, "role": str, "granted_by": int, "granted_at": str}, pk="user_id")
+    db["invites"].create({
+        "code": str, "role": str, "created_by": int, "created_at": str, "expires_at": str, "used_by": int,
+        "used_at": str,
+    }, pk="code")
+    db["corrections"].create({
+        "id": int, "edition": str, "target_kind": str, "target_id": str, "target_label": str,
+        "source_label": str, "page": int, "quote": str, "published_value": str, "proposed_value": str,
+        "reason": str, "submitter_id": int, "submitter_name": str, "chat_id": int, "created_at": str,
+    }, pk="id")
+    db["correction_events"].create({
+        "id": int, "correction_id": int, "status": str, "actor": int, "at": str, "note": str,
+    }, pk="id", foreign_keys=[("correction_id", "corrections", "id")])
+    db["correction_events"].create_index(["correction_id"])
+    db["revisions"].create({
+        "id": int, "kind": str, "parent": int, "author": int, "created_at": str, "source": str, "summary": str,
+    }, pk="id")
+    db["revision_figures"].create({
+        "revision": int, "figure_id": str, "edition": str, "entity": str, "entity_type": str, "department": str,
+        "metric": str, "qualifiers": str, "value": float, "unit": str, "raw": str, "uncertain": int,
+        "section_path": str, "page": int, "quote": str, "note": str, "origin": str,
+    }, pk=("revision", "figure_id"), foreign_keys=[("revision", "revisions", "id")])
+    db["edition_status"].create({"edition": str, "status": str, "changed_by": int, "changed_at": str},
+                                pk="edition")
+    db["aliases"].create({
+        "alias": str, "kind": str, "name": str, "added_by": int, "added_at": str,
+    }, pk="alias")
+    db["questions"].create({
+        "id": int, "at": str, "user_hash": str, "role": str, "chat_type": str, "question": str, "status": str,
+        "latency_ms": float, "figure_ids": str,
+    }, pk="id")
+    db["questions"].create_index(["at"])
+    for table in APPEND_ONLY:
+        for op in ("update", "delete"):
+            db.execute(f"create trigger [{table}_no_{op}] before {op} on [{table}] "
+                       f"begin select raise(abort, '{table} is append-only'); end")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
 
 
 class StoreError(Exception):

@@ -78,11 +78,14 @@ def test_ingest_keeps_tables_it_does_not_own(tmp_path: Path) -> None:
     path = tmp_path / "qbot.db"
     ingest(path, KNOWLEDGE)
     db = open_db(path)
-    db["corrections"].insert({"id": 1, "note": "保留我"}, pk="id")
+    db["aliases"].insert({"alias": "汽车专业", "kind": "major", "name": "汽车维修", "added_by": 1, "added_at": "t"})
+    db["audit_log"].insert({"at": "t", "actor": 1, "action": "alias", "object": "汽车专业", "details": "{}"})
     db.conn.commit()
     db.conn.close()
     ingest(path, KNOWLEDGE, force=True)
-    assert dump(path, ("corrections",))["corrections"] == [(1, "保留我")]
+    kept = dump(path, ("aliases", "audit_log"))
+    assert kept["aliases"] == [("汽车专业", "major", "汽车维修", 1, "t")]
+    assert len(kept["audit_log"]) == 1
 
 
 def test_bad_knowledge_file_leaves_existing_database_untouched(tmp_path: Path) -> None:
