@@ -1,0 +1,62 @@
+"""Write transactions and the audit log shared by the chat-ops modules (roles, corrections).
+
+Every change those modules make runs in one `BEGIN IMMEDIATE` transaction together with
+its audit-log entry: the write lock is taken up front, so concurrent writers on their own
+connections wait for each other (the connection's busy timeout) instead of failing, and a
+change is never stored without its log entry. Threads sharing one connection are serialised
+by a per-connection lock.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+Clock = Callable[[], datetime]
+
+_locks: dict[int, threading.RLock] = {}
+_locks_guard = threading.Lock()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """A timestamp as stored: ISO 8601 in UTC, to the second."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _lock_for(conn: sqlite3.Connection) -> threading.RLock:
+    with _locks_guard:
+        return _locks.setdefault(id(conn), threading.RLock())
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """Run the block in one immediate transaction: committed on success, rolled back on error."""
+    with _lock_for(conn):
+        conn.execute("begin immediate")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def log_action(conn: sqlite3.Connection, at: datetime, actor: int | None, action: str, obj: str,
+               details: dict[str, Any] | None = None) -> None:
+    """Append one entry to audit_log (call inside `write_transaction`)."""
+    conn.execute("insert into audit_log (at, actor, action, object, details) values (?, ?, ?, ?, ?)",
+                 [iso(at), actor, action, obj, json.dumps(details or {}, ensure_ascii=False)])
