@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -130,20 +131,219 @@ def chat(db_path: Path, knowledge_dir: Path) -> None:
     run_console(engine, Conversation())
 
 
+def _writable(db_path: Path):  # type: ignore[no-untyped-def]
+    """The knowledge base opened for writing (it must exist already)."""
+    from qbot.store import StoreError, open_db
+
+    try:
+        return open_db(db_path, create=False)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _refuse(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    raise SystemExit(1)
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    try:
+        agreed = click.confirm(question, default=False)
+    except click.Abort:
+        agreed = False
+    if not agreed:
+        _refuse("已取消，未做任何更改。")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Apply without asking for confirmation")
+@db_option
+def update(file: Path, yes: bool, db_path: Path) -> None:
+    """Add or change figures from a CSV, XLSX or JSON file.
+
+    The file has the columns of facts.csv (entity, metric, value, unit; optional
+    section, entity_type, qualifiers, quote, uncertain, note) plus an optional
+    `edition` (default: the latest edition). Every line is checked first: a bad
+    file changes nothing and each problem names its line. The preview lists new
+    and changed figures (old -> new) and asks before anything is written. The
+    update is one revision, undone by `qbot rollback`; a new edition starts as a
+    draft that only staff can query until `qbot publish`.
+
+    \b
+    Example:
+        qbot update 2021招生.csv
+    """
+    from qbot.corrections import CLI_ACTOR
+    from qbot.updates import UpdateError, apply, check_size, load_known, preview, read_upload, validate
+
+    db = _writable(db_path)
+    try:
+        check_size(file.stat().st_size)
+        upload = read_upload(file.name, file.read_bytes())
+        known = load_known(db.conn)
+        updates, problems = validate(upload, known.lexicon, known.figures)
+        if problems:
+            raise UpdateError(f"{file.name} 有 {len(problems)} 处问题，未做任何更改：", problems)
+        plan = preview(updates, known.figures, known.statuses)
+        click.echo(plan.text())
+        if not plan.has_changes:
+            return
+        _confirm("确认应用这次更新吗？", yes)
+        revision = apply(db, CLI_ACTOR, updates, file.name)
+    except UpdateError as exc:
+        _refuse(str(exc))
+    finally:
+        db.conn.close()
+    click.echo(f"已应用数据更新 #{revision}。如需撤销：qbot rollback")
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="Roll back without asking for confirmation")
+@db_option
+def rollback(yes: bool, db_path: Path) -> None:
+    """Undo the data update in force; run again to undo the one before.
+
+    Nothing is deleted: a rollback revision is appended and the previous
+    figures are in force again.
+
+    \b
+    Example:
+        qbot rollback --yes
+    """
+    from qbot.corrections import CLI_ACTOR
+    from qbot.updates import UpdateError, head, revision
+    from qbot.updates import rollback as roll_back
+
+    db = _writable(db_path)
+    try:
+        current = head(db.conn)
+        if current is None:
+            raise UpdateError("没有可以撤销的数据更新：现在使用的就是原始报告数据。")
+        undo = revision(db.conn, current)
+        assert undo is not None
+        click.echo(f"将撤销数据更新 #{undo.id}（{undo.source}，{undo.summary}，{undo.created_at}）。")
+        _confirm("确认撤销吗？", yes)
+        _, undone = roll_back(db, CLI_ACTOR)
+    except UpdateError as exc:
+        _refuse(str(exc))
+    finally:
+        db.conn.close()
+    now_in_force = f"数据更新 #{undone.parent}" if undone.parent else "原始报告数据"
+    click.echo(f"已撤销数据更新 #{undone.id}，现在生效的是{now_in_force}。")
+
+
+def _set_status(db_path: Path, edition: str, published: bool) -> None:
+    from qbot.corrections import CLI_ACTOR
+    from qbot.updates import UpdateError, publish, unpublish
+
+    db = _writable(db_path)
+    try:
+        previous = (publish if published else unpublish)(db, CLI_ACTOR, edition)
+    except UpdateError as exc:
+        _refuse(str(exc))
+    finally:
+        db.conn.close()
+    if published:
+        click.echo(f"{edition} 年度本来就已发布。" if previous == "published" else
+                   f"已发布 {edition} 年度：所有人都可以查询。")
+    else:
+        click.echo(f"{edition} 年度本来就是草稿。" if previous == "draft" else
+                   f"已撤回 {edition} 年度：改为草稿，只有工作人员和管理员可以查询。")
+
+
+@cli.command()
+@click.argument("edition")
+@db_option
+def publish(edition: str, db_path: Path) -> None:
+    """Publish an edition: everyone may then ask about it (and it becomes the default if it is the latest).
+
+    \b
+    Example:
+        qbot publish 2021
+    """
+    _set_status(db_path, edition, published=True)
+
+
+@cli.command()
+@click.argument("edition")
+@db_option
+def unpublish(edition: str, db_path: Path) -> None:
+    """Turn an edition back into a draft that only staff and admins can query.
+
+    \b
+    Example:
+        qbot unpublish 2021
+    """
+    _set_status(db_path, edition, published=False)
+
+
+@cli.command()
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True, help="Period to report on")
+@db_option
+def stats(days: int, db_path: Path) -> None:
+    """Usage: questions per day and role, answered/ambiguous/not found, most asked figures, unanswered questions.
+
+    \b
+    Example:
+        qbot stats --days 7
+    """
+    from qbot.usage import render_stats
+    from qbot.usage import stats as usage_stats
+
+    db = _writable(db_path)
+    try:
+        click.echo(render_stats(usage_stats(db, days)))
+    finally:
+        db.conn.close()
+
+
+@cli.command()
+@click.argument("alias")
+@click.argument("name")
+@db_option
+def alias(alias: str, name: str, db_path: Path) -> None:
+    """Teach qbot another way to say an entity or metric name, so such questions are understood.
+
+    \b
+    Example:
+        qbot alias 修车专业 汽车维修
+    """
+    from qbot.corrections import CLI_ACTOR
+    from qbot.usage import AliasError, add_alias
+
+    db = _writable(db_path)
+    try:
+        added = add_alias(db, CLI_ACTOR, alias, name)
+    except AliasError as exc:
+        _refuse(str(exc))
+    finally:
+        db.conn.close()
+    click.echo(f"已添加别名：“{added.alias}”→ {added.name}。")
+
+
 @cli.command()
 @db_option
 @knowledge_option
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON lines")
 @click.option("--findings", "only_findings", is_flag=True, help="Print only the inconsistent checks")
-def audit(db_path: Path, knowledge_dir: Path, as_json: bool, only_findings: bool) -> None:
+@click.option("--propose", is_flag=True,
+              help="Create a pending correction for each inconsistent check (skips those already handled)")
+def audit(db_path: Path, knowledge_dir: Path, as_json: bool, only_findings: bool, propose: bool) -> None:
     """Check every total and ratio the report states against its parts.
 
-    Inconsistent checks are candidates for corrections in the next edition.
+    Inconsistent checks are candidates for corrections in the next edition;
+    --propose files them as pending corrections (stated value -> computed
+    value, submitted by the local administrator, actor id 0) for review with
+    `qbot corrections`. Running it again creates nothing new.
     Exits non-zero only when the knowledge base is broken, not for findings.
 
     \b
-    Example:
+    Examples:
         qbot audit --findings
+        qbot audit --findings --propose
     """
     from qbot.report.audit import AuditError, run_audit
 
@@ -162,3 +362,135 @@ def audit(db_path: Path, knowledge_dir: Path, as_json: bool, only_findings: bool
             click.echo(check.render())
     if not as_json:
         click.echo(f"\n共 {len(checks)} 项核对，{len(checks) - len(bad)} 项一致，{len(bad)} 项不一致。")
+    if propose:
+        from qbot.corrections import CLI_ACTOR
+
+        created = _desk(db_path, engine).propose_from_audit(CLI_ACTOR, bad)
+        click.echo(f"已根据不一致的核对结果新建 {len(created)} 条待审核的更正"
+                   f"（{len(bad) - len(created)} 项已有更正或无法对应到数据，已跳过）。", err=as_json)
+
+
+def _desk(db_path: Path, engine):  # type: ignore[no-untyped-def]
+    """The correction desk on the knowledge base, opened for writing."""
+    from qbot.corrections import CorrectionDesk
+    from qbot.store import StoreError, open_db
+
+    try:
+        return CorrectionDesk(open_db(db_path, create=False), engine)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+STATUS_CHOICE = click.Choice(["pending", "approved", "rejected", "withdrawn", "all"])
+
+
+@cli.group()
+def corrections() -> None:
+    """Review and export the corrections staff submitted (the errata table 勘误表).
+
+    The command line acts as the local administrator (actor id 0, shown as
+    本地管理员（命令行）): whoever may write the database file may review.
+
+    \b
+    Examples:
+        qbot corrections list --status pending
+        qbot corrections approve 3 --note "已核实原始数据"
+        qbot corrections export --format xlsx -o 勘误表.xlsx
+    """
+
+
+@corrections.command("list")
+@click.option("--status", type=STATUS_CHOICE, default="all", show_default=True, help="Only corrections in this status")
+@db_option
+@knowledge_option
+def corrections_list(status: str, db_path: Path, knowledge_dir: Path) -> None:
+    """List corrections, oldest first, with submitter, reason and review.
+
+    \b
+    Example:
+        qbot corrections list --status pending
+    """
+    desk = _desk(db_path, _engine(db_path, knowledge_dir))
+    found = desk.list_all(None if status == "all" else status)
+    for c in found:
+        click.echo("\n    ".join([c.line(), *c.detail_lines()]))
+    click.echo(f"共 {len(found)} 条更正。" if found else "没有符合条件的更正。")
+
+
+@corrections.command("export")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "md"]), default="xlsx", show_default=True,
+              help="Spreadsheet, CSV (UTF-8 with BOM) or a Markdown table")
+@click.option("--status", type=STATUS_CHOICE, default="all", show_default=True,
+              help="Only corrections in this status (approved: the errata to publish)")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file (default: stdout for csv/md, ./勘误表.xlsx for xlsx)")
+@db_option
+@knowledge_option
+def corrections_export(fmt: str, status: str, output: Path | None, db_path: Path, knowledge_dir: Path) -> None:
+    """Export the errata table 勘误表 (编号, 年度, 章节/表格, 页码, 对象, 原文, 更正为 …).
+
+    Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
+
+    \b
+    Examples:
+        qbot corrections export --status approved -o 勘误表.xlsx
+        qbot corrections export --format md --status approved > 勘误表.md
+    """
+    from qbot.corrections import CorrectionError
+
+    desk = _desk(db_path, _engine(db_path, knowledge_dir))
+    wanted = None if status == "all" else status
+    try:
+        data = desk.export(wanted, fmt)  # type: ignore[arg-type]
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output is None and fmt != "xlsx":
+        click.echo(data, nl=False)
+        return
+    target = output or Path("勘误表.xlsx")
+    target.write_bytes(data)
+    click.echo(f"已导出 {len(desk.list_all(wanted))} 条更正到 {target}")
+
+
+@corrections.command("approve")
+@click.argument("correction_id", type=int)
+@click.option("--note", default="", help="Review note (optional)")
+@db_option
+@knowledge_option
+def corrections_approve(correction_id: int, note: str, db_path: Path, knowledge_dir: Path) -> None:
+    """Approve a pending correction: it is listed in the errata table for the next edition.
+
+    The published figures stay as they are; answers note the registered correction.
+
+    \b
+    Example:
+        qbot corrections approve 3 --note "已核实原始数据"
+    """
+    _review(db_path, knowledge_dir, correction_id, "approve", note)
+
+
+@corrections.command("reject")
+@click.argument("correction_id", type=int)
+@click.option("--note", required=True, help="Why it is rejected (required)")
+@db_option
+@knowledge_option
+def corrections_reject(correction_id: int, note: str, db_path: Path, knowledge_dir: Path) -> None:
+    """Reject a pending correction, saying why.
+
+    \b
+    Example:
+        qbot corrections reject 4 --note "报告原文无误"
+    """
+    _review(db_path, knowledge_dir, correction_id, "reject", note)
+
+
+def _review(db_path: Path, knowledge_dir: Path, correction_id: int, action: str, note: str) -> None:
+    from qbot.corrections import CLI_ACTOR, CLI_ACTOR_NAME, CorrectionError
+
+    desk = _desk(db_path, _engine(db_path, knowledge_dir))
+    review = desk.approve if action == "approve" else desk.reject
+    try:
+        correction = review(CLI_ACTOR, correction_id, note, CLI_ACTOR_NAME)
+    except CorrectionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(correction.line())

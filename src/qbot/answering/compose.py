@@ -40,6 +40,8 @@ class Fig:
     note: str
 
     def source(self) -> Source:
+        if self.source_kind == "update":  # a data update: section_title is "数据更新 #<revision>"
+            return Source(self.edition, "section", self.section_title, None, self.quote)
         if self.table_no:
             label = f"表{self.table_no} {self.table_title}"
             return Source(self.edition, "table", label, self.page, self.quote)
@@ -87,7 +89,7 @@ def qualifier_text(qualifiers: dict[str, str]) -> str:
 
 def label(fig: Fig) -> str:
     """`汽车维修 · 就业率（2019年 秋季）`."""
-    entity = f"表{fig.table_no}{fig.entity}" if fig.entity_type == "total" else fig.entity
+    entity = f"表{fig.table_no}{fig.entity}" if fig.entity_type == "total" and fig.table_no else fig.entity
     text = f"{entity} · {fig.metric}"
     quals = qualifier_text(fig.qualifiers)
     return f"{text}（{quals}）" if quals else text

@@ -7,7 +7,6 @@ report does not hold the answer the reply says so and states no number at all.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -23,6 +22,7 @@ from qbot.answering.search import PassageSearch
 from qbot.language.lexicon import Lexicon, Mention, Target, chunks
 from qbot.language.normalize import normalize
 from qbot.language.pinyin import readings
+from qbot.updates import edition_statuses, effective_figures
 
 MAX_QUESTION = 300
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
@@ -36,6 +36,9 @@ GENERIC_WORDS = frozenset({"学生", "同学", "学员", "人员", "统计", "�
                            "参加", "开展", "完成", "共有", "拥有", "达到", "现有", "目前", "全校", "能拿", "拿到",
                            "开设", "设有"})
 SYNONYMS = {"老师": "教师", "同学": "学生", "钱": "元", "多大面积": "面积"}
+#: Roles that may also ask about draft editions (by naming their year); everyone else sees published ones only.
+STAFF_ROLES = frozenset({"staff", "admin"})
+NOT_PUBLISHED = "报告尚未发布，暂时无法查询，请稍后再来。"
 KIND_NAMES = {"major": "专业", "department": "系部", "equipment": "实训设备类别", "project": "新增教学资源项目",
               "training": "培训项目", "teacher_training": "教师培训项目", "school": "学校"}
 
@@ -52,6 +55,7 @@ class Conversation:
     metrics: list[str] = field(default_factory=list)
     qualifiers: dict[str, list[str]] = field(default_factory=dict)
     years: list[str] = field(default_factory=list)
+    edition: str = ""  # the edition the last answer came from (follow-ups stay in it)
 
     def remember(self, entities: list[str], metrics: list[str], qualifiers: dict[str, list[str]],
                  years: list[str]) -> None:
@@ -76,11 +80,16 @@ class Engine:
 
     def __init__(self, conn: sqlite3.Connection, figures: list[Fig], lexicon: Lexicon,
                  vocabulary: dict[str, int], editions: dict[str, dict[str, str]], edition: str,
-                 section_texts: dict[str, str] | None = None, table_texts: dict[int, str] | None = None):
+                 section_texts: dict[str, str] | None = None, table_texts: dict[int, str] | None = None,
+                 views: dict[str, Engine] | None = None):
         self.conn = conn
         self.lexicon = lexicon
         self.editions = editions
         self.edition = edition
+        self.all_figures = figures
+        self.vocabulary = vocabulary
+        self.views = views if views is not None else {}  # edition -> its engine, built on first use
+        self.views[edition] = self
         self.year = int(edition) if edition.isdigit() else 0
         self.figures = [f for f in figures if f.edition == edition]
         self.index = FigureIndex(self.figures, self.year)
@@ -103,37 +112,37 @@ class Engine:
 
     @classmethod
     def open(cls, db_path: Path | str, edition: str | None = None) -> Engine:
-        """Load the knowledge base at `db_path` (read-only)."""
+        """Load the knowledge base at `db_path` (read-only), data updates and admins' aliases included.
+
+        Questions default to `edition`, else to the latest published edition.
+        """
         path = Path(db_path)
         if not path.exists():
             raise EngineError(f"知识库 {path} 不存在，请先运行 qbot ingest")
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-            editions = {r[0]: {"status": r[1], "title": r[2], "school": r[3]} for r in conn.execute(
-                "select edition, status, title, school from editions order by edition")}
-            rows = conn.execute(
-                "select id, edition, entity, entity_type, department, metric, qualifiers, value, unit, raw, "
-                "uncertain, reading, restored, source_kind, table_no, table_title, section_path, section_title, "
-                "page, quote, note from figures order by rowid").fetchall()
+            statuses = edition_statuses(conn)
+            editions = {r[0]: {"status": statuses[r[0]], "title": r[1], "school": r[2]} for r in conn.execute(
+                "select edition, title, school from editions order by edition")}
+            figures = effective_figures(conn)
             lexicon_rows = conn.execute("select kind, name, alias, pinyin from lexicon").fetchall()
+            alias_rows = conn.execute("select alias, kind, name from aliases").fetchall()
             vocabulary = dict(conn.execute("select word, freq from segmenter_words").fetchall())
-            section_texts: dict[str, str] = defaultdict(str)
-            for section_path, text in conn.execute("select section_path, text from passages where edition = ("
-                                                   "select max(edition) from editions) order by ord"):
-                section_texts[section_path] += text
-            table_texts = {number: f"{title} {labels or ''}" for number, title, labels in conn.execute(
-                "select number, title, labels from report_tables")}
         except sqlite3.DatabaseError as exc:
             raise EngineError(f"无法读取知识库 {path}：{exc}；请重新运行 qbot ingest") from exc
         if not editions:
             raise EngineError(f"知识库 {path} 中还没有报告，请先运行 qbot ingest")
-        figures = [Fig(r[0], r[1], r[2], r[3], r[4] or "", r[5], json.loads(r[6] or "{}"), r[7], r[8] or "", r[9],
-                       bool(r[10]), r[11] or 0, bool(r[12]), r[13], r[14], r[15] or "", r[16] or "", r[17] or "",
-                       r[18], r[19] or "", r[20] or "") for r in rows]
+        school = next(iter(editions.values()))["school"]
+        for extra in sorted({f.edition for f in figures} - set(editions)):  # editions created by data updates
+            editions[extra] = {"status": statuses.get(extra, "draft"), "title": f"{school}{extra}年度数据（数据更新）",
+                               "school": school}
+        editions = dict(sorted(editions.items()))
         lexicon = Lexicon()
         for kind, name, alias, pinyin in lexicon_rows:
             role = "metric" if kind == "metric" else "entity"
             lexicon.add(alias, Target(role, name, "" if role == "metric" else kind), pinyin)
+        for alias, kind, name in alias_rows:
+            lexicon.add(alias, Target("metric", name) if kind == "metric" else Target("entity", name, kind))
         qualifier_values: dict[str, set[str]] = defaultdict(set)
         for fig in figures:
             lexicon.add(fig.entity, Target("entity", fig.entity, fig.entity_type))
@@ -149,7 +158,30 @@ class Engine:
         chosen = edition or (published[-1] if published else list(editions)[-1])
         if chosen not in editions:
             raise EngineError(f"知识库中没有 {chosen} 年度的报告")
-        return cls(conn, figures, lexicon, vocabulary, editions, chosen, dict(section_texts), table_texts)
+        return cls(conn, figures, lexicon, vocabulary, editions, chosen, _section_texts(conn, chosen),
+                   _table_texts(conn, chosen))
+
+    def _view(self, edition: str) -> Engine:
+        """The engine answering from another edition (built on first use, sharing the lexicon)."""
+        view = self.views.get(edition)
+        if view is None:
+            view = Engine(self.conn, self.all_figures, self.lexicon, self.vocabulary, self.editions, edition,
+                          _section_texts(self.conn, edition), _table_texts(self.conn, edition), self.views)
+            view.search = self.search  # one segmenter for all editions
+        return view
+
+    def visible(self, edition: str, role: str) -> bool:
+        """Whether `role` may see `edition`: published editions to everyone, drafts to staff and admins."""
+        return self.editions[edition]["status"] == "published" or role in STAFF_ROLES
+
+    def _edition_for(self, query: Query, conv: Conversation, role: str) -> str:
+        """A year naming an edition the asker may see, else the edition a follow-up continues, else this one."""
+        if query.years:
+            named = [y for y in query.years if y in self.editions and self.visible(y, role)]
+            return self.edition if self.edition in query.years or not named else max(named)
+        if query.follow_up and conv.edition in self.editions and self.visible(conv.edition, role):
+            return conv.edition
+        return self.edition
 
     # ------------------------------------------------------------------ public API
 
@@ -164,8 +196,12 @@ class Engine:
         return ["汽修专业就业率多少", "2019秋季技工类助学金多少人", "哪个专业起薪最高", "智能制造系一共多少毕业生",
                 "学校和哪些企业合作"]
 
-    def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
-        """Answer one question; never raises on bad input."""
+    def ask(self, question: str, conversation: Conversation | None = None, *, role: str = "public") -> Answer:
+        """Answer one question; never raises on bad input.
+
+        Questions are answered from the default edition unless they name the year of another edition the
+        asker's `role` may see: "public" sees published editions only, "staff" and "admin" drafts too.
+        """
         if not isinstance(question, str) or not question.strip():
             return Answer("not_found", "请输入您想了解的问题，例如：汽修专业就业率多少？")
         if len(question) > MAX_QUESTION * 4:
@@ -174,7 +210,16 @@ class Engine:
         if not re.search(r"[\w\u4e00-\u9fff]", text):
             return Answer("not_found", "没有看懂您的问题，请用文字描述您想了解的内容，例如：汽修专业就业率多少？")
         query = parse(text, self.lexicon, self.year, normalize(question, numerals=False)[:MAX_QUESTION])
-        return self._answer(query, conversation if conversation is not None else Conversation())
+        conv = conversation if conversation is not None else Conversation()
+        edition = self._edition_for(query, conv, role)
+        if edition != self.edition:
+            return self._view(edition).ask(question, conv, role=role)
+        if not self.visible(self.edition, role):
+            return Answer("not_found", NOT_PUBLISHED)
+        answer = self._answer(query, conv)
+        if answer.status == "answered":
+            conv.edition = self.edition
+        return answer
 
     # ------------------------------------------------------------------ resolution
 
@@ -633,6 +678,19 @@ class Engine:
     def _missing_words(self, words: list[str]) -> Answer:
         shown = "、".join(f"“{w}”" for w in words[:3])
         return Answer("not_found", f"抱歉，报告中没有关于{shown}的数据，我不能给出没有依据的数字。{COVERAGE}")
+
+
+def _section_texts(conn: sqlite3.Connection, edition: str) -> dict[str, str]:
+    texts: dict[str, str] = defaultdict(str)
+    for section_path, text in conn.execute(
+            "select section_path, text from passages where edition = ? order by ord", [edition]):
+        texts[section_path] += text
+    return dict(texts)
+
+
+def _table_texts(conn: sqlite3.Connection, edition: str) -> dict[int, str]:
+    return {number: f"{title} {labels or ''}" for number, title, labels in conn.execute(
+        "select number, title, labels from report_tables where edition = ?", [edition])}
 
 
 def _short_forms(values: set[str]) -> dict[str, str]:

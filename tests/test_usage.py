@@ -1,0 +1,131 @@
+"""Usage: the question log keeps no user ids, statistics in Chinese, aliases that fix misunderstood questions."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import shutil
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qbot.answering.engine import Engine
+from qbot.cli import cli
+from qbot.config import DEFAULT_KNOWLEDGE
+from qbot.journal import iso, utc_now
+from qbot.report.ingest import ingest
+from qbot.store import open_db
+from qbot.usage import AliasError, add_alias, log_question, render_stats, stats
+
+KNOWLEDGE = DEFAULT_KNOWLEDGE
+USER = 987654321
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("kb") / "qbot.db"
+    ingest(path, KNOWLEDGE)
+    return path
+
+
+@pytest.fixture
+def db_path(pristine: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "qbot.db"
+    shutil.copy(pristine, path)
+    return path
+
+
+def ask_and_log(db_path: Path, questions: list[tuple[int, str, str]]) -> None:
+    engine = Engine.open(db_path)
+    db = open_db(db_path, create=False)
+    for user, role, question in questions:
+        log_question(db, user, role, "private", question, engine.ask(question, role=role), 0.4)
+    db.conn.close()
+
+
+def test_the_log_never_stores_the_raw_user_id(db_path: Path) -> None:
+    ask_and_log(db_path, [(USER, "public", "汽修专业就业率多少"), (USER, "public", "学费多少钱"),
+                          (123, "staff", "x" * 900)])
+    conn = sqlite3.connect(db_path)
+    dumped = "\n".join(conn.iterdump())
+    assert str(USER) not in dumped and hashlib.sha256(str(USER).encode()).hexdigest() not in dumped
+    rows = conn.execute("select user_hash, role, chat_type, question, status, figure_ids from questions "
+                        "order by id").fetchall()
+    assert rows[0][0] == rows[1][0] != rows[2][0] and len(rows[0][0]) == 64
+    [secret] = conn.execute("select secret from usage_secret").fetchone()
+    assert rows[0][0] == hmac.new(bytes.fromhex(secret), str(USER).encode(), hashlib.sha256).hexdigest()
+    assert rows[0][1:] == ("public", "private", "汽修专业就业率多少", "answered", '["2020/表4/汽车维修/就业率"]')
+    assert rows[1][4] == "not_found" and len(rows[2][3]) == 500
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("update questions set user_hash = 'x'")
+
+
+def test_stats_count_days_roles_statuses_figures_and_unanswered(db_path: Path) -> None:
+    ask_and_log(db_path, [(1, "public", "汽修专业就业率多少"), (2, "public", "汽修专业就业率多少"),
+                          (3, "staff", "汽修专业就业率多少"), (1, "public", "学费多少钱"), (2, "public", "学费多少钱"),
+                          (4, "admin", "建筑专业就业率多少"), (5, "public", "智能制造系一共多少毕业生")])
+    conn = sqlite3.connect(db_path)
+    conn.execute("insert into questions (at, user_hash, role, chat_type, question, status, latency_ms, figure_ids) "
+                  "values (?, 'old', 'public', 'group', '宿舍几人间', 'not_found', 1, '[]')",
+                  [iso(utc_now() - timedelta(days=40))])
+    conn.commit()
+    db = open_db(db_path, create=False)
+    result = stats(db, days=30)
+    assert (result.total, result.users) == (7, 5)
+    assert result.per_role == {"public": 5, "staff": 1, "admin": 1}
+    assert result.per_status == {"answered": 4, "not_found": 2, "ambiguous": 1}
+    assert len(result.per_day) == 1 and result.per_day[0][1] == 7
+    assert result.top_figures[0] == ("2020/表4/汽车维修/就业率", "汽车维修 · 就业率", 3)
+    assert ("computed/智能制造系/毕业人数", "智能制造系 · 毕业人数（计算值）", 1) in result.top_figures
+    assert result.top_unanswered == [("学费多少钱", 2)]
+    assert stats(db, days=60).top_unanswered == [("学费多少钱", 2), ("宿舍几人间", 1)]
+
+    text = render_stats(result)
+    assert "最近 30 天共 7 个问题，来自 5 位用户。" in text
+    assert "已回答 57%，需澄清 14%，未找到 29%" in text
+    assert "按角色：公众 5，工作人员 1，管理员 1" in text
+    assert "1. 汽车维修 · 就业率（3 次）" in text and "1. 学费多少钱（2 次）" in text
+    code_output = CliRunner().invoke(cli, ["stats", "--days", "30", "--db", str(db_path)])
+    assert code_output.exit_code == 0 and "最近 30 天共 7 个问题" in code_output.output
+    assert render_stats(stats(db, days=1)).startswith("最近 1 天共 7 个问题")
+
+
+def test_stats_of_an_empty_log(db_path: Path) -> None:
+    assert render_stats(stats(open_db(db_path, create=False), days=7)) == "最近 7 天没有人提问。"
+
+
+def test_an_alias_makes_a_misunderstood_question_answered(db_path: Path) -> None:
+    question = "汽车保养专业的就业率"
+    assert Engine.open(db_path).ask(question).status == "not_found"
+    code = CliRunner().invoke(cli, ["alias", "汽车保养", "汽修", "--db", str(db_path)])
+    assert code.exit_code == 0 and "已添加别名：“汽车保养”→ 汽车维修" in code.output
+    answer = Engine.open(db_path).ask(question)
+    assert answer.status == "answered" and [f.value for f in answer.figures] == [98.99]
+
+    db = open_db(db_path, create=False)
+    added = add_alias(db, 5, "起步薪水", "起薪")
+    assert (added.kind, added.name) == ("metric", "起薪")
+    assert [f.value for f in Engine.open(db_path).ask("会计专业起步薪水多少").figures] == [
+        f.value for f in Engine.open(db_path).ask("会计专业起薪多少").figures]
+    actions = sqlite3.connect(db_path).execute("select actor, action, object from audit_log order by id").fetchall()
+    assert actions == [(0, "alias.add", "alias:汽车保养"), (5, "alias.add", "alias:起步薪水")]
+
+
+@pytest.mark.parametrize(("alias", "name", "message"), [
+    ("汽车保养", "汽车维秀", "未知名称“汽车维秀”，是否指：汽车维修"),
+    ("汽修", "汽车维修", "qbot 已经认识“汽修”"),
+    ("电商", "汽车维修", "“电商”已经是“电子商务”的名称或别名"),
+    ("秋季", "汽车维修", "“秋季”是报告数据中用来区分类别的词"),
+    ("车", "汽车维修", "别名应为 2–20 个字"),
+    ("2021", "汽车维修", "不能只是数字"),
+])
+def test_bad_aliases_are_refused(db_path: Path, alias: str, name: str, message: str) -> None:
+    db = open_db(db_path, create=False)
+    with pytest.raises(AliasError, match=message):
+        add_alias(db, 0, alias, name)
+    assert db["aliases"].count == 0 and db["audit_log"].count == 0
+    result = CliRunner().invoke(cli, ["alias", alias, name, "--db", str(db_path)])
+    assert result.exit_code == 1 and message in result.output
