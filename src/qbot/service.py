@@ -1,0 +1,72 @@
+"""One transport-free object for the chat front ends: questions with roles, logging and correction notes.
+
+The Telegram adapter (and any other front end) talks to `Qbot`; it never opens the
+database or the engine itself. After anything that changes what the engine knows (a data
+update, a rollback, publishing an edition, a new alias) call `reload()`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from qbot import __version__
+from qbot.answering.engine import Conversation, Engine
+from qbot.answering.models import Answer
+from qbot.corrections import CorrectionDesk
+from qbot.roles import Role, RoleBook
+from qbot.store import open_db
+from qbot.updates import head
+from qbot.usage import log_question
+
+
+class Qbot:
+    """The knowledge base, the roles and the correction desk of one running bot."""
+
+    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset()):
+        self.db_path = Path(db_path)
+        self.db = open_db(self.db_path, create=False)
+        self.roles = RoleBook(self.db, admins)
+        self.engine = Engine.open(self.db_path)
+        self.desk = CorrectionDesk(self.db, self.engine)
+        self.started = time.monotonic()
+
+    def reload(self) -> None:
+        """Re-read the knowledge base after an update, rollback, publication or new alias."""
+        self.engine = Engine.open(self.db_path)
+        self.desk = CorrectionDesk(self.db, self.engine)
+
+    def ask(self, user_id: int | None, chat_type: str, question: str,
+            conversation: Conversation | None = None) -> Answer:
+        """Answer as the user's role allows, note registered corrections, and log the question."""
+        role = self.roles.role_of(user_id)
+        start = time.perf_counter()
+        answer = self.engine.ask(question, conversation, role=role.value)
+        latency_ms = (time.perf_counter() - start) * 1000
+        notes = self.desk.notes_for_figures([f.figure_id for f in answer.figures], role)
+        if notes:
+            answer = replace(answer, text=answer.text + "\n" + "\n".join(dict.fromkeys(notes.values())))
+        log_question(self.db, user_id, role.value, chat_type, question, answer, latency_ms)
+        return answer
+
+    def role_of(self, user_id: int | None) -> Role:
+        return self.roles.role_of(user_id)
+
+    def status(self) -> str:
+        """Edition, revision, counts, uptime and version, in Chinese."""
+        conn = self.db.conn
+        revision = head(conn)
+        figures = len(self.engine.figures)
+        passages = conn.execute("select count(*) from passages where edition = ?", [self.engine.edition]).fetchone()[0]
+        pending = len(self.desk.list_pending())
+        questions = conn.execute("select count(*) from questions").fetchone()[0]
+        uptime = int(time.monotonic() - self.started)
+        hours, rest = divmod(uptime, 3600)
+        return "\n".join([
+            f"qbot {__version__}",
+            f"默认年度：{self.engine.edition}（{self.engine.editions[self.engine.edition]['title']}）",
+            f"数据版本：{'数据更新 #' + str(revision) if revision else '原始报告数据'}",
+            f"数据 {figures} 项，段落 {passages} 段，待审核更正 {pending} 条，累计提问 {questions} 次",
+            f"已运行 {hours} 小时 {rest // 60} 分钟",
+        ])

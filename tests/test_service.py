@@ -1,0 +1,45 @@
+"""The front ends' core: answers by role with correction notes, logged without raw user ids."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qbot.answering.engine import Conversation
+from qbot.service import Qbot
+
+ADMIN, STAFF, PARENT = 1, 2, 3
+
+
+@pytest.fixture
+def bot(kb_path: Path, tmp_path: Path) -> Qbot:
+    path = tmp_path / "qbot.db"
+    shutil.copy(kb_path, path)
+    service = Qbot(path, frozenset({ADMIN}))
+    service.roles.grant(ADMIN, STAFF, "staff")
+    return service
+
+
+def test_corrections_are_noted_by_role(bot: Qbot) -> None:
+    figure = bot.engine.ask("汽修就业率多少").figures[0]
+    correction = bot.desk.submit(STAFF, "张老师", STAFF, figure, "99.12%", "表中人数有误")
+    assert "待审核的更正：98.99% → 99.12%" in bot.ask(STAFF, "private", "汽修就业率多少").text
+    assert "更正" not in bot.ask(PARENT, "private", "汽修就业率多少").text
+    bot.desk.approve(ADMIN, correction.id, "核实无误")
+    parent = bot.ask(PARENT, "private", "汽修就业率多少").text
+    assert "98.99%" in parent and "已登记更正，将在下一版报告中修订" in parent
+    assert "99.12" not in parent  # the published figure stays; the correction is for the next edition
+
+
+def test_questions_are_logged_without_the_raw_user_id(bot: Qbot) -> None:
+    bot.ask(987654321, "group", "数控就业率", Conversation())
+    row = bot.db.execute("select user_hash, role, chat_type, question, status from questions").fetchone()
+    assert row[1:] == ("public", "group", "数控就业率", "answered")
+    assert "987654321" not in row[0]
+
+
+def test_status_reports_edition_revision_and_counts(bot: Qbot) -> None:
+    text = bot.status()
+    assert "默认年度：2020" in text and "原始报告数据" in text and "待审核更正 0 条" in text
