@@ -12,11 +12,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+from qbot.schema import APPEND_ONLY, REPORT_TABLES, SCHEMA_VERSION
 
-#: Tables an ingest may rebuild; nothing else is ever deleted by it.
-REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
-                 "pinyin")
+__all__ = ["APPEND_ONLY", "REPORT_TABLES", "SCHEMA_VERSION", "StoreError", "migrate", "open_db", "schema_version"]
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -51,9 +49,6 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     db["segmenter_words"].create({"word": str, "freq": int}, pk="word")
     db["pinyin"].create({"char": str, "readings": str}, pk="char")
     db["knowledge_state"].create({"key": str, "value": str}, pk="key")
-
-
-APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "questions")
 
 
 def _migration_2(db: sqlite_utils.Database) -> None:

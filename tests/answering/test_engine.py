@@ -96,3 +96,30 @@ def test_bad_input_gets_a_polite_reply(engine: Engine, question: str) -> None:
 def test_missing_database_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(EngineError, match="qbot ingest"):
         Engine.open(tmp_path / "none.db")
+
+
+
+def test_an_older_knowledge_base_is_migrated_on_open(kb_path, tmp_path) -> None:
+    import sqlite3
+
+    import sqlite_utils
+
+    from qbot.schema import REPORT_TABLES
+    from qbot.store import MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    db = sqlite_utils.Database(path)
+    db["schema"].create({"version": int, "applied_at": str}, pk="version")
+    MIGRATIONS[1](db)  # a knowledge base as schema version 1 left it …
+    db.execute("insert into schema values (1, 'then')")
+    db.conn.commit()
+    db.conn.execute("attach database ? as current", [str(kb_path)])
+    for table in REPORT_TABLES:
+        columns = ", ".join(f"[{c.name}]" for c in db[table].columns)
+        db.conn.execute(f"insert into main.[{table}] ({columns}) select {columns} from current.[{table}]")
+    db.conn.commit()
+    db.conn.close()
+    engine = Engine.open(path)  # … is brought up to date, not refused
+    assert "98.99%" in engine.ask("汽修就业率多少").text
+    versions = sqlite3.connect(path).execute("select version from schema order by version").fetchall()
+    assert versions == [(1,), (2,)]

@@ -21,6 +21,7 @@ from qbot.answering.parse import INTENT_WORDS, TYPE_WORDS, Query, parse
 from qbot.answering.search import PassageSearch
 from qbot.language.lexicon import Lexicon, Mention, Target, chunks
 from qbot.language.normalize import normalize
+from qbot.schema import SCHEMA_VERSION
 from qbot.language.pinyin import readings
 from qbot.updates import edition_statuses, effective_figures
 
@@ -121,6 +122,10 @@ class Engine:
             raise EngineError(f"知识库 {path} 不存在，请先运行 qbot ingest")
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            if _behind_schema(conn):
+                conn.close()
+                _migrate(path)
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             statuses = edition_statuses(conn)
             editions = {r[0]: {"status": statuses[r[0]], "title": r[1], "school": r[2]} for r in conn.execute(
                 "select edition, title, school from editions order by edition")}
@@ -691,6 +696,22 @@ def _section_texts(conn: sqlite3.Connection, edition: str) -> dict[str, str]:
 def _table_texts(conn: sqlite3.Connection, edition: str) -> dict[int, str]:
     return {number: f"{title} {labels or ''}" for number, title, labels in conn.execute(
         "select number, title, labels from report_tables where edition = ?", [edition])}
+
+
+def _behind_schema(conn: sqlite3.Connection) -> bool:
+    """Whether the database predates this version's schema (checked without importing the store)."""
+    row = conn.execute("select max(version) from schema").fetchone()
+    return (row[0] or 0) < SCHEMA_VERSION
+
+
+def _migrate(path: Path) -> None:
+    """Bring an older knowledge base up to date (explicit migrations, see qbot.store)."""
+    from qbot.store import StoreError, open_db
+
+    try:
+        open_db(path).conn.close()
+    except StoreError as exc:
+        raise EngineError(str(exc)) from exc
 
 
 def _short_forms(values: set[str]) -> dict[str, str]:
