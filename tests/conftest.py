@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,16 @@ def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(kb_path: Path) -> Engine:
     return Engine.open(kb_path)
+
+
+@pytest.fixture
+def db_path(kb_path: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the shared knowledge base (the backup API also copies what is in the WAL)."""
+    target = tmp_path / "qbot.db"
+    source, copy = sqlite3.connect(kb_path), sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    return target

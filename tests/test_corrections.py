@@ -54,18 +54,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def db_path(kb_path: Path, tmp_path: Path) -> Path:
-    """A private copy of the shared knowledge base (the backup API also copies what is still in the WAL)."""
-    target = tmp_path / "qbot.db"
-    src, dst = sqlite3.connect(kb_path), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
 
 @pytest.fixture
 def db(db_path: Path) -> sqlite_utils.Database:

@@ -33,17 +33,6 @@ class Clock:
         return self.now
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    """A private copy of the shared knowledge base (the backup API also copies what is still in the WAL)."""
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
 def fingerprint(db: sqlite_utils.Database, *, skip: tuple[str, ...] = ("audit_log",)) -> dict[str, str]:
     """A digest of every table's content (audit_log left out: refusals are logged there)."""
     digests = {}
@@ -60,8 +49,8 @@ def audit_rows(db: sqlite_utils.Database) -> list[tuple]:
 
 
 @pytest.fixture
-def db(kb_path: Path, tmp_path: Path) -> sqlite_utils.Database:
-    return open_db(copy_db(kb_path, tmp_path / "qbot.db"))
+def db(db_path: Path) -> sqlite_utils.Database:
+    return open_db(db_path)
 
 
 @pytest.fixture

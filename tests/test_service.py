@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,10 +13,8 @@ ADMIN, STAFF, PARENT = 1, 2, 3
 
 
 @pytest.fixture
-def bot(kb_path: Path, tmp_path: Path) -> Qbot:
-    path = tmp_path / "qbot.db"
-    shutil.copy(kb_path, path)
-    service = Qbot(path, frozenset({ADMIN}))
+def bot(db_path: Path) -> Qbot:
+    service = Qbot(db_path, frozenset({ADMIN}))
     service.roles.grant(ADMIN, STAFF, "staff")
     return service
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -22,8 +21,6 @@ from openpyxl import Workbook
 
 from qbot.answering.engine import Conversation, Engine
 from qbot.cli import cli
-from qbot.config import DEFAULT_KNOWLEDGE
-from qbot.report.ingest import ingest
 from qbot.store import open_db
 from qbot.updates import (
     MAX_UPLOAD_BYTES,
@@ -41,7 +38,6 @@ from qbot.updates import (
     validate,
 )
 
-KNOWLEDGE = DEFAULT_KNOWLEDGE
 ADMIN = 7
 HEADER = "edition,section,entity,entity_type,metric,qualifiers,value,unit,quote,uncertain,note\n"
 #: One new figure (新能源汽车 has no employment figures in the report), one changed, one unchanged.
@@ -51,18 +47,6 @@ MIXED = HEADER + ("2020,,新能源汽车,major,就业率,,97.5,%,,,\n"
 NEW_EDITION = HEADER + "2021,,学校,school,招生人数,,4012,人,2021年招生4012人,,\n"
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kb") / "qbot.db"
-    ingest(path, KNOWLEDGE)
-    return path
-
-
-@pytest.fixture
-def db_path(pristine: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "qbot.db"
-    shutil.copy(pristine, path)
-    return path
 
 
 def check(db_path: Path, name: str, data: bytes | str) -> tuple[list, list[str]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import shutil
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -14,28 +13,13 @@ from click.testing import CliRunner
 
 from qbot.answering.engine import Engine
 from qbot.cli import cli
-from qbot.config import DEFAULT_KNOWLEDGE
 from qbot.journal import iso, utc_now
-from qbot.report.ingest import ingest
 from qbot.store import open_db
 from qbot.usage import AliasError, add_alias, log_question, render_stats, stats
 
-KNOWLEDGE = DEFAULT_KNOWLEDGE
 USER = 987654321
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("kb") / "qbot.db"
-    ingest(path, KNOWLEDGE)
-    return path
-
-
-@pytest.fixture
-def db_path(pristine: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "qbot.db"
-    shutil.copy(pristine, path)
-    return path
 
 
 def ask_and_log(db_path: Path, questions: list[tuple[int, str, str]]) -> None:
