@@ -9,6 +9,7 @@ the real ``python bot.py`` process, pointed at the emulator with TELEGRAM_API_BA
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import itertools
 import json
@@ -301,7 +302,7 @@ class BotMessage:
         return cls(
             message_id=int(item["messageId"]),
             chat_id=int(message["chat_id"]),
-            text=str(message.get("text", "")),
+            text=str(message.get("text") or message.get("caption") or ""),
             parse_mode=message.get("parse_mode"),
             reply_markup=message.get("reply_markup") or None,
             reply_to=reply_to,
@@ -321,6 +322,11 @@ class BotMessage:
             return []
         return [b for row in self.reply_markup.get("inline_keyboard", []) for b in row]
 
+    @property
+    def document(self) -> dict[str, Any] | None:
+        """The Document of a message sent with sendDocument (its text is the caption)."""
+        return self.raw["message"].get("document")
+
     def as_telegram(self, chat: Mapping[str, Any]) -> dict[str, Any]:
         """The Telegram Message object (for the ``message`` of a callback query)."""
         msg: dict[str, Any] = {
@@ -330,8 +336,8 @@ class BotMessage:
             "from": BOT_USER,
             "text": self.plain,
         }
-        if self.reply_markup:
-            msg["reply_markup"] = self.reply_markup
+        if self.reply_markup and "inline_keyboard" in self.reply_markup:
+            msg["reply_markup"] = self.reply_markup  # a message carries inline keyboards only
         return msg
 
 
@@ -398,12 +404,45 @@ class TgClient:
         )
 
     async def send_command(
-        self, sender: Mapping[str, Any], chat: Mapping[str, Any], text: str
+        self,
+        sender: Mapping[str, Any],
+        chat: Mapping[str, Any],
+        text: str,
+        *,
+        reply_to: BotMessage | Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A user's command message (``/cmd[@bot] args``) with its ``bot_command`` entity."""
         command = text.split(None, 1)[0]
         entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
-        return await self._post("/sendCommand", self._message(sender, chat, text, entities, None))
+        return await self._post("/sendCommand", self._message(sender, chat, text, entities, reply_to))
+
+    async def send_document(
+        self,
+        sender: Mapping[str, Any],
+        chat: Mapping[str, Any],
+        file_name: str,
+        content: bytes,
+        *,
+        mime_type: str = "text/csv",
+        file_size: int | None = None,
+    ) -> dict[str, Any]:
+        """A user sends a file; ``file_size`` is what the update claims (default: the real size)."""
+        document: dict[str, Any] = {
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "content": base64.b64encode(content).decode(),
+        }
+        if file_size is not None:
+            document["file_size"] = file_size
+        payload = {"botToken": self.token, "from": dict(sender), "chat": dict(chat),
+                   "date": int(time.time()), "document": document}
+        return await self._post("/sendDocument", payload)
+
+    async def file(self, file_id: str) -> dict[str, Any]:
+        """A stored file (sent by a user or the bot): name, type, ``content`` bytes, getFile calls, downloads."""
+        record = await self._post("/getFile", {"fileId": file_id})
+        assert record is not None, f"no file {file_id}"
+        return {**record, "content": base64.b64decode(record["content"])}
 
     async def press(
         self,
@@ -442,9 +481,12 @@ class TgClient:
         """The bot's answerCallbackQuery parameters (None if not answered)."""
         return await self._post("/getCallbackAnswer", {"callbackQueryId": callback_query_id})
 
-    async def commands(self) -> list[dict[str, Any]] | None:
-        """The command menu set with setMyCommands."""
-        return await self._post("/getMyCommands", {"token": self.token})
+    async def commands(self, scope: Mapping[str, Any] | None = None) -> list[dict[str, Any]] | None:
+        """The command menu set with setMyCommands (default scope, or e.g. {"type": "chat", "chat_id": 1})."""
+        payload: dict[str, Any] = {"token": self.token}
+        if scope is not None:
+            payload["scope"] = dict(scope)
+        return await self._post("/getMyCommands", payload)
 
     async def history(self) -> list[dict[str, Any]]:
         """All stored updates of this bot (user and bot messages), oldest first."""

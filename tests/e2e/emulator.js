@@ -19,8 +19,12 @@
  *   - no inline mode                                               -> client route
  *     POST /sendInlineQuery and bot route answerInlineQuery; answers readable via
  *     POST /getInlineQueryAnswer
- *   - setMyCommands & co. are "unsupported methods" (HTTP 500)     -> stored, readable via
- *     POST /getMyCommands
+ *   - setMyCommands & co. are "unsupported methods" (HTTP 500)     -> stored per scope, readable
+ *     via POST /getMyCommands
+ *   - no files at all                                              -> users send documents
+ *     (POST /sendDocument), the bot fetches them with getFile and downloads them under the file
+ *     base URL (GET /file/bot<token>/<file_path>); the bot's sendDocument (a multipart upload) is
+ *     stored, its bytes readable via POST /getFile
  *   - getUpdates never long-polls                                  -> honours `timeout`
  *   - stored messages expire after 60 s                            -> --store-timeout (1 h)
  *   - user-update ids are assigned after an `await`, so concurrent client requests could
@@ -40,7 +44,12 @@
  *        -> {ok, result: {update_id, inline_query_id}}
  *   POST /getInlineQueryAnswer       {inlineQueryId}   -> {ok, result: answer | null}
  *   POST /getCallbackAnswer          {callbackQueryId} -> {ok, result: answer | null}
- *   POST /getMyCommands              {token}           -> {ok, result: [..] | null}
+ *   POST /getMyCommands              {token, scope?}   -> {ok, result: [..] | null}
+ *   POST /sendDocument               {botToken, from, chat, date?, caption?, document: {file_name,
+ *        mime_type?, content (base64), file_size? (the size claimed in the update; default: real)}}
+ *        -> {ok, result: {update_id, message_id, file_id}}
+ *   POST /getFile                    {fileId}  -> {ok, result: {file_name, mime_type, file_size,
+ *        content (base64), get_file_calls, downloads} | null}
  *   POST /getUpdates, /getUpdatesHistory  (stock routes, unchanged)
  *   ANY  /unauthorized/bot<token>/<method>  -> HTTP 401 (a Bot API rejecting every token)
  */
@@ -100,7 +109,9 @@ const state = {
   chats: new Map(), // chat id -> chat object seen in user messages
   inlineAnswers: new Map(), // inline query id -> answerInlineQuery parameters
   callbackAnswers: new Map(), // callback query id -> answerCallbackQuery parameters
-  commands: new Map(), // bot token -> setMyCommands parameters
+  commands: new Map(), // `${bot token} ${scope key}` -> setMyCommands commands
+  files: new Map(), // file_id -> {data, file_unique_id, file_name, mime_type, file_size, file_path, ...}
+  fileId: 1,
   waiters: new Map(), // bot token -> Set of wake-up callbacks (long polling)
   inlineQueryId: 1,
 };
@@ -132,8 +143,11 @@ function waitForUpdate(token, ms) {
 
 // ---------------------------------------------------------------- helpers
 function params(req) {
-  // PTB sends form-encoded bodies in which non-string values are JSON encoded.
-  const merged = { ...req.query, ...req.body };
+  return decodeParams({ ...req.query, ...req.body });
+}
+
+function decodeParams(merged) {
+  // PTB sends form-encoded (or multipart) bodies in which non-string values are JSON encoded.
   for (const key of ['reply_markup', 'entities', 'reply_parameters', 'link_preview_options',
     'results', 'commands', 'scope', 'button', 'allowed_updates']) {
     if (typeof merged[key] === 'string') {
@@ -243,6 +257,51 @@ function validateOutgoing(p) {
   return null;
 }
 
+/** The key a command menu is stored under: `default`, `chat:<id>`, or the scope as JSON. */
+function scopeKey(scope) {
+  if (!scope || scope.type === 'default') return 'default';
+  if (scope.type === 'chat') return `chat:${scope.chat_id}`;
+  return JSON.stringify(scope);
+}
+
+/** Store file bytes; returns the stored record (file_id, file_unique_id, file_path, ...). */
+function storeFile(data, fileName, mimeType, claimedSize) {
+  const n = state.fileId++;
+  const record = {
+    data,
+    file_id: `BQACAgIAAx-emulator-file-${n}`,
+    file_unique_id: `AgAD-${n}`,
+    file_name: fileName,
+    mime_type: mimeType,
+    file_size: claimedSize === undefined ? data.length : Number(claimedSize),
+    file_path: `documents/file_${n}${path.extname(fileName || '')}`,
+    getFileCalls: 0,
+    downloads: 0,
+  };
+  state.files.set(record.file_id, record);
+  return record;
+}
+
+/** The Telegram Document object of a stored file. */
+function documentObject(record) {
+  const doc = { file_id: record.file_id, file_unique_id: record.file_unique_id, file_size: record.file_size };
+  if (record.file_name) doc.file_name = record.file_name;
+  if (record.mime_type) doc.mime_type = record.mime_type;
+  return doc;
+}
+
+/** Multipart/form-data body -> [fields, files] (files: field name -> {data, name, type}). */
+async function readMultipart(req) {
+  const form = await new Response(req.body, { headers: { 'content-type': req.headers['content-type'] } }).formData();
+  const fields = {};
+  const files = {};
+  for (const [key, value] of form) {
+    if (typeof value === 'string') fields[key] = value;
+    else files[key] = { data: Buffer.from(await value.arrayBuffer()), name: value.name, type: value.type };
+  }
+  return [fields, files];
+}
+
 function chatFor(chatId) {
   const id = Number(chatId);
   const known = state.chats.get(id);
@@ -261,6 +320,10 @@ function botMessageObject(stored) {
     from: BOT_USER,
     text: m.text,
   };
+  if (m.document) {
+    msg.document = m.document;
+    if (m.caption !== undefined) msg.caption = m.caption;
+  }
   if (m.edit_date) msg.edit_date = m.edit_date;
   if (m.reply_markup && m.reply_markup.inline_keyboard) msg.reply_markup = m.reply_markup;
   return msg;
@@ -328,28 +391,37 @@ function newUserUpdate(token, fields) {
   };
 }
 
-function addUserMessage(req, res, kind) {
-  const body = { ...req.body };
+/** Queue a user's message; returns [result, error]. */
+function addUserMessage(message, kind) {
+  const body = { ...message };
   const token = body.botToken;
-  if (!token) return badRequest(res, 'the message must contain a `botToken` field');
-  if (kind === 'command' && !body.entities) return badRequest(res, 'command should have entities');
+  if (!token) return [null, 'the message must contain a `botToken` field'];
+  if (kind === 'command' && !body.entities) return [null, 'command should have entities'];
   if (body.chat && body.chat.id !== undefined) state.chats.set(Number(body.chat.id), body.chat);
   if (body.date === undefined) body.date = Math.floor(Date.now() / 1000);
   const messageId = server.messageId++;
   const update = newUserUpdate(token, { message: body, messageId });
   deliver(update);
   server.emit(kind === 'command' ? 'AddedUserCommand' : 'AddedUserMessage');
-  return ok(res, { update_id: update.updateId, message_id: messageId });
+  return [{ update_id: update.updateId, message_id: messageId }, null];
+}
+
+function userMessageRoute(kind) {
+  return (req, res) => {
+    const [result, error] = addUserMessage(req.body, kind);
+    return error ? badRequest(res, error) : ok(res, result);
+  };
 }
 
 // ---------------------------------------------------------------- routes
 const app = express();
 app.use(express.json({ limit: '10mb' }));
 app.use(express.urlencoded({ extended: true, limit: '10mb' }));
+app.use(express.raw({ type: 'multipart/form-data', limit: '60mb' }));
 
 // client side (the "user")
-app.post('/sendMessage', (req, res) => addUserMessage(req, res, 'message'));
-app.post('/sendCommand', (req, res) => addUserMessage(req, res, 'command'));
+app.post('/sendMessage', userMessageRoute('message'));
+app.post('/sendCommand', userMessageRoute('command'));
 app.post('/sendCallback', (req, res) => {
   const body = req.body;
   if (!body.botToken) return badRequest(res, 'the callback must contain a `botToken` field');
@@ -378,7 +450,36 @@ app.post('/sendInlineQuery', (req, res) => {
 });
 app.post('/getInlineQueryAnswer', (req, res) => ok(res, state.inlineAnswers.get(String(req.body.inlineQueryId)) || null));
 app.post('/getCallbackAnswer', (req, res) => ok(res, state.callbackAnswers.get(String(req.body.callbackQueryId)) || null));
-app.post('/getMyCommands', (req, res) => ok(res, state.commands.get(req.body.token) || null));
+app.post('/getMyCommands', (req, res) => ok(res, state.commands.get(`${req.body.token} ${scopeKey(req.body.scope)}`) || null));
+app.post('/sendDocument', (req, res) => {
+  const { document, ...body } = req.body;
+  if (!document || typeof document.content !== 'string') return badRequest(res, 'document.content (base64) is required');
+  const record = storeFile(Buffer.from(document.content, 'base64'), document.file_name, document.mime_type,
+    document.file_size);
+  const [result, error] = addUserMessage({ ...body, document: documentObject(record) }, 'message');
+  return error ? badRequest(res, error) : ok(res, { ...result, file_id: record.file_id });
+});
+app.post('/getFile', (req, res) => {
+  const record = state.files.get(String(req.body.fileId));
+  if (!record) return ok(res, null);
+  return ok(res, {
+    file_name: record.file_name,
+    mime_type: record.mime_type,
+    file_size: record.file_size,
+    content: record.data.toString('base64'),
+    get_file_calls: record.getFileCalls,
+    downloads: record.downloads,
+  });
+});
+// file downloads (TELEGRAM_FILE_BASE_URL = <emulator>/file/bot)
+app.get('/file/bot:token/*', (req, res) => {
+  const wanted = req.params[0];
+  const record = [...state.files.values()].find((f) => f.file_path === wanted);
+  if (!record) return res.status(404).json({ ok: false, error_code: 404, description: 'Not Found' });
+  record.downloads += 1;
+  res.type('application/octet-stream');
+  return res.send(record.data);
+});
 
 // bot side (python-telegram-bot)
 botRoute(app, 'getMe', (req, res) => ok(res, BOT_USER));
@@ -460,14 +561,49 @@ botRoute(app, 'answerInlineQuery', (req, res) => {
 
 botRoute(app, 'setMyCommands', (req, res) => {
   const p = params(req);
-  state.commands.set(req.params.token, p.commands);
+  state.commands.set(`${req.params.token} ${scopeKey(p.scope)}`, p.commands);
   ok(res, true);
 });
 botRoute(app, 'deleteMyCommands', (req, res) => {
-  state.commands.delete(req.params.token);
+  state.commands.delete(`${req.params.token} ${scopeKey(params(req).scope)}`);
   ok(res, true);
 });
-botRoute(app, 'getMyCommands', (req, res) => ok(res, state.commands.get(req.params.token) || []));
+botRoute(app, 'getMyCommands', (req, res) => ok(res, state.commands.get(`${req.params.token} ${scopeKey(params(req).scope)}`) || []));
+
+botRoute(app, 'getFile', (req, res) => {
+  const record = state.files.get(String(params(req).file_id));
+  if (!record) return badRequest(res, 'invalid file_id');
+  record.getFileCalls += 1;
+  return ok(res, { file_id: record.file_id, file_unique_id: record.file_unique_id, file_size: record.file_size,
+    file_path: record.file_path });
+});
+
+botRoute(app, 'sendDocument', async (req, res) => {
+  let fields = req.body;
+  let files = {};
+  if (Buffer.isBuffer(req.body)) [fields, files] = await readMultipart(req);
+  const p = decodeParams({ ...req.query, ...fields });
+  if (p.chat_id === undefined) return badRequest(res, 'chat_id is empty');
+  const upload = files.document; // PTB uploads a single InputFile under the parameter's own name
+  if (!upload) return badRequest(res, 'there is no document in the request');
+  if (p.caption !== undefined) {
+    let plain = String(p.caption);
+    if (p.parse_mode && String(p.parse_mode).toUpperCase() === 'HTML') {
+      const [parsed, error] = parseTelegramHtml(plain);
+      if (error) return badRequest(res, error);
+      plain = parsed;
+    }
+    if (plain.length > 1024) return badRequest(res, 'message caption is too long');
+  }
+  const record = storeFile(upload.data, upload.name, upload.type || 'application/octet-stream');
+  const message = { chat_id: p.chat_id, document: documentObject(record) };
+  for (const key of ['caption', 'parse_mode', 'reply_markup', 'reply_parameters']) {
+    if (p[key] !== undefined) message[key] = p[key];
+  }
+  server.addBotMessage(message, req.params.token);
+  const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
+  return ok(res, botMessageObject(stored));
+});
 
 botRoute(app, 'setWebhook', (req, res) => {
   const p = params(req);

@@ -72,7 +72,7 @@ async def test_help_lists_commands(tg: TgClient) -> None:
 async def test_command_menu_is_registered_at_start_up(tg: TgClient) -> None:
     commands = await tg.commands()
     assert commands is not None
-    assert [c["command"] for c in commands] == ["start", "help", "ask"]
+    assert [c["command"] for c in commands] == ["start", "help", "ask", "whoami"]
     assert all(c["description"] for c in commands)
 
 

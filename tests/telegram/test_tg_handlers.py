@@ -1,11 +1,13 @@
-"""Offline tests of the Telegram handlers: a fake Bot API transport and a fake engine."""
+"""Offline tests of the Telegram handlers: a fake Bot API transport, a real Qbot with a fake engine."""
 
 from __future__ import annotations
 
 import datetime as dtm
 import json
 import logging
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,11 +18,18 @@ from telegram.request import BaseRequest, RequestData
 
 from qbot.answering.models import Answer
 from qbot.config import Settings
+from qbot.service import Qbot
 from qbot.telegram import texts
 from qbot.telegram.app import Tuning, build_application
-from qbot.telegram.handlers import HANDLER_ERROR, addressed_question, command_argument
+from qbot.telegram.handlers import (
+    HANDLER_ERROR,
+    addressed_question,
+    command_argument,
+    command_name,
+)
 
 TOKEN = "123456:AAFakeTokenForOfflineHandlerTests_xyz"
+ADMIN = 7
 BOT = User(666, "qbot", is_bot=True, username="QbotTestBot")
 NOW = dtm.datetime(2026, 1, 1, tzinfo=dtm.UTC)
 
@@ -75,14 +84,16 @@ class FakeRequest(BaseRequest):
 
 
 class FakeEngine:
-    """Answers from a callable; describe/examples are fixed."""
+    """Answers from a callable; describe/examples are fixed. Records the role of each question."""
 
     def __init__(self, answer: Callable[[str, Any], Answer]) -> None:
         self._answer = answer
         self.questions: list[str] = []
+        self.roles: list[str] = []
 
-    def ask(self, question: str, conversation: Any) -> Answer:
+    def ask(self, question: str, conversation: Any, *, role: str = "public") -> Answer:
         self.questions.append(question)
+        self.roles.append(role)
         return self._answer(question, conversation)
 
     def describe(self) -> str:
@@ -96,10 +107,19 @@ def figure(question: str, conversation: Any) -> Answer:
     return Answer("answered", "汽车维修 · 就业率：98.99%\n来源：2020年报告 表4，第8页")
 
 
-async def make_app(engine: FakeEngine, **tuning: Any) -> tuple[Application, FakeRequest]:
+@pytest.fixture
+def service(kb_path: Path, tmp_path: Path) -> Qbot:
+    """A real Qbot over a copy of the knowledge base (its engine is replaced by each test)."""
+    path = tmp_path / "qbot.db"
+    shutil.copy(kb_path, path)
+    return Qbot(path, frozenset({ADMIN}))
+
+
+async def make_app(service: Qbot, engine: FakeEngine, **tuning: Any) -> tuple[Application, FakeRequest]:
+    service.engine = engine  # type: ignore[assignment]
     request = FakeRequest()
-    settings = Settings(token=TOKEN)
-    app = build_application(settings, engine, dict, Tuning(rate_limit=0, **tuning), request=request)
+    settings = Settings(token=TOKEN, admins=service.roles.env_admins)
+    app = build_application(settings, service, dict, Tuning(rate_limit=0, **tuning), request=request)
     await app.initialize()
     return app, request
 
@@ -108,6 +128,15 @@ def private_update(text: str, uid: int = 42, update_id: int = 1, **message: Any)
     chat = Chat(uid, Chat.PRIVATE)
     msg = Message(update_id, NOW, chat, from_user=User(uid, "用户", False), text=text, **message)
     return Update(update_id, message=msg)
+
+
+def command_update(app: Application, text: str, uid: int = 42, update_id: int = 1,
+                   chat: Chat | None = None) -> Update:
+    """A command message (with its bot_command entity), bound to the application's bot."""
+    command = text.split(None, 1)[0]
+    msg = Message(update_id, NOW, chat or Chat(uid, Chat.PRIVATE), from_user=User(uid, "用户", False), text=text,
+                  entities=[MessageEntity(MessageEntity.BOT_COMMAND, 0, len(command))])
+    return Update.de_json(Update(update_id, message=msg).to_dict(), app.bot)
 
 
 def group_message(text: str, **kwargs: Any) -> Message:
@@ -122,6 +151,13 @@ def test_command_argument() -> None:
     assert command_argument("/ask\n第一行\n第二行") == "第一行\n第二行"
     assert command_argument("/ask") == ""
     assert command_argument(None) == ""
+
+
+def test_command_name() -> None:
+    assert command_name("/foo") == "foo"
+    assert command_name("/Foo@QbotTestBot bar") == "Foo"
+    assert command_name("") == ""
+    assert command_name(None) == ""
 
 
 def test_addressed_question_mentions_and_replies() -> None:
@@ -146,9 +182,9 @@ def test_addressed_question_mentions_and_replies() -> None:
 
 
 # ---------------------------------------------------------------------------- handlers
-async def test_private_question_is_answered_in_html() -> None:
+async def test_private_question_is_answered_in_html(service: Qbot) -> None:
     engine = FakeEngine(figure)
-    app, request = await make_app(engine)
+    app, request = await make_app(service, engine)
     await app.process_update(private_update("汽修就业率多少"))
     (sent,) = request.sent()
     assert sent["parse_mode"] == "HTML"
@@ -157,19 +193,23 @@ async def test_private_question_is_answered_in_html() -> None:
     await app.shutdown()
 
 
-async def test_commands_are_registered_in_post_init() -> None:
-    app, request = await make_app(FakeEngine(figure))
+async def test_command_menus_are_registered_in_post_init(service: Qbot) -> None:
+    service.roles.grant(ADMIN, 55, "staff")
+    app, request = await make_app(service, FakeEngine(figure))
     await app.post_init(app)  # type: ignore[misc]
-    (commands,) = request.sent("setMyCommands")
-    assert [c["command"] for c in json.loads(commands["commands"])] == ["start", "help", "ask"]
+    menus = {json.loads(call.get("scope", "null") or "null") and json.loads(call["scope"])["chat_id"]:
+             [c["command"] for c in json.loads(call["commands"])] for call in request.sent("setMyCommands")}
+    assert menus[None] == ["start", "help", "ask", "whoami"]
+    assert menus[55][:5] == ["start", "help", "ask", "whoami", "correct"] and "grant" not in menus[55]
+    assert {"pending", "export", "grant", "invite", "rollback", "publish", "stats", "status"} <= set(menus[ADMIN])
     await app.shutdown()
 
 
-async def test_handler_failure_is_logged_and_answered_politely(caplog: pytest.LogCaptureFixture) -> None:
+async def test_handler_failure_is_logged_and_answered_politely(service: Qbot, caplog: pytest.LogCaptureFixture) -> None:
     def broken(question: str, conversation: Any) -> Answer:
         raise RuntimeError(f"database exploded while using {TOKEN}")
 
-    app, request = await make_app(FakeEngine(broken))
+    app, request = await make_app(service, FakeEngine(broken))
     with caplog.at_level(logging.ERROR):
         await app.process_update(private_update("汽修就业率多少"))
     (sent,) = request.sent()
@@ -179,9 +219,9 @@ async def test_handler_failure_is_logged_and_answered_politely(caplog: pytest.Lo
     await app.shutdown()
 
 
-async def test_flood_limit_replies_once_then_stays_silent() -> None:
+async def test_flood_limit_replies_once_then_stays_silent(service: Qbot) -> None:
     engine = FakeEngine(figure)
-    app, request = await make_app(engine, flood_max=3, flood_window=60)
+    app, request = await make_app(service, engine, flood_max=3, flood_window=60)
     for i in range(6):
         await app.process_update(private_update("汽修就业率多少", update_id=i + 1))
     texts_sent = [p["text"] for p in request.sent()]
@@ -191,23 +231,19 @@ async def test_flood_limit_replies_once_then_stays_silent() -> None:
     await app.shutdown()
 
 
-async def test_admins_are_exempt_from_the_flood_limit() -> None:
+async def test_admins_are_exempt_from_the_flood_limit(service: Qbot) -> None:
     engine = FakeEngine(figure)
-    request = FakeRequest()
-    settings = Settings(token=TOKEN, admins=frozenset({42}))
-    app = build_application(settings, engine, dict, Tuning(rate_limit=0, flood_max=1),
-                            request=request)
-    await app.initialize()
+    app, request = await make_app(service, engine, flood_max=1)
     for i in range(5):
-        await app.process_update(private_update("汽修就业率多少", update_id=i + 1))
+        await app.process_update(private_update("汽修就业率多少", uid=ADMIN, update_id=i + 1))
     assert len(engine.questions) == 5
-    stats = private_update("/stats", update_id=9, entities=[MessageEntity("bot_command", 0, 6)])
-    await app.process_update(Update.de_json(stats.to_dict(), app.bot))
-    assert "已回答问题：5" in request.sent()[-1]["text"]
+    assert engine.roles == ["admin"] * 5  # questions go through Qbot.ask with the sender's role
+    await app.process_update(command_update(app, "/stats", uid=ADMIN, update_id=9))
+    assert "最近 30 天共 5 个问题" in request.sent()[-1]["text"]
     await app.shutdown()
 
 
-async def test_ambiguous_answer_gets_an_options_keyboard() -> None:
+async def test_ambiguous_answer_gets_an_options_keyboard(service: Qbot) -> None:
     def ambiguous(question: str, conversation: Any) -> Answer:
         return Answer(
             "ambiguous",
@@ -215,7 +251,7 @@ async def test_ambiguous_answer_gets_an_options_keyboard() -> None:
             options=["建筑工程施工专业就业率多少", "建筑装饰专业就业率多少"],
         )
 
-    app, request = await make_app(FakeEngine(ambiguous))
+    app, request = await make_app(service, FakeEngine(ambiguous))
     await app.process_update(private_update("建筑专业就业率多少"))
     (sent,) = request.sent()
     keyboard = json.loads(sent["reply_markup"])["inline_keyboard"]
@@ -224,14 +260,14 @@ async def test_ambiguous_answer_gets_an_options_keyboard() -> None:
     await app.shutdown()
 
 
-async def test_follow_up_context_is_kept_per_chat() -> None:
+async def test_follow_up_context_is_kept_per_chat(service: Qbot) -> None:
     seen: list[Any] = []
 
     def remember(question: str, conversation: Any) -> Answer:
         seen.append(conversation)
         return figure(question, conversation)
 
-    app, _ = await make_app(FakeEngine(remember))
+    app, _ = await make_app(service, FakeEngine(remember))
     await app.process_update(private_update("a", uid=1, update_id=1))
     await app.process_update(private_update("b", uid=2, update_id=2))
     await app.process_update(private_update("c", uid=1, update_id=3))
@@ -239,11 +275,11 @@ async def test_follow_up_context_is_kept_per_chat() -> None:
     await app.shutdown()
 
 
-async def test_long_answer_is_split_into_several_messages() -> None:
+async def test_long_answer_is_split_into_several_messages(service: Qbot) -> None:
     def long(question: str, conversation: Any) -> Answer:
         return Answer("answered", "\n".join(f"第{i}项：{i}.5%" for i in range(1000)) + "\n来源：表")
 
-    app, request = await make_app(FakeEngine(long))
+    app, request = await make_app(service, FakeEngine(long))
     await app.process_update(private_update("全部"))
     sent = [p["text"] for p in request.sent()]
     assert len(sent) > 1

@@ -17,15 +17,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application
 from telegram.request import BaseRequest
 
 from qbot.config import ConfigError, Settings
-from qbot.telegram.handlers import EngineLike, QbotHandlers, bot_commands
+from qbot.service import Qbot
+from qbot.telegram.access import install_menus
+from qbot.telegram.handlers import QbotHandlers
 from qbot.telegram.keyboards import OptionStore
 from qbot.telegram.limits import FloodLimiter
 from qbot.telegram.logsafety import configure_logging, install_redaction
+from qbot.telegram.ordering import PerUserUpdateProcessor
 from qbot.telegram.state import ConversationStore
 
 logger = logging.getLogger(__name__)
@@ -106,7 +109,7 @@ def webhook_path(webhook_url: str) -> str:
 
 def build_application(
     settings: Settings,
-    engine: EngineLike,
+    qbot: Qbot,
     conversation_factory: Callable[[], Any],
     tuning: Tuning | None = None,
     *,
@@ -114,32 +117,30 @@ def build_application(
 ) -> Application:
     """An :class:`~telegram.ext.Application` with qbot's handlers, ready to run.
 
-    ``request`` replaces the HTTP transport (tests use an offline fake).
+    ``qbot`` is the transport-free core; ``request`` replaces the HTTP transport (tests use an
+    offline fake).
     """
     if not settings.token:
         raise ConfigError("TELEGRAM_BOT_TOKEN 未设置")
     tuning = tuning or Tuning()
     handlers = QbotHandlers(
-        engine,
+        qbot,
         conversation_factory,
         limiter=FloodLimiter(tuning.flood_max, tuning.flood_window, exempt=settings.admins),
         conversations=ConversationStore(conversation_factory, tuning.max_chats),
         options=OptionStore(),
-        admins=settings.admins,
     )
 
     async def post_init(application: Application) -> None:
         bot = application.bot
-        try:
-            await bot.set_my_commands(bot_commands())
-        except TelegramError as exc:  # not fatal: the commands still work
-            logger.warning("set_my_commands failed: %s", type(exc).__name__)
+        await install_menus(bot, qbot.roles)
         logger.info("qbot is online as @%s (id %s)", bot.username, bot.id)
 
     builder = (
         Application.builder()
         .token(settings.token)
-        .concurrent_updates(tuning.concurrency)
+        # Concurrent across users, in order per user (the guided /correct is a ConversationHandler).
+        .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency))
         .post_init(post_init)
     )
     if request is not None:
@@ -206,16 +207,16 @@ def main(env: Mapping[str, str] | None = None) -> int:
     install_redaction([settings.token, settings.webhook_secret])
 
     try:
-        from qbot.answering.engine import Conversation, Engine
+        from qbot.answering.engine import Conversation
         from qbot.report.ingest import ensure_database
 
         if not settings.db_path.exists():
             logger.info("building the knowledge base %s from %s", settings.db_path,
                         settings.knowledge_dir)
         ensure_database(settings.db_path, settings.knowledge_dir)
-        engine = Engine.open(settings.db_path)
+        qbot = Qbot(settings.db_path, settings.admins)
         logger.info("knowledge base %s loaded", settings.db_path)
-        application = build_application(settings, engine, Conversation, tuning)
+        application = build_application(settings, qbot, Conversation, tuning)
         run(application, settings, tuning)
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)

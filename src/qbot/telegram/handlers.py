@@ -1,18 +1,20 @@
-"""Telegram update handlers: they adapt updates to the answering core and back.
+"""Telegram update handlers: they adapt updates to the transport-free core (:class:`qbot.service.Qbot`).
 
-No answering logic lives here: a question is passed to ``engine.ask(question, conversation)``
-and the returned :class:`~qbot.answering.models.Answer` is formatted and sent.
+No answering logic lives here: a question is passed to ``Qbot.ask(user id, chat type, question,
+conversation)``, which answers as the user's role allows, adds correction notes and logs it; the
+returned :class:`~qbot.answering.models.Answer` is formatted and sent.
 
 Behaviour:
 
-* private chats: any text is a question; /start, /help, /ask work; other input gets a hint;
-* groups: only /ask, messages mentioning the bot (``@username`` is stripped) and replies to
-  the bot's messages are answered, other chatter is ignored;
+* private chats: any text is a question; groups: only /ask, mentions of the bot (``@username``
+  is stripped) and replies to the bot's messages are answered, other chatter is ignored;
 * ambiguous answers come with a keyboard of the options; pressing one edits that message into
   the answer of the chosen question; /start's example buttons answer in a new message;
-* inline mode (``@bot 问题``) answers with articles;
-* follow-up context is kept per chat; a per-user flood limit applies to questions, button
-  presses and inline queries;
+* inline mode (``@bot 问题``) answers with articles; follow-up context is kept per chat;
+* every handler is registered through the one authorization point (:class:`~qbot.telegram.access.Guard`);
+  the chat-ops live in :mod:`~qbot.telegram.people` (roles, invites), :mod:`~qbot.telegram.review`
+  (corrections) and :mod:`~qbot.telegram.data` (data updates, statistics, status);
+* a per-user flood limit applies to questions, button presses and inline queries;
 * every failure is logged (``HANDLER_ERROR``, never the token) and answered politely.
 """
 
@@ -20,26 +22,22 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
 from telegram import (
-    BotCommand,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -49,19 +47,35 @@ from telegram.ext import (
 )
 
 from qbot.answering.models import Answer
+from qbot.roles import Role
+from qbot.service import Qbot
 from qbot.telegram import texts
-from qbot.telegram.formatting import escape, first_content_line, format_answer, format_text, shorten
+from qbot.telegram.access import Guard, chat_type_of, refuse
+from qbot.telegram.data import DataHandlers
+from qbot.telegram.formatting import (
+    escape,
+    first_content_line,
+    format_answer,
+    format_text,
+    shorten,
+)
 from qbot.telegram.keyboards import (
+    EXAMPLE_PREFIX,
     MAX_OPTIONS,
+    OPTION_PREFIX,
     ExampleChoice,
     OptionChoice,
     OptionStore,
     examples_keyboard,
     options_keyboard,
     parse_callback_data,
+    pattern,
 )
 from qbot.telegram.limits import FloodLimiter, Verdict
-from qbot.telegram.state import ConversationStore
+from qbot.telegram.people import PeopleHandlers
+from qbot.telegram.replies import reply_text, send_chunks
+from qbot.telegram.review import ReviewHandlers
+from qbot.telegram.state import AnswerMemory, ConversationStore
 
 logger = logging.getLogger(__name__)
 
@@ -69,37 +83,10 @@ logger = logging.getLogger(__name__)
 HANDLER_ERROR = "HANDLER_ERROR"
 #: At most this many articles are returned for an ambiguous inline query.
 MAX_INLINE_RESULTS = 5
-
-
-class EngineLike(Protocol):
-    """What the Telegram adapter needs from :class:`qbot.answering.engine.Engine`."""
-
-    def ask(self, question: str, conversation: Any) -> Answer: ...
-
-    def describe(self) -> str: ...
-
-    def examples(self) -> list[str]: ...
-
-
-@dataclass
-class Stats:
-    """In-memory counters shown by /stats (administrators only)."""
-
-    started: float = field(default_factory=time.monotonic)
-    statuses: Counter[str] = field(default_factory=Counter)
-    inline: int = 0
-    limited: int = 0
-    errors: int = 0
-
-    @property
-    def questions(self) -> int:
-        """Questions answered in chats (all statuses)."""
-        return sum(self.statuses.values())
-
-
-def bot_commands() -> list[BotCommand]:
-    """The command menu registered with set_my_commands."""
-    return [BotCommand(name, description) for name, description in texts.COMMANDS]
+#: The /start payload of the inline-mode button (not an invite code).
+INLINE_START = "inline"
+#: Only new messages are handled (edits of old messages are ignored).
+NEW_MESSAGE = filters.UpdateType.MESSAGE
 
 
 def _mention_pattern(username: str) -> re.Pattern[str]:
@@ -115,6 +102,12 @@ def command_argument(text: str | None) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+def command_name(text: str | None) -> str:
+    """The command of a ``/command@bot args`` message, without slash and bot name: ``command``."""
+    first = (text or "").split(None, 1)[0] if (text or "").strip() else ""
+    return first.lstrip("/").split("@", 1)[0]
+
+
 def addressed_question(message: Message, bot_username: str | None, bot_id: int) -> str | None:
     """The question of a group message addressed to the bot, or None for other chatter.
 
@@ -125,10 +118,10 @@ def addressed_question(message: Message, bot_username: str | None, bot_id: int) 
     text = message.text or ""
     mentioned = False
     if bot_username:
-        pattern = _mention_pattern(bot_username)
-        if pattern.search(text):
+        pattern_ = _mention_pattern(bot_username)
+        if pattern_.search(text):
             mentioned = True
-            text = pattern.sub(" ", text)
+            text = pattern_.sub(" ", text)
     for entity in message.entities or ():
         if entity.type == "text_mention" and entity.user and entity.user.id == bot_id:
             mentioned = True
@@ -140,83 +133,81 @@ def addressed_question(message: Message, bot_username: str | None, bot_id: int) 
 
 
 class QbotHandlers:
-    """All handlers of the bot, sharing the engine and the per-chat state."""
+    """All handlers of the bot: questions here, the chat-ops in their own classes, one Guard for all."""
 
     def __init__(
         self,
-        engine: EngineLike,
+        qbot: Qbot,
         conversation_factory: Callable[[], Any],
         *,
         limiter: FloodLimiter | None = None,
         conversations: ConversationStore[Any] | None = None,
         options: OptionStore | None = None,
-        admins: frozenset[int] = frozenset(),
+        memory: AnswerMemory | None = None,
     ) -> None:
-        """Wire the handlers to ``engine``; ``conversation_factory`` makes a fresh context."""
-        self.engine = engine
+        """Wire the handlers to ``qbot``; ``conversation_factory`` makes a fresh follow-up context."""
+        self.qbot = qbot
         self.conversation_factory = conversation_factory
         # `is None` checks: the stores define __len__, so an empty one is falsy.
-        self.limiter = limiter if limiter is not None else FloodLimiter(exempt=admins)
+        self.limiter = limiter if limiter is not None else FloodLimiter()
         self.conversations = (
             conversations if conversations is not None
             else ConversationStore(conversation_factory)
         )
         self.options = options if options is not None else OptionStore()
-        self.admins = admins
-        self.stats = Stats()
-        self.description = engine.describe()
-        self.examples: list[str] = [q for q in engine.examples() if q and q.strip()]
+        self.memory = memory if memory is not None else AnswerMemory()
+        self.guard = Guard(qbot.roles)
+        self.people = PeopleHandlers(qbot)
+        self.review = ReviewHandlers(qbot, self.memory)
+        self.data = DataHandlers(qbot)
 
     # ------------------------------------------------------------------ registration
+    def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
+        """Every handler, in the order they are tried; each one that acts is guarded."""
+        guard = self.guard
+        not_via_bot = ~filters.VIA_BOT
+        return [
+            *self.review.early_handlers(guard),  # replies to its prompts and the guided /correct first
+            CommandHandler("start", guard("start", self.on_start), filters=NEW_MESSAGE),
+            CommandHandler("help", guard("help", self.on_help), filters=NEW_MESSAGE),
+            CommandHandler("ask", guard("ask", self.on_ask), filters=NEW_MESSAGE),
+            *self.people.handlers(guard),
+            *self.review.handlers(guard),
+            *self.data.handlers(guard),
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & NEW_MESSAGE & not_via_bot,
+                guard("ask", self.on_private_text),
+            ),
+            MessageHandler(
+                filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & NEW_MESSAGE & not_via_bot,
+                guard("ask", self.on_group_text),
+            ),
+            MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND & NEW_MESSAGE, self.on_unknown_command),
+            MessageHandler(
+                filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & NEW_MESSAGE,
+                self.on_non_text,
+            ),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(EXAMPLE_PREFIX)),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(OPTION_PREFIX)),
+            CallbackQueryHandler(self.on_stale_button),
+            InlineQueryHandler(guard("ask", self.on_inline_query)),
+        ]
+
     def register(self, application: Application) -> None:
         """Add all handlers and the error handler to ``application``."""
-        new_message = filters.UpdateType.MESSAGE
-        not_via_bot = ~filters.VIA_BOT
-        application.add_handler(CommandHandler("start", self.on_start, filters=new_message))
-        application.add_handler(CommandHandler("help", self.on_help, filters=new_message))
-        application.add_handler(CommandHandler("ask", self.on_ask, filters=new_message))
-        application.add_handler(CommandHandler("stats", self.on_stats, filters=new_message))
-        application.add_handler(
-            MessageHandler(
-                filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND & new_message
-                & not_via_bot,
-                self.on_private_text,
-            )
-        )
-        application.add_handler(
-            MessageHandler(
-                filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & new_message
-                & not_via_bot,
-                self.on_group_text,
-            )
-        )
-        application.add_handler(
-            MessageHandler(
-                filters.ChatType.PRIVATE & filters.COMMAND & new_message, self.on_unknown_command
-            )
-        )
-        application.add_handler(
-            MessageHandler(
-                filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & new_message,
-                self.on_non_text,
-            )
-        )
-        application.add_handler(CallbackQueryHandler(self.on_button))
-        application.add_handler(InlineQueryHandler(self.on_inline_query))
+        for handler in self.handlers():
+            application.add_handler(handler)
         application.add_error_handler(self.on_error)
 
     # ------------------------------------------------------------------ core adapter
-    def ask(self, question: str, chat_id: int | None) -> Answer:
-        """Ask the core, with the follow-up context of ``chat_id`` (None: no context)."""
+    def ask(self, update: Update, question: str, chat_id: int | None) -> Answer:
+        """Ask the core as the sender of ``update``, with the follow-up context of ``chat_id``."""
         conversation = (
             self.conversations.get(chat_id) if chat_id is not None else self.conversation_factory()
         )
-        answer = self.engine.ask(question, conversation)
-        if chat_id is not None:
-            self.stats.statuses[answer.status] += 1
-        logger.info(
-            "question chat=%s chars=%d status=%s", chat_id, len(question), answer.status
-        )
+        user = update.effective_user
+        answer = self.qbot.ask(user.id if user else None, chat_type_of(update), question, conversation)
+        logger.info("question chat=%s chars=%d status=%s", chat_id, len(question), answer.status)
         return answer
 
     def render(
@@ -231,30 +222,6 @@ class QbotHandlers:
             fallback = texts.AMBIGUOUS_FALLBACK
         return format_answer(answer, heading=heading, fallback=fallback), markup
 
-    async def send_chunks(
-        self,
-        context: ContextTypes.DEFAULT_TYPE,
-        chat_id: int,
-        chunks: Sequence[str],
-        *,
-        markup: InlineKeyboardMarkup | None = None,
-        reply_to: int | None = None,
-    ) -> None:
-        """Send HTML ``chunks`` in order; ``markup`` goes on the last one."""
-        for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            await context.bot.send_message(
-                chat_id,
-                chunk,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup if last else None,
-                reply_parameters=(
-                    ReplyParameters(reply_to, allow_sending_without_reply=True)
-                    if reply_to is not None and index == 0
-                    else None
-                ),
-            )
-
     async def admit(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, reply_to: int | None = None
     ) -> bool:
@@ -263,11 +230,10 @@ class QbotHandlers:
         verdict = self.limiter.check(user.id if user else None)
         if verdict is Verdict.ALLOW:
             return True
-        self.stats.limited += 1
         if verdict is Verdict.NOTIFY and update.effective_chat is not None:
             wait = max(1, round(self.limiter.retry_after(user.id))) if user else 10
-            await self.send_chunks(
-                context,
+            await send_chunks(
+                context.bot,
                 update.effective_chat.id,
                 format_text(texts.FLOOD.format(seconds=wait)),
                 reply_to=reply_to,
@@ -286,71 +252,53 @@ class QbotHandlers:
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
         if not await self.admit(update, context, reply_to):
             return
-        answer = self.ask(question, chat.id)
+        answer = self.ask(update, question, chat.id)
         chunks, markup = self.render(answer)
-        await self.send_chunks(context, chat.id, chunks, markup=markup, reply_to=reply_to)
+        sent = await send_chunks(context.bot, chat.id, chunks, markup=markup, reply_to=reply_to)
+        self.memory.remember(chat.id, [m.message_id for m in sent], answer)
 
     # ------------------------------------------------------------------ commands
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/start: greet, say what qbot knows, offer example questions as buttons."""
+        """/start: greet with example buttons; ``/start <code>`` (an invite link) redeems the invite."""
         chat = update.effective_chat
-        if chat is None:
+        message = update.effective_message
+        if chat is None or message is None:
             return
-        keyboard = examples_keyboard(self.examples)
+        payload = command_argument(message.text)
+        if payload and payload != INLINE_START:
+            await self.people.redeem(update, context, payload)
+            return
+        engine = self.qbot.engine
+        keyboard = examples_keyboard(engine.examples())
         template = texts.START if keyboard else texts.START_NO_EXAMPLES
-        await self.send_chunks(
-            context,
+        await send_chunks(
+            context.bot,
             chat.id,
-            format_text(template.format(describe=self.description)),
+            format_text(template.format(describe=engine.describe())),
             markup=keyboard,
         )
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/help: list the commands and how to ask in groups and inline."""
-        chat = update.effective_chat
-        if chat is None:
-            return
-        username = context.bot.username or "qbot"
-        await self.send_chunks(context, chat.id, format_text(texts.HELP.format(username=username)))
+        """/help: the commands of the sender's role, and how to ask in groups and inline."""
+        user = update.effective_user
+        role = self.qbot.role_of(user.id if user else None)
+        sections = [texts.HELP.format(username=context.bot.username or "qbot")]
+        if role.at_least(Role.STAFF):
+            sections.append(texts.HELP_STAFF)
+        if role is Role.ADMIN:
+            sections.append(texts.HELP_ADMIN)
+        await reply_text(context.bot, update, "\n\n".join(sections))
 
     async def on_ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/ask 问题: answer in any chat; a bare /ask gets a usage hint."""
         message = update.effective_message
-        chat = update.effective_chat
-        if message is None or chat is None:
+        if message is None:
             return
         question = command_argument(message.text)
         if not question:
-            reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-            await self.send_chunks(
-                context, chat.id, format_text(texts.ASK_USAGE), reply_to=reply_to
-            )
+            await reply_text(context.bot, update, texts.ASK_USAGE)
             return
         await self.answer_question(update, context, question)
-
-    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/stats: counters for administrators (QBOT_ADMINS)."""
-        chat = update.effective_chat
-        user = update.effective_user
-        if chat is None:
-            return
-        if user is None or user.id not in self.admins:
-            await self.send_chunks(context, chat.id, format_text(texts.NOT_ADMIN))
-            return
-        seconds = int(time.monotonic() - self.stats.started)
-        uptime = f"{seconds // 86400}天{seconds % 86400 // 3600}小时{seconds % 3600 // 60}分"
-        text = texts.STATS.format(
-            uptime=uptime,
-            questions=self.stats.questions,
-            answered=self.stats.statuses["answered"],
-            ambiguous=self.stats.statuses["ambiguous"],
-            not_found=self.stats.statuses["not_found"],
-            inline=self.stats.inline,
-            limited=self.stats.limited,
-            errors=self.stats.errors,
-            chats=len(self.conversations),
-        )
-        await self.send_chunks(context, chat.id, format_text(text))
 
     # ------------------------------------------------------------------ messages
     async def on_private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -363,34 +311,30 @@ class QbotHandlers:
     async def on_group_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group text: answer mentions of the bot and replies to it, ignore other chatter."""
         message = update.effective_message
-        chat = update.effective_chat
-        if message is None or chat is None:
+        if message is None:
             return
         question = addressed_question(message, context.bot.username, context.bot.id)
         if question is None:
             return
         if not question:
             username = context.bot.username or "qbot"
-            await self.send_chunks(
-                context,
-                chat.id,
-                format_text(texts.MENTION_USAGE.format(username=username)),
-                reply_to=message.message_id,
-            )
+            await reply_text(context.bot, update, texts.MENTION_USAGE.format(username=username))
             return
         await self.answer_question(update, context, question)
 
     async def on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An unknown /command in a private chat: point to /help."""
-        chat = update.effective_chat
-        if chat is not None:
-            await self.send_chunks(context, chat.id, format_text(texts.UNKNOWN_COMMAND))
+        """A command no handler knows (private chats): the core refuses it (and logs that) with a hint."""
+        message = update.effective_message
+        user = update.effective_user
+        if message is None:
+            return
+        decision = self.qbot.roles.authorize(user.id if user else None, command_name(message.text),
+                                             chat_type_of(update))
+        await refuse(update, context, decision.reason_zh)
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, … in a private chat: ask for a text question."""
-        chat = update.effective_chat
-        if chat is not None:
-            await self.send_chunks(context, chat.id, format_text(texts.TEXT_ONLY))
+        await reply_text(context.bot, update, texts.TEXT_ONLY)
 
     # ------------------------------------------------------------------ buttons
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -400,8 +344,9 @@ class QbotHandlers:
             return
         choice = parse_callback_data(query.data)
         question: str | None = None
-        if isinstance(choice, ExampleChoice) and choice.index < len(self.examples):
-            question = self.examples[choice.index]
+        examples = self.qbot.engine.examples()
+        if isinstance(choice, ExampleChoice) and choice.index < len(examples):
+            question = examples[choice.index]
         elif isinstance(choice, OptionChoice):
             options = self.options.get(choice.key)
             if options is not None and choice.index < len(options):
@@ -411,7 +356,6 @@ class QbotHandlers:
             return
         verdict = self.limiter.check(query.from_user.id)
         if verdict is not Verdict.ALLOW:
-            self.stats.limited += 1
             await query.answer(texts.FLOOD_ALERT, show_alert=verdict is Verdict.NOTIFY)
             return
         message = query.message
@@ -420,24 +364,33 @@ class QbotHandlers:
             return
         await query.answer()
         chat_id = message.chat.id
-        answer = self.ask(question, chat_id)
+        answer = self.ask(update, question, chat_id)
         chunks, markup = self.render(answer, heading=texts.PICKED_HEADING.format(question=question))
         if isinstance(choice, ExampleChoice):
-            await self.send_chunks(context, chat_id, chunks, markup=markup)
+            sent = await send_chunks(context.bot, chat_id, chunks, markup=markup)
+            self.memory.remember(chat_id, [m.message_id for m in sent], answer)
             return
         # An option of an ambiguous answer: turn the keyboard message into the answer.
         rest = list(chunks)
+        shown: list[int] = []
         try:
             await query.edit_message_text(
                 rest[0], parse_mode=ParseMode.HTML, reply_markup=markup if len(rest) == 1 else None
             )
+            shown.append(message.message_id)
             rest = rest[1:]
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return  # pressed twice: the message already shows this answer
             logger.info("could not edit the options message (%s); sending a new one", exc)
         if rest:
-            await self.send_chunks(context, chat_id, rest, markup=markup)
+            shown += [m.message_id for m in await send_chunks(context.bot, chat_id, rest, markup=markup)]
+        self.memory.remember(chat_id, shown, answer)
+
+    async def on_stale_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button nobody handles any more (a finished step, data from another bot): say so."""
+        if update.callback_query is not None:
+            await update.callback_query.answer(texts.BUTTON_EXPIRED, show_alert=True)
 
     # ------------------------------------------------------------------ inline mode
     def _article(self, index: int, question: str, answer: Answer) -> InlineQueryResultArticle:
@@ -460,28 +413,26 @@ class QbotHandlers:
             await inline_query.answer(
                 [],
                 cache_time=300,
-                button=InlineQueryResultsButton(texts.INLINE_EMPTY_BUTTON, start_parameter="inline"),
+                button=InlineQueryResultsButton(texts.INLINE_EMPTY_BUTTON, start_parameter=INLINE_START),
             )
             return
         if self.limiter.check(inline_query.from_user.id) is not Verdict.ALLOW:
-            self.stats.limited += 1
             await inline_query.answer([], cache_time=0, is_personal=True)
             return
-        self.stats.inline += 1
-        answer = self.ask(question, None)
+        answer = self.ask(update, question, None)
         if answer.status == "ambiguous" and answer.options:
             results = [
-                self._article(i, option, self.ask(option, None))
+                self._article(i, option, self.ask(update, option, None))
                 for i, option in enumerate(answer.options[:MAX_INLINE_RESULTS])
             ]
         else:
             results = [self._article(0, question, answer)]
-        await inline_query.answer(results, cache_time=60)
+        # Answers depend on the asker's role (drafts, correction notes): never share them between users.
+        await inline_query.answer(results, cache_time=60, is_personal=True)
 
     # ------------------------------------------------------------------ errors
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (never the token: see logsafety) and apologise to the user."""
-        self.stats.errors += 1
         update_id = update.update_id if isinstance(update, Update) else None
         logger.error(
             "%s while handling update %s: %s",

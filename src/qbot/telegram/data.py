@@ -1,0 +1,287 @@
+"""Data in chat (administrators): uploads with preview and 确认/取消, /rollback, /publish, /unpublish,
+/stats, /alias and /status.
+
+The logic is the core's (:mod:`qbot.updates`, :mod:`qbot.usage`); after anything that changes what
+the engine knows, ``Qbot.reload()`` is called. An upload is checked for size before it is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from qbot.corrections import local_time
+from qbot.service import Qbot
+from qbot.telegram import texts
+from qbot.telegram.access import Guard
+from qbot.telegram.keyboards import (
+    ROLLBACK_PREFIX,
+    UPLOAD_PREFIX,
+    RollbackChoice,
+    UploadChoice,
+    parse_callback_data,
+    pattern,
+    rollback_keyboard,
+    upload_keyboard,
+)
+from qbot.telegram.replies import conclude, reply_text
+from qbot.telegram.state import TokenStore
+from qbot.updates import (
+    MAX_UPLOAD_BYTES,
+    FigureUpdate,
+    UpdateError,
+    apply,
+    check_size,
+    head,
+    load_known,
+    preview,
+    publish,
+    read_upload,
+    revision,
+    rollback,
+    unpublish,
+    validate,
+)
+from qbot.usage import AliasError, add_alias, render_stats, stats
+
+logger = logging.getLogger(__name__)
+
+NEW_MESSAGE = filters.UpdateType.MESSAGE
+#: File types an upload may have (what `read_upload` reads); others are refused before downloading.
+UPLOAD_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".xlsx", ".json"})
+#: At most this many problems of a bad upload are listed.
+MAX_PROBLEMS = 20
+EDITION = re.compile(r"\d{4}")
+MAX_STATS_DAYS = 3650
+
+
+def problem_report(name: str, problems: list[str], limit: int = MAX_PROBLEMS) -> str:
+    """The problems of a bad upload, each naming its line; a long list is cut politely."""
+    lines = [texts.UPLOAD_PROBLEMS.format(name=name, count=len(problems)), *problems[:limit]]
+    if len(problems) > limit:
+        lines.append(texts.UPLOAD_MORE_PROBLEMS.format(more=len(problems) - limit))
+    return "\n".join(lines)
+
+
+def parse_days(args: list[str]) -> int | None:
+    """/stats [days] → days (30 by default); None when not a number from 1 to 3650."""
+    if not args:
+        return 30
+    text = args[0].strip().removesuffix("天")
+    if len(args) > 1 or not (text.isascii() and text.isdigit()):
+        return None
+    days = int(text)
+    return days if 1 <= days <= MAX_STATS_DAYS else None
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """A validated upload waiting for its administrator's 确认."""
+
+    user_id: int
+    name: str
+    updates: tuple[FigureUpdate, ...]
+
+
+class DataHandlers:
+    """Data updates, editions and the administrator's view."""
+
+    def __init__(self, qbot: Qbot) -> None:
+        self.qbot = qbot
+        self.uploads: TokenStore[PendingUpload] = TokenStore(100)
+
+    def handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
+        return [
+            CommandHandler("update", guard("update", self.on_update_help), filters=NEW_MESSAGE),
+            CommandHandler("rollback", guard("rollback", self.on_rollback), filters=NEW_MESSAGE),
+            CommandHandler("publish", guard("publish", self.on_publish), filters=NEW_MESSAGE),
+            CommandHandler("unpublish", guard("publish", self.on_unpublish), filters=NEW_MESSAGE),
+            CommandHandler("stats", guard("stats", self.on_stats), filters=NEW_MESSAGE),
+            CommandHandler("alias", guard("alias", self.on_alias), filters=NEW_MESSAGE),
+            CommandHandler("status", guard("status", self.on_status), filters=NEW_MESSAGE),
+            MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & NEW_MESSAGE,
+                           guard("update", self.on_document, refused=texts.UPLOAD_REFUSED)),
+            CallbackQueryHandler(guard("update", self.on_upload_choice), pattern=pattern(UPLOAD_PREFIX)),
+            CallbackQueryHandler(guard("rollback", self.on_rollback_choice), pattern=pattern(ROLLBACK_PREFIX)),
+        ]
+
+    # ------------------------------------------------------------------ uploads
+    async def on_update_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/update: how to send a data file."""
+        await reply_text(context.bot, update, texts.UPDATE_HELP.format(limit=MAX_UPLOAD_BYTES // 1024 // 1024))
+
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A document in a private chat: check its size, download, validate, preview with 确认/取消."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or message.document is None:
+            return
+        document = message.document
+        name = PurePath(document.file_name or "upload.csv").name
+        suffix = PurePath(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            await reply_text(context.bot, update, texts.UPLOAD_TYPE.format(suffix=suffix or name))
+            return
+        try:
+            check_size(document.file_size or 0)  # before downloading anything
+        except UpdateError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return
+        try:
+            file = await context.bot.get_file(document.file_id)
+            data = bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            logger.warning("could not download an upload: %s", type(exc).__name__)
+            await reply_text(context.bot, update, texts.UPLOAD_DOWNLOAD_FAILED)
+            return
+        conn = self.qbot.db.conn
+        try:
+            upload = read_upload(name, data)
+            known = load_known(conn)
+        except UpdateError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return
+        updates, problems = validate(upload, known.lexicon, known.figures)
+        if problems:
+            await reply_text(context.bot, update, problem_report(name, problems))
+            return
+        plan = preview(updates, known.figures, known.statuses)
+        if not plan.has_changes:
+            await reply_text(context.bot, update, plan.text())
+            return
+        key = self.uploads.put(PendingUpload(user.id, name, tuple(updates)))
+        logger.info("upload %r by user %s previewed: %d new, %d changed", name, user.id, len(plan.new),
+                    len(plan.changed))
+        await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}", markup=upload_keyboard(key))
+
+    async def on_upload_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """确认 applies the upload as a new revision and reloads the engine; 取消 changes nothing."""
+        query = update.callback_query
+        choice = parse_callback_data(query.data) if query is not None else None
+        if query is None or not isinstance(choice, UploadChoice):
+            return
+        pending = self.uploads.get(choice.key)
+        if pending is None:
+            await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
+            return
+        if pending.user_id != query.from_user.id:
+            await query.answer(texts.UPLOAD_NOT_YOURS, show_alert=True)
+            return
+        self.uploads.pop(choice.key)
+        await query.answer()
+        if not choice.confirm:
+            await conclude(context.bot, update, texts.UPLOAD_CANCELLED, append=True)
+            return
+        try:
+            rev = apply(self.qbot.db, query.from_user.id, list(pending.updates), pending.name)
+        except UpdateError as exc:
+            await conclude(context.bot, update, str(exc), append=True)
+            return
+        self.qbot.reload()
+        logger.info("data update #%s applied by user %s", rev, query.from_user.id)
+        await conclude(context.bot, update, texts.UPLOAD_APPLIED.format(revision=rev, name=pending.name), append=True)
+
+    # ------------------------------------------------------------------ rollback and editions
+    async def on_rollback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/rollback: say which update would be undone, with 确认撤销/取消."""
+        conn = self.qbot.db.conn
+        current = head(conn)
+        undo = revision(conn, current) if current is not None else None
+        if undo is None:
+            await reply_text(context.bot, update, texts.ROLLBACK_NONE)
+            return
+        text = texts.ROLLBACK_CONFIRM.format(id=undo.id, source=undo.source, summary=undo.summary,
+                                             time=local_time(undo.created_at))
+        await reply_text(context.bot, update, text, markup=rollback_keyboard(undo.id))
+
+    async def on_rollback_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """确认撤销 undoes the update (if it is still the one in force) and reloads the engine."""
+        query = update.callback_query
+        choice = parse_callback_data(query.data) if query is not None else None
+        if query is None or not isinstance(choice, RollbackChoice):
+            return
+        await query.answer()
+        if not choice.confirm:
+            await conclude(context.bot, update, texts.ROLLBACK_CANCELLED, append=True)
+            return
+        if head(self.qbot.db.conn) != choice.revision:
+            await conclude(context.bot, update, texts.ROLLBACK_STALE, append=True)
+            return
+        try:
+            _, undone = rollback(self.qbot.db, query.from_user.id)
+        except UpdateError as exc:
+            await conclude(context.bot, update, str(exc), append=True)
+            return
+        self.qbot.reload()
+        logger.info("data update #%s rolled back by user %s", undone.id, query.from_user.id)
+        now = texts.ROLLBACK_REVISION.format(id=undone.parent) if undone.parent else texts.ROLLBACK_ORIGINAL
+        await conclude(context.bot, update, texts.ROLLBACK_DONE.format(id=undone.id, now=now), append=True)
+
+    async def on_publish(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/publish <edition>: everyone may ask about it."""
+        await self.set_status(update, context, published=True)
+
+    async def on_unpublish(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/unpublish <edition>: back to a draft only staff and administrators may ask about."""
+        await self.set_status(update, context, published=False)
+
+    async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE, *, published: bool) -> None:
+        user, args = update.effective_user, context.args or []
+        if user is None or len(args) != 1 or not EDITION.fullmatch(args[0]):
+            command = "publish" if published else "unpublish"
+            await reply_text(context.bot, update, texts.PUBLISH_USAGE.format(command=command))
+            return
+        edition = args[0]
+        try:
+            previous = (publish if published else unpublish)(self.qbot.db, user.id, edition)
+        except UpdateError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return
+        self.qbot.reload()
+        logger.info("edition %s %s by user %s", edition, "published" if published else "unpublished", user.id)
+        if published:
+            text = texts.ALREADY_PUBLISHED if previous == "published" else texts.PUBLISHED
+        else:
+            text = texts.ALREADY_DRAFT if previous == "draft" else texts.UNPUBLISHED
+        await reply_text(context.bot, update, text.format(edition=edition))
+
+    # ------------------------------------------------------------------ the administrator's view
+    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/stats [days]: the question log's statistics, and how to teach qbot a word."""
+        days = parse_days(context.args or [])
+        if days is None:
+            await reply_text(context.bot, update, texts.STATS_USAGE)
+            return
+        report = render_stats(stats(self.qbot.db, days))
+        await reply_text(context.bot, update, f"{report}\n\n{texts.ALIAS_HINT}")
+
+    async def on_alias(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/alias <别名> <名称>: teach qbot another word for a name, then reload the engine."""
+        user, args = update.effective_user, context.args or []
+        if user is None or len(args) != 2:
+            await reply_text(context.bot, update, texts.ALIAS_USAGE)
+            return
+        try:
+            added = add_alias(self.qbot.db, user.id, args[0], args[1])
+        except AliasError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return
+        self.qbot.reload()
+        await reply_text(context.bot, update, texts.ALIAS_ADDED.format(alias=added.alias, name=added.name))
+
+    async def on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/status: edition, data version, counts, uptime (Qbot.status)."""
+        await reply_text(context.bot, update, self.qbot.status())
