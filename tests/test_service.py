@@ -40,3 +40,32 @@ def test_questions_are_logged_without_the_raw_user_id(bot: Qbot) -> None:
 def test_status_reports_edition_revision_and_counts(bot: Qbot) -> None:
     text = bot.status()
     assert "默认年度：2020" in text and "原始报告数据" in text and "待审核更正 0 条" in text
+
+
+def test_outside_private_chats_answers_are_public(bot: Qbot) -> None:
+    figure = bot.engine.ask("汽修就业率多少").figures[0]
+    bot.desk.submit(STAFF, "张老师", STAFF, figure, "99.12%", "表中人数有误")
+    assert "99.12%" in bot.ask(STAFF, "private", "汽修就业率多少").text
+    for chat_type in ("group", "supergroup", "inline"):
+        text = bot.ask(STAFF, chat_type, "汽修就业率多少").text
+        assert "98.99%" in text and "99.12" not in text
+    row = bot.db.execute("select role from questions order by id desc limit 1").fetchone()
+    assert row[0] == "staff"  # the log keeps who asked
+
+
+def test_a_partly_filled_new_edition_falls_back_to_the_report(bot: Qbot) -> None:
+    from qbot.corrections import CLI_ACTOR
+    from qbot.updates import apply, load_known, publish, read_upload, validate
+
+    upload = read_upload("2021.csv", "edition,entity,metric,value,unit\n2021,学校,招生人数,4000,人\n".encode())
+    known = load_known(bot.db.conn)
+    updates, problems = validate(upload, known.lexicon, known.figures)
+    assert not problems
+    apply(bot.db, CLI_ACTOR, updates, "2021.csv")
+    publish(bot.db, CLI_ACTOR, "2021")
+    bot.reload()
+    assert bot.engine.edition == "2021"
+    assert "4000人" in bot.ask(PARENT, "private", "招生多少").text
+    answer = bot.ask(PARENT, "private", "汽修就业率多少").text
+    assert "98.99%" in answer and "以下是2020年度报告的数据" in answer
+    assert "2020（已发布）" in bot.status() and "2021（已发布）" in bot.status()

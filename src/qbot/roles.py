@@ -147,6 +147,13 @@ class RoleBook:
         row = self.conn.execute("select role from roles where user_id = ?", [user_id]).fetchone()
         return Role(row[0]) if row and row[0] in _ROLE_VALUES else Role.PUBLIC
 
+    def holders(self) -> dict[int, Role]:
+        """Everybody with a role above public: the settings' administrators and the roles table's users."""
+        found = {user_id: Role(role) for user_id, role in self.conn.execute("select user_id, role from roles")
+                 if role in _ROLE_VALUES and role != Role.PUBLIC}
+        found.update(dict.fromkeys(self.env_admins, Role.ADMIN))
+        return found
+
     def authorize(self, user_id: int | None, command: str, chat_type: str) -> Decision:
         """May `user_id` run `command` (without the slash) in a chat of `chat_type` (`private`, `group` …)?
 

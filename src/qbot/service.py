@@ -15,10 +15,14 @@ from qbot import __version__
 from qbot.answering.engine import Conversation, Engine
 from qbot.answering.models import Answer
 from qbot.corrections import CorrectionDesk
-from qbot.roles import Role, RoleBook
+from qbot.roles import PRIVATE_CHAT, Role, RoleBook
 from qbot.store import open_db
 from qbot.updates import head
 from qbot.usage import log_question
+
+
+def meta_status(meta: dict[str, str]) -> str:
+    return "已发布" if meta["status"] == "published" else "草稿"
 
 
 class Qbot:
@@ -39,12 +43,15 @@ class Qbot:
 
     def ask(self, user_id: int | None, chat_type: str, question: str,
             conversation: Conversation | None = None) -> Answer:
-        """Answer as the user's role allows, note registered corrections, and log the question."""
+        """Answer as the user's role allows (in private chats), note registered corrections, log the question."""
         role = self.roles.role_of(user_id)
+        # Outside a private chat (a group, an inline answer sent into any chat) everyone there reads the
+        # reply: drafts and pending corrections stay out of it.
+        shown = role if chat_type == PRIVATE_CHAT else Role.PUBLIC
         start = time.perf_counter()
-        answer = self.engine.ask(question, conversation, role=role.value)
+        answer = self.engine.ask(question, conversation, role=shown.value)
         latency_ms = (time.perf_counter() - start) * 1000
-        notes = self.desk.notes_for_figures([f.figure_id for f in answer.figures], role)
+        notes = self.desk.notes_for_figures([f.figure_id for f in answer.figures], shown)
         if notes:
             answer = replace(answer, text=answer.text + "\n" + "\n".join(dict.fromkeys(notes.values())))
         log_question(self.db, user_id, role.value, chat_type, question, answer, latency_ms)
@@ -57,8 +64,8 @@ class Qbot:
         """Edition, revision, counts, uptime and version, in Chinese."""
         conn = self.db.conn
         revision = head(conn)
-        figures = len(self.engine.figures)
-        passages = conn.execute("select count(*) from passages where edition = ?", [self.engine.edition]).fetchone()[0]
+        figures = len(self.engine.all_figures)
+        passages = conn.execute("select count(*) from passages").fetchone()[0]
         pending = len(self.desk.list_pending())
         questions = conn.execute("select count(*) from questions").fetchone()[0]
         uptime = int(time.monotonic() - self.started)
@@ -67,6 +74,7 @@ class Qbot:
             f"qbot {__version__}",
             f"默认年度：{self.engine.edition}（{self.engine.editions[self.engine.edition]['title']}）",
             f"数据版本：{'数据更新 #' + str(revision) if revision else '原始报告数据'}",
+            f"年度：{'、'.join(f'{e}（{meta_status(m)}）' for e, m in self.engine.editions.items())}",
             f"数据 {figures} 项，段落 {passages} 段，待审核更正 {pending} 条，累计提问 {questions} 次",
             f"已运行 {hours} 小时 {rest // 60} 分钟",
         ])

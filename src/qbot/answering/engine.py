@@ -11,7 +11,7 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qbot.answering.compose import MANNER_QUALIFIERS, Fig, figure_lines, number, source_lines
@@ -222,9 +222,25 @@ class Engine:
         if not self.visible(self.edition, role):
             return Answer("not_found", NOT_PUBLISHED)
         answer = self._answer(query, conv)
-        if answer.status == "answered":
+        if answer.status == "not_found" and not query.years:
+            answer = self._from_earlier_edition(question, conv, role) or answer
+        elif answer.status == "answered":
             conv.edition = self.edition
         return answer
+
+    def _from_earlier_edition(self, question: str, conv: Conversation, role: str) -> Answer | None:
+        """What the default edition lacks (a new edition published with a few figures so far) from the latest
+        earlier edition the asker may see that has it, saying which edition answers."""
+        for edition in sorted((e for e in self.editions if e < self.edition and self.visible(e, role)),
+                              reverse=True):
+            view = self._view(edition)
+            plain = normalize(question, numerals=False)[:MAX_QUESTION]
+            answer = view._answer(parse(normalize(question)[:MAX_QUESTION], view.lexicon, view.year, plain), conv)
+            if answer.status != "not_found":
+                conv.edition = edition
+                note = f"（{self.edition}年度的数据中没有这一项，以下是{edition}年度报告的数据）"
+                return replace(answer, text=f"{note}\n{answer.text}")
+        return None
 
     # ------------------------------------------------------------------ resolution
 

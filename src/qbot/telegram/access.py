@@ -87,20 +87,9 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str
 # ---------------------------------------------------------------------- who holds a role
 
 
-def holders(roles: RoleBook) -> dict[int, Role]:
-    """Everybody with a role: the administrators of the settings and the users of the roles table.
-
-    RoleBook has no listing of its own; this reads the roles table through its connection.
-    """
-    found = {user_id: Role(role) for user_id, role in roles.conn.execute("select user_id, role from roles")
-             if role in {r.value for r in Role}}
-    found.update(dict.fromkeys(roles.env_admins, Role.ADMIN))
-    return found
-
-
 def admin_ids(roles: RoleBook) -> list[int]:
     """Every administrator (settings and roles table), to notify of new corrections."""
-    return sorted(uid for uid, role in holders(roles).items() if role is Role.ADMIN)
+    return sorted(uid for uid, role in roles.holders().items() if role is Role.ADMIN)
 
 
 # ---------------------------------------------------------------------- command menus
@@ -134,5 +123,5 @@ async def install_menus(bot: Bot, roles: RoleBook) -> None:
         await bot.set_my_commands(commands_for(Role.PUBLIC))
     except TelegramError as exc:  # not fatal: the commands still work
         logger.warning("set_my_commands failed: %s", type(exc).__name__)
-    for user_id, role in sorted(holders(roles).items()):
+    for user_id, role in sorted(roles.holders().items()):
         await set_menu(bot, user_id, role)
