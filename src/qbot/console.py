@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 from pathlib import Path
 
@@ -18,18 +20,13 @@ def _readline() -> None:
         import readline
     except ImportError:  # pragma: no cover - Windows without pyreadline
         return
-    try:
+    with contextlib.suppress(OSError):
         readline.read_history_file(HISTORY)
-    except OSError:
-        pass
     readline.set_history_length(1000)
-    import atexit
 
     def save() -> None:
-        try:
+        with contextlib.suppress(OSError):  # a read-only home must not spoil the exit
             readline.write_history_file(HISTORY)
-        except OSError:
-            pass
 
     atexit.register(save)
 
