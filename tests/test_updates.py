@@ -195,6 +195,30 @@ def fake_xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def xml_bomb_xlsx() -> bytes:
+    """A real workbook whose sheet declares nested XML entities ("billion laughs")."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["entity", "metric", "value", "unit"])
+    workbook.active.append(["学校", "招生人数", 1, "人"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    entities = '<!ENTITY a "lol">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                body = text[text.index("<worksheet"):]
+                data = (f'<?xml version="1.0"?><!DOCTYPE worksheet [{entities}]>'
+                        + body.replace("<sheetData>", "<sheetData><!-- &i; -->", 1)).encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
 BAD_FILES = {
     "columns.csv": ("entity,指标,value\n学校,招生人数,1\n", ["第1行：缺少列 metric、unit；未知的列 指标"]),
     "text.csv": ("entity,metric,value,unit\n学校,招生人数,三千,人\n学校,在校生人数,3 000,人\n",
@@ -214,6 +238,7 @@ BAD_FILES = {
     "garbage.xlsx": (b"PK\x03\x04" + os.urandom(3000), ["不是有效的 XLSX 文件"]),
     "bomb.xlsx": (zip_bomb(), ["疑似“压缩炸弹”"]),
     "fake.xlsx": (fake_xlsx(), ["无法读取 XLSX 文件"]),
+    "entities.xlsx": (xml_bomb_xlsx(), ["无法读取 XLSX 文件"]),
     "broken.json": ('[{"entity": "学校", "metric": "招生人数", "value": 1, "unit": "人"},\n {"entity": ]',
                     ["JSON 格式错误（第2行"]),
     "empty.csv": ("entity,metric,value,unit\n", ["文件中没有数据行"]),
