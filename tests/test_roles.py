@@ -17,7 +17,7 @@ ENV_ADMIN, TABLE_ADMIN, STAFF, PUBLIC = 100, 101, 200, 300
 
 # The matrix of issue 5, written out independently of the module's table.
 PUBLIC_COMMANDS = {"ask", "start", "help", "whoami"}
-STAFF_COMMANDS = {"correct", "mycorrections", "withdraw"}
+STAFF_COMMANDS = {"correct", "note", "mycorrections", "withdraw"}
 ADMIN_COMMANDS = {"pending", "approve", "reject", "export", "grant", "revoke", "invite", "update", "rollback",
                   "publish", "stats", "alias", "status"}
 PRIVATE_ONLY = {"export", "stats", "invite", "grant", "pending"}

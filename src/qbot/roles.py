@@ -66,6 +66,7 @@ PERMISSIONS: dict[str, Permission] = {
     "ask": Permission(Role.PUBLIC),
     "whoami": Permission(Role.PUBLIC),
     "correct": Permission(Role.STAFF),
+    "note": Permission(Role.STAFF),
     "mycorrections": Permission(Role.STAFF),
     "withdraw": Permission(Role.STAFF),
     "pending": Permission(Role.ADMIN, private_only=True),

@@ -230,6 +230,13 @@ async def test_reply_corrections_reject_with_a_note_and_withdraw(people: Callabl
     mine = (await staff.command("/mycorrections")).plain
     assert f"#{figure_id} [已驳回]" in mine and f"#{passage_id} [已通过]" in mine
     assert "不能再撤回" in (await staff.command(f"/withdraw {figure_id}")).plain
+    # A free-text note on a whole section, and one on a section the report does not have.
+    noted = (await staff.command("/note 二(三)1 资助对象的表述不清楚")).plain
+    assert "已提交更正" in noted and "章节说明" in noted, noted
+    await admin.latest()
+    assert "没有章节“九(九)”" in (await staff.command("/note 九(九) 随便写写")).plain
+    assert "用法" in (await staff.command("/note")).plain
+
     fresh = (await staff.command("/correct 汽车维修对口就业率 93.5%")).plain
     fresh_id = int(re.search(r"#(\d+)", fresh).group(1))  # type: ignore[union-attr]
     await admin.latest()
@@ -344,6 +351,7 @@ async def test_public_user_is_refused_politely(tg: TgClient, people: Callable[[i
         ("/publish 2021", "仅限管理员"),
         ("/correct 汽车维修就业率 99% 我觉得", "仅限工作人员和管理员"),
         ("/mycorrections", "仅限工作人员和管理员"),
+        ("/note 二(三)1 表述不清楚", "仅限工作人员和管理员"),
     ]:
         reply = (await parent.command(command)).plain
         assert reason in reply and ERROR_REPLY not in reply, (command, reply)

@@ -42,6 +42,7 @@ from qbot.corrections import (
     STATUS_ZH,
     Correction,
     CorrectionError,
+    SectionNote,
     Target,
     parse_correct_command,
 )
@@ -241,6 +242,7 @@ class ReviewHandlers:
 
     def handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
         return [
+            CommandHandler("note", guard("note", self.on_note), filters=NEW_MESSAGE),
             CommandHandler("mycorrections", guard("mycorrections", self.on_mine), filters=NEW_MESSAGE),
             CommandHandler("withdraw", guard("withdraw", self.on_withdraw), filters=NEW_MESSAGE),
             CommandHandler("pending", guard("pending", self.on_pending), filters=NEW_MESSAGE),
@@ -356,6 +358,14 @@ class ReviewHandlers:
         logger.info("correction #%s submitted by user %s", correction.id, user.id)
         await self.notify_admins(context, correction)
         return texts.SUBMITTED.format(id=correction.id, line=correction.line())
+
+    async def on_note(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """``/note <章节> <内容>``: a free-text note on a section, recorded like a correction."""
+        path, _, text = " ".join(context.args or []).partition(" ")
+        if not path or not text.strip():
+            await reply_text(context.bot, update, texts.NOTE_USAGE)
+            return
+        await reply_text(context.bot, update, await self.submit(update, context, SectionNote(path), text.strip(), ""))
 
     # ------------------------------------------------------------------ the guided /correct
     def _draft(self, context: ContextTypes.DEFAULT_TYPE) -> GuidedDraft:

@@ -65,9 +65,11 @@ HELP_STAFF = (
     "/correct 数据 正确数值 [理由] - 提交更正，例如：/correct 汽车维修就业率 99.12% 表中人数有误\n"
     "回复我的回答并发送 /correct 正确数值 [理由] - 更正该回答中的数据或原文表述\n"
     "/correct - 分步提交更正（私聊），/cancel 取消\n"
+    "/note 章节 内容 - 对报告某一章节提出意见，例如：/note 二(三)1 资助对象的表述不清楚\n"
     "/mycorrections - 查看我提交的更正\n"
     "/withdraw 编号 - 撤回待审核的更正"
 )
+NOTE_USAGE = "用法：/note 章节 内容，例如：/note 二(三)1 资助对象的表述不清楚（章节编号见报告目录）"
 HELP_ADMIN = (
     "管理员命令（标 * 的只能在私聊中使用）：\n"
     "/pending * - 待审核的更正（可直接点按钮审核）\n"
@@ -91,6 +93,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("correct", "更正数据：/correct 数据 正确数值 理由"),
+    ("note", "对报告章节提意见：/note 章节 内容"),
     ("mycorrections", "查看我提交的更正"),
     ("withdraw", "撤回我的更正：/withdraw 编号"),
     ("cancel", "取消正在进行的分步更正"),
