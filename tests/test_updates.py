@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 import zipfile
 from pathlib import Path
 
@@ -446,11 +445,9 @@ def test_kill_9_mid_apply_leaves_the_old_revision_or_the_new_one(db_path: Path, 
     assert conn.execute("select count(*) from audit_log").fetchone()[0] == 0
     conn.close()
 
-    started = time.monotonic()
     done = subprocess.run([sys.executable, str(script), str(db_path), str(rows), "0"], capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.startswith("DONE 1"), done.stderr
-    assert time.monotonic() - started < 60
     conn = sqlite3.connect(db_path)
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert head(conn) == 1
