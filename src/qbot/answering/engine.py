@@ -353,6 +353,14 @@ class Engine:
                     query, chunk):
                 remaining.append(chunk)
         query.residual = remaining
+        # Filler characters can split a word (在 of 在职): try the unmatched runs as written, too.
+        covered = {i for m in self.lexicon.scan(query.text) + query.mentions for i in range(m.start, m.end)}
+        for start, run in chunks(query.text):
+            gaps = "".join(c if start + i not in covered else " " for i, c in enumerate(run)).split()
+            for gap in gaps:
+                if len(gap) >= 2 and gap not in query.stray and gap in query.text and not any(
+                        gap in v for vs in query.qualifiers.values() for v in vs):
+                    self._explain_qualifier(query, gap)
 
     def _explain_qualifier(self, query: Query, chunk: str) -> bool:
         """Part of a qualifier value (中心组集体学习 in 党委理论学习中心组集体学习研讨, 在职 in 在职职工)."""
