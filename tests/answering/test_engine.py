@@ -22,7 +22,7 @@ def test_lookup_states_the_figure_and_its_source(engine: Engine) -> None:
 
 def test_json_shape(engine: Engine) -> None:
     data = json.loads(json.dumps(engine.ask("2019秋季技工类助学金多少人").to_dict(), ensure_ascii=False))
-    assert set(data) == {"status", "text", "figures", "options", "passages"}
+    assert set(data) == {"status", "text", "figures", "options", "passages", "kind", "confidence", "suggestions"}
     assert data["status"] == "answered"
     [fig] = data["figures"]
     assert fig["value"] == 110 and fig["qualifiers"] == {"year": "2019", "term": "秋季", "category": "技工类"}

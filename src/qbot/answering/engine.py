@@ -559,7 +559,8 @@ class Engine:
         if skipped:
             lines.append("注：" + "、".join(unique(f.entity for f in skipped)) + "的数值在原文中不确定，未参与排名。")
         conv.remember(unique(f.entity for f in chosen), [metric], ask.qualifiers, ask.years)
-        return Answer("answered", "\n".join(lines + source_lines(chosen)), [f.ref() for f in chosen])
+        return Answer("answered", "\n".join(lines + source_lines(chosen)), [f.ref() for f in chosen], kind="ranking",
+                      series=[f.ref() for f in ordered])
 
     def _rank_departments(self, ask: _Ask, conv: Conversation) -> Answer:
         metric = ask.metrics[0]
@@ -620,6 +621,10 @@ class Engine:
         refs = [f.ref() for g in groups for f in g]
         lines += self._derived(ask.query, [g[0].ref() for g in groups])
         conv.remember([], ask.metrics, ask.qualifiers, ask.years)
+        column = [g[0].ref() for g in groups if g[0].entity_type != "total"]
+        if len(ask.metrics) == 1 and len({r.entity for r in column}) >= 3:
+            return Answer("answered", "\n".join(lines + source_lines(f for g in groups for f in g)), refs,
+                          kind="column", series=column)
         return Answer("answered", "\n".join(lines + source_lines(f for g in groups for f in g)), refs)
 
     def _table_kind(self, fig: Fig) -> str:

@@ -49,6 +49,14 @@ class Answer:
     figures: list[FigureRef] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
     passages: list[Source] = field(default_factory=list)
+    #: What kind of answer this is: "lookup", "column" (one metric over many entities), "ranking", "compare",
+    #: "aggregate", "list", "narrative", "refusal", "chitchat", … ("" when not classified).
+    kind: str = ""
+    #: The figures a chart of this answer would draw: the whole column of a "各专业…" question, the whole
+    #: population of a ranking; empty for ordinary lookups.
+    series: list[FigureRef] = field(default_factory=list)
+    confidence: float = 0.0  # 0–1: how sure the reading of the question is
+    suggestions: list[str] = field(default_factory=list)  # questions the report can answer, for a refusal
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape printed by `qbot ask --json`."""
@@ -58,4 +66,7 @@ class Answer:
             "figures": [asdict(f) for f in self.figures],
             "options": list(self.options),
             "passages": [asdict(p) for p in self.passages],
+            "kind": self.kind,
+            "confidence": round(self.confidence, 2),
+            "suggestions": list(self.suggestions),
         }
