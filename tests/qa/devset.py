@@ -1,6 +1,10 @@
 """The development question set and how an answer to one of its cases is judged.
 
-Shared by the test suite (tests/qa/test_dev_set.py) and the benchmark (benchmarks/qa.py).
+Shared by the test suite (tests/qa/test_dev_set.py) and the benchmarks (benchmarks/qa.py,
+benchmarks/first_contact.py). A case is a mapping with `q`, `kind`, `expect`
+(answered | ambiguous | not_found | noise), optional `values`, `names`, `options`, `accept`
+(alternative value lists, any one of which may stand for `values`), `context` (earlier
+messages of the same chat) and `persona` (parent | staff | other).
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from qbot.answering.engine import Conversation, Engine
 from qbot.answering.models import Answer
 
 PATH = Path(__file__).parent / "dev_set.yaml"
+FIRST_CONTACT = Path(__file__).parent / "first_contact"
 
 
-def load() -> list[dict[str, Any]]:
-    return yaml.safe_load(PATH.read_text(encoding="utf-8"))
+def load(path: Path = PATH) -> list[dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def compact(text: str) -> str:
@@ -34,23 +39,34 @@ def ask(engine: Engine, case: dict[str, Any]) -> Answer:
     return engine.ask(case["q"], conversation)
 
 
+def _missing_values(values: list[Any], text: str) -> list[str]:
+    return [str(v) for v in values if compact(str(v)) not in text]
+
+
 def judge(case: dict[str, Any], answer: Answer) -> list[str]:
     """What is wrong with `answer` (empty when it is correct)."""
     problems = []
-    if answer.status != case["expect"]:
-        problems.append(f"status {answer.status}, expected {case['expect']}")
+    expect = case["expect"]
+    if expect == "noise":
+        # Chit-chat and garbage: a short reply without any figure.
+        if answer.status == "answered" and (answer.figures or answer.passages):
+            problems.append("noise answered with figures")
+    elif answer.status != expect:
+        problems.append(f"status {answer.status}, expected {expect}")
     text = compact(answer.text)
-    for value in case.get("values", []):
-        if compact(str(value)) not in text:
-            problems.append(f"missing value {value}")
+    missing = _missing_values(case.get("values", []), text)
+    if missing and case.get("accept"):
+        if any(not _missing_values(alternative, text) for alternative in case["accept"]):
+            missing = []
+    problems += [f"missing value {v}" for v in missing]
     for name in case.get("names", []):
         if name not in answer.text:
             problems.append(f"missing name {name}")
     for option in case.get("options", []):
         if not any(option in o for o in answer.options):
             problems.append(f"missing option {option}")
-    if case["expect"] == "not_found" and states_number(answer.text):
-        problems.append("a not_found reply states a number")
+    if expect in ("not_found", "noise") and states_number(answer.text):
+        problems.append("a reply without an answer states a number")
     return problems
 
 
