@@ -97,7 +97,20 @@ def _migration_2(db: sqlite_utils.Database) -> None:
                        f"begin select raise(abort, '{table} is append-only'); end")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Language knowledge (knowledge/language, built by ingest): words with their roles, groups of people,
+    what the answering pipeline needs to know of each metric, and the part of speech of report words."""
+    db["language_words"].create({"word": str, "role": str, "meaning": str, "origin": str}, pk="word")
+    db["language_groups"].create({"name": str, "includes": str, "headcount": str}, pk="name")
+    db["language_cards"].create({"kind": str, "metrics": str}, pk="kind")
+    db["metric_info"].create({
+        "name": str, "unit": str, "grp": str, "counts": str, "ratio": str, "formula": str,
+    }, pk="name")
+    db["segmenter_words"].add_column("tag", str)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2,
+                                                                   3: _migration_3}
 
 
 class StoreError(Exception):

@@ -1,101 +1,118 @@
-"""Turn figures into reply text: the figures first, then their source lines."""
+"""Result -> Answer: the reply text, led by the asked figure, then its source (wording in texts.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from qbot.answering.models import FigureRef, Source
+from qbot.answering import texts
+from qbot.answering.figure import MANNER_QUALIFIERS, Fig, display, label, number, qualifier_text
+from qbot.answering.figures import Computed, unique
+from qbot.answering.models import Answer, FigureRef, Source
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result, Verdict
 
-QUALIFIER_ORDER = ("year", "term", "category", "level", "stage", "kind", "aspect", "approx")
-#: Qualifiers that describe how a figure is stated, not which figure it is: `approx` (余/多/近 …) and
-#: `context` (marks a repeat of a figure stated earlier in the report).
-MANNER_QUALIFIERS = frozenset({"approx", "context"})
+__all__ = ["MANNER_QUALIFIERS", "Fig", "compose", "display", "figure_lines", "label", "number", "qualifier_text",
+           "source_lines"]
 
-
-@dataclass(frozen=True)
-class Fig:
-    """A figure as loaded from the knowledge base."""
-
-    id: str
-    edition: str
-    entity: str
-    entity_type: str
-    department: str
-    metric: str
-    qualifiers: dict[str, str]
-    value: float
-    unit: str
-    raw: str
-    uncertain: bool
-    reading: int
-    restored: bool
-    source_kind: str
-    table_no: int | None
-    table_title: str
-    section_path: str
-    section_title: str
-    page: int | None
-    quote: str
-    note: str
-
-    def source(self) -> Source:
-        if self.source_kind == "update":  # a data update: section_title is "数据更新 #<revision>"
-            return Source(self.edition, "section", self.section_title, None, self.quote)
-        if self.table_no:
-            label = f"表{self.table_no} {self.table_title}"
-            return Source(self.edition, "table", label, self.page, self.quote)
-        return Source(self.edition, "section", f"{self.section_path} {self.section_title}".strip(), self.page,
-                      self.quote)
-
-    def ref(self) -> FigureRef:
-        return FigureRef(self.id, self.entity, self.metric, dict(self.qualifiers), self.value, self.unit,
-                         display(self.raw, self.unit, self.qualifiers.get("approx", "")), self.uncertain,
-                         self.source())
+#: Tables whose total row is the whole school's figure (表4: all graduates).
+SCHOOL_TOTAL_TABLES = frozenset({4})
+MORE_WORDS = {"人": "多", "人次": "多", "个": "多", "项": "多", "名": "多", "家": "多", "台套": "多", "套": "多",
+              "次": "多", "门": "多", "万元": "多"}
 
 
-def display(raw: str, unit: str, approx: str = "") -> str:
-    """A value as the report prints it, with its unit: 98.99%, 3816人, 16:1, 90余个."""
-    if unit in ("%", ":1", "∶1"):
-        return f"{raw}{unit}"
-    if approx in ("近", "约"):
-        return f"{approx}{raw}{unit}"
-    if approx:
-        return f"{raw}{approx}{unit}"
-    return f"{raw}{unit}"
+def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
+    kind = result.kind
+    if kind == "ambiguous":
+        surface, *names = result.words
+        return Answer("ambiguous", texts.ambiguous(surface, names), options=list(result.options), kind=kind,
+                      confidence=result.confidence)
+    if not result.answered:
+        return _refusal(r, result)
+    lines = _body(result)
+    lines += _notes(r, result)
+    lines += source_lines(_sources(result))
+    if note:
+        lines.insert(0, note)
+    refs = [f.ref() for g in result.groups for f in g] + [c.ref for c in result.computed]
+    passages = [_passage_source(result)] if result.passage else []
+    return Answer("answered", "\n".join(lines), refs, passages=passages, kind=kind,
+                  series=[f.ref() for f in result.series], confidence=result.confidence)
 
 
-def number(value: float, decimals: int = 2) -> str:
-    """A computed number: integers stay integers, others are rounded (trailing zeros dropped)."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return text
+# ---------------------------------------------------------------- the body of an answer
+
+def _body(result: Result) -> list[str]:
+    kind, heading = result.kind, result.heading
+    if kind == "narrative":
+        assert result.passage is not None
+        return [texts.passage(result.passage.sentence)]
+    if kind == "majors":
+        first = result.groups[0][0].source().label if result.groups else ""
+        return [texts.majors_of(d, list(m), first, result.reason == "count") for d, m in result.names]
+    lines: list[str] = []
+    if kind == "compare":
+        lines += [_verdict(v) for v in result.verdicts]
+    if heading is not None:
+        what = texts.KIND_NAMES.get(heading.what, "")
+        if kind == "ranking":
+            lines.append(texts.rank_head(heading.metric, heading.order, what, heading.n, heading.ties))
+        elif kind == "filter":
+            if not result.groups:
+                return [texts.filter_none(what, heading.count, heading.metric)]
+            lines.append(texts.filter_head(what, heading.ties))
+        elif kind == "column":
+            lines.append(texts.column_head(heading.metric, what, heading.count))
+        elif kind == "average":
+            main, *alternatives = result.computed
+            lines.append(texts.average_line(heading.count, what, heading.metric, main.ref.display))
+            if alternatives and result.skipped:
+                readings = "；".join(f"按{display(f.raw, f.unit)}计，平均为{c.ref.display}"
+                                    for f, c in zip(result.skipped, alternatives))
+                lines.append(texts.average_range(unique(f.entity for f in result.skipped), readings))
+            return lines
+    lines += figure_lines(result.groups)
+    if kind == "total":
+        totals = list(result.computed)
+        lines += [texts.total_line(c.ref.entity and f"{c.ref.entity}的{c.ref.metric}" or c.ref.metric,
+                                   c.ref.display, len(c.parts)) for c in totals]
+        return lines
+    lines += [_computed_line(c) for c in result.computed]
+    return lines
 
 
-def percent(value: float) -> str:
-    return f"{value:.2f}%"
+def _verdict(v: Verdict) -> str:
+    sides = [(s.label, s.display) for s in v.sides]
+    if v.same:
+        return texts.compare_line(v.metric, sides, True)
+    diff = ""
+    if len(v.sides) == 2:
+        gap = v.sides[0].value - v.sides[1].value
+        diff = f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}"
+    return texts.compare_line(v.metric, sides, False, diff, MORE_WORDS.get(v.unit, "高"))
 
 
-def qualifier_text(qualifiers: dict[str, str]) -> str:
-    parts = []
-    for key in sorted(qualifiers, key=lambda k: (QUALIFIER_ORDER.index(k) if k in QUALIFIER_ORDER else 99, k)):
-        value = qualifiers[key]
-        if key in MANNER_QUALIFIERS:
-            continue
-        parts.append(f"{value}年" if key == "year" and value.isdigit() else value)
-    return " ".join(parts)
+def subject(fig: Fig) -> str:
+    """Who a figure is about, in words people use: 汽车维修专业, 智能制造系; nothing for the school."""
+    if fig.entity_type == "school":
+        return ""
+    if fig.entity_type == "total":
+        return "全校" if fig.table_no in SCHOOL_TOTAL_TABLES else "合计"
+    if fig.entity_type == "major":
+        return f"{fig.entity}专业"
+    if fig.entity_type == "equipment":
+        return f"“{fig.entity}”类设备"
+    return fig.entity
 
 
-def label(fig: Fig) -> str:
-    """`汽车维修 · 就业率（2019年 秋季）`."""
-    entity = f"表{fig.table_no}{fig.entity}" if fig.entity_type == "total" and fig.table_no else fig.entity
-    text = f"{entity} · {fig.metric}"
-    quals = qualifier_text(fig.qualifiers)
-    return f"{text}（{quals}）" if quals else text
+def _head(fig: Fig) -> str:
+    who = subject(fig)
+    quals = qualifier_text({k: v for k, v in fig.qualifiers.items() if k not in ("mention",)})
+    head = f"{who}的{fig.metric}" if who else fig.metric
+    return f"{head}（{quals}）" if quals else head
 
 
-def figure_lines(groups: Iterable[list[Fig]]) -> list[str]:
+def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
     """One line per figure; the readings of an uncertain figure share a line with a caveat.
 
     A group holds either the readings of one uncertain cell or the same value stated in
@@ -105,14 +122,51 @@ def figure_lines(groups: Iterable[list[Fig]]) -> list[str]:
     for group in groups:
         fig = group[0]
         if fig.uncertain and len(group) > 1:
-            values = " 或 ".join(display(f.raw, f.unit) for f in group)
-            lines.append(f"{label(fig)}：{values}（原文此处排版错乱，数值不确定）")
+            values = texts.or_values([display(f.raw, f.unit) for f in group])
+            lines.append(f"{_head(fig)}：{values}{texts.UNCERTAIN}")
         else:
-            caveat = "（原文此处不清晰，数值不确定）" if fig.uncertain else ""
-            restored = "（此数值在原文中缺失，依据表内其他数据补全）" if fig.restored and fig.note else ""
-            approx = fig.qualifiers.get("approx", "")
-            lines.append(f"{label(fig)}：{display(fig.raw, fig.unit, approx)}{caveat}{restored}")
+            caveat = texts.UNCLEAR if fig.uncertain else ""
+            restored = texts.RESTORED if fig.restored and fig.note else ""
+            lines.append(f"{_head(fig)}：{display(fig.raw, fig.unit, fig.qualifiers.get('approx', ''))}{caveat}"
+                         f"{restored}")
     return lines
+
+
+def _computed_line(c: Computed) -> str:
+    ref = c.ref
+    if c.how == "formula":
+        a, b = c.parts[0], c.parts[-1]
+        how = f"{a.metric}{display(a.raw, a.unit)} − {b.metric}{display(b.raw, b.unit)}" if len(c.parts) == 2 else ""
+        return f"{ref.entity}的{ref.metric}：{ref.display}（{texts.COMPUTED}{'：' + how if how else ''}）"
+    majors = len({p.entity for p in c.parts})
+    if c.how == "rate":
+        tops = "+".join(p.raw for p in c.parts[:majors])
+        bottoms = "+".join(p.raw for p in c.parts[majors:])
+        a, b = c.parts[0].metric, c.parts[-1].metric
+        parts = f"{a}之和 ÷ {b}之和 = ({tops}) ÷ ({bottoms})"
+        how = "计算方法"
+    else:
+        parts = "、".join(f"{p.entity}{p.raw}" for p in c.parts)
+        how = "各专业平均" if c.how == "average" else "各专业合计"
+    table = c.ref.source.label
+    return f"{ref.entity}的{ref.metric}：{ref.display}{texts.computed_note(how, parts, majors, table)}"
+
+
+def _notes(r: Reading, result: Result) -> list[str]:
+    notes = []
+    if result.missing:
+        notes.append(texts.missing(list(result.missing)))
+    if result.skipped and result.kind in ("ranking", "filter"):
+        notes.append(texts.skipped(unique(f.entity for f in result.skipped),
+                                   "排名" if result.kind == "ranking" else "筛选"))
+    for category in r.offtopic:
+        notes.append(texts.OFFTOPIC[category])
+    return notes
+
+
+def _sources(result: Result) -> list[Fig]:
+    figs = [f for g in result.groups for f in g] + [p for c in result.computed for p in c.parts[:1]]
+    return figs
 
 
 def source_lines(figs: Iterable[Fig]) -> list[str]:
@@ -122,3 +176,52 @@ def source_lines(figs: Iterable[Fig]) -> list[str]:
         if line not in seen:
             seen.append(line)
     return seen
+
+
+def _passage_source(result: Result) -> Source:
+    hit = result.passage
+    assert hit is not None
+    return Source(hit.edition, "section", f"{hit.section_path} {hit.section_title}".strip(), hit.page, hit.sentence)
+
+
+# ---------------------------------------------------------------- replies without figures
+
+def _refusal(r: Reading, result: Result) -> Answer:
+    reason, words = result.reason, list(result.words)
+    if reason == "noise":
+        text = texts.NOISE
+    elif reason == "nothing":
+        text = texts.NOTHING_ASKED
+    elif result.kind == "chitchat":
+        text = texts.CHITCHAT.get(reason, texts.CHITCHAT["greeting"])
+    elif reason == "offtopic":
+        text = "".join(dict.fromkeys(texts.OFFTOPIC[c] for c in words))
+    elif reason == "year":
+        text = texts.no_year("、".join(words)) if words else texts.no_year("")
+    elif reason == "group":
+        group, metric, about = words
+        text = texts.wrong_group(group, metric, about)
+    elif reason == "unknown_name":
+        text = texts.no_such_name(words[0])
+    elif reason == "absent":
+        text = texts.entity_without(words[0], words[1])
+        having = [n for _, names in result.names for n in names]
+        if having:
+            text += texts.having(words[1], having)
+    elif reason == "which_figure":
+        text = texts.which_figure(words[0])
+    elif reason == "topics":
+        text = texts.topics(words)
+    elif reason == "too_many":
+        text = f"报告中有很多项{words[0]}数据，请说明您想了解哪一项（例如具体的专业或类别）。"
+    else:
+        text = texts.not_found("、".join(words))
+    options = [o for o in result.options if not re.search(r"\d", o)]
+    if options and reason not in ("noise", "nothing") and result.kind != "chitchat":
+        text += texts.SUGGEST + "；".join(options)
+    return Answer("not_found", text, options=options, kind=result.kind, confidence=result.confidence,
+                  suggestions=options)
+
+
+def refs(result: Result) -> list[FigureRef]:
+    return [f.ref() for g in result.groups for f in g] + [c.ref for c in result.computed]

@@ -1,17 +1,16 @@
-"""The figures of one edition, indexed for lookups, rankings and computed aggregates."""
+"""The figures of one edition, indexed for lookups, rankings and the figures computed from them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from qbot.answering.compose import MANNER_QUALIFIERS, Fig, number, percent
+from qbot.answering.figure import MANNER_QUALIFIERS, Fig, number, percent
 from qbot.answering.models import FigureRef, Source
 
-#: Rates the report derives from counts; used to compute a department's rate from its majors.
-RATE_FORMULAS = {"就业率": ("就业人数", "毕业人数"), "对口就业率": ("对口就业人数", "毕业人数")}
-SUMMABLE_UNITS = frozenset({"人", "人次", "台/套", "台套", "套", "万元", "个", "项", "名", "门", "份", "家", "次"})
-AVERAGE_UNITS = frozenset({"元"})
+SUMMABLE_UNITS = frozenset({"人", "人次", "台/套", "台套", "套", "万元", "个", "项", "名", "门", "份", "家", "次", "位"})
+AVERAGE_UNITS = frozenset({"元", "%"})
 #: Qualifiers that do not tell figures apart when a question does not name them.
 IMPLICIT = MANNER_QUALIFIERS | {"year"}
 
@@ -20,37 +19,104 @@ def unique(items: Iterable) -> list:  # type: ignore[type-arg]
     return list(dict.fromkeys(items))
 
 
+@dataclass(frozen=True)
+class MetricInfo:
+    """What the answering pipeline knows of a metric (lexicon/metrics.csv and derived.csv)."""
+
+    name: str
+    unit: str = ""
+    group: str = ""  # whom its figures are about
+    counts: str = ""  # the group it is a headcount of
+    ratio: str = ""  # its rate (就业人数 -> 就业率)
+    formula: str = ""  # "a - b" (a derived metric) or "a / b" (a rate computable from counts)
+
+    @property
+    def parts(self) -> tuple[str, str, str] | None:
+        """(a, op, b) of the formula."""
+        bits = self.formula.split()
+        return (bits[0], bits[1], bits[2]) if len(bits) == 3 else None
+
+    @property
+    def derived(self) -> bool:
+        return self.parts is not None and self.parts[1] in "+-"
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A figure the report does not print, computed from figures it does."""
+
+    ref: FigureRef
+    parts: tuple[Fig, ...]
+    how: str  # "formula" | "sum" | "average" | "rate"
+
+
 class FigureIndex:
-    def __init__(self, figures: list[Fig], year: int):
+    def __init__(self, figures: list[Fig], year: int, metrics: dict[str, MetricInfo]):
         self.figures = figures
         self.year = str(year)
+        self.metrics = metrics
         self.by_entity_metric: dict[tuple[str, str], list[Fig]] = defaultdict(list)
         self.by_metric: dict[str, list[Fig]] = defaultdict(list)
         self.by_entity: dict[str, list[Fig]] = defaultdict(list)
+        self.by_table: dict[int, list[Fig]] = defaultdict(list)
         self.majors_of: dict[str, list[str]] = defaultdict(list)
+        self.by_id: dict[str, Fig] = {}
         for fig in figures:
             self.by_entity_metric[(fig.entity, fig.metric)].append(fig)
             self.by_metric[fig.metric].append(fig)
             self.by_entity[fig.entity].append(fig)
+            self.by_id[fig.id] = fig
+            if fig.table_no:
+                self.by_table[fig.table_no].append(fig)
             if fig.department and fig.entity_type == "major" and fig.entity not in self.majors_of[fig.department]:
                 self.majors_of[fig.department].append(fig.entity)
         self.years = {self.year} | {f.qualifiers["year"] for f in figures if "year" in f.qualifiers}
 
+    # ------------------------------------------------------------------ what there is
+
     def all_majors(self) -> list[str]:
         return [m for majors in self.majors_of.values() for m in majors]
 
+    def years_of(self, metric: str) -> set[str]:
+        parts = self._formula_metrics(metric)
+        return {f.qualifiers.get("year", self.year) for m in parts for f in self.by_metric.get(m, [])}
+
+    def _formula_metrics(self, metric: str) -> list[str]:
+        info = self.metrics.get(metric)
+        if info is not None and info.derived and info.parts:
+            return [info.parts[0], info.parts[2]]
+        return [metric]
+
+    def stated(self, entity: str, metric: str) -> bool:
+        return bool(self.by_entity_metric.get((entity, metric)))
+
     def has_metric(self, entity: str, metric: str) -> bool:
-        if self.by_entity_metric.get((entity, metric)):
+        """Whether a figure of `metric` for `entity` is printed or can be computed."""
+        if self.stated(entity, metric):
             return True
+        info = self.metrics.get(metric)
+        if info is not None and info.derived and info.parts:
+            a, _, b = info.parts
+            return self.has_metric(entity, a) and self.has_metric(entity, b)
         return bool(self.majors_of.get(entity)) and self.department_computable(metric)
 
     def department_computable(self, metric: str) -> bool:
         figs = [f for f in self.by_metric.get(metric, []) if f.entity_type == "major"]
-        return bool(figs) and (metric in RATE_FORMULAS or figs[0].unit in SUMMABLE_UNITS | AVERAGE_UNITS)
+        info = self.metrics.get(metric)
+        if info is not None and info.derived:
+            return all(self.department_computable(m) for m in self._formula_metrics(metric))
+        return bool(figs) and ((info is not None and info.parts is not None and info.parts[1] == "/")
+                               or figs[0].unit in SUMMABLE_UNITS | {"元"})
 
     def school_level(self, metric: str) -> list[str]:
         """Entities holding the school-wide value of `metric` (学校, a table's total row)."""
         return unique(f.entity for f in self.by_metric.get(metric, []) if f.entity_type in ("school", "total"))
+
+    def kind_of_table(self, table: int) -> str:
+        kinds = {f.entity_type for f in self.by_table.get(table, []) if f.entity_type != "total"}
+        return next(iter(kinds)) if len(kinds) == 1 else ""
+
+    # ------------------------------------------------------------------ selecting
 
     def narrow(self, figs: list[Fig], qualifiers: dict[str, list[str]], years: list[str]) -> list[Fig]:
         """Figures matching the asked year(s) and qualifiers; the least qualified where a question is silent."""
@@ -72,18 +138,20 @@ class FigureIndex:
     def select(self, entity: str, metric: str, qualifiers: dict[str, list[str]], years: list[str]) -> list[Fig]:
         return self.narrow(list(self.by_entity_metric.get((entity, metric), [])), qualifiers, years)
 
-    def population(self, metric: str, qualifiers: dict[str, list[str]], years: list[str],
-                   type_hint: str) -> tuple[list[Fig], list[Fig], str]:
-        """The figures a ranking or average runs over: (certain, uncertain, entity kind)."""
+    def population(self, metric: str, qualifiers: dict[str, list[str]], years: list[str], kind: str = "",
+                   table: int | None = None) -> tuple[list[Fig], list[Fig], str]:
+        """The figures a ranking, average or column runs over: (certain, uncertain, entity kind)."""
         figs = [f for f in self.by_metric.get(metric, []) if f.entity_type != "total"]
+        if table is not None:
+            figs = [f for f in figs if f.table_no == table] or figs
         kinds = [f.entity_type for f in figs]
-        if type_hint and type_hint in kinds:
-            kind = type_hint
+        if kind and kind in kinds:
+            chosen = kind
         elif kinds:
-            kind = max(set(kinds), key=lambda k: (kinds.count(k), k == "major"))
+            chosen = max(set(kinds), key=lambda k: (kinds.count(k), k == "major"))
         else:
-            kind = ""
-        figs = [f for f in figs if f.entity_type == kind]
+            chosen = ""
+        figs = [f for f in figs if f.entity_type == chosen]
         if years:
             figs = [f for f in figs if f.qualifiers.get("year", self.year) in years]
         for key, values in qualifiers.items():
@@ -91,46 +159,107 @@ class FigureIndex:
                 figs = [f for f in figs if f.qualifiers.get(key) in values]
         if len({f.entity for f in figs}) > 1:
             figs = [f for f in figs if not set(f.qualifiers) - IMPLICIT - set(qualifiers)] or figs
-        return [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain], kind
+        return [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain], chosen
 
-    def department_figure(self, department: str, metric: str) -> tuple[FigureRef, list[Fig]] | None:
-        """A department's figure computed from its majors' figures: (the figure, the figures it used)."""
+    def derived_population(self, metric: str, kind: str = "") -> list[Computed]:
+        """A derived metric computed for every entity that has both its parts (工资涨幅 of each major)."""
+        info = self.metrics.get(metric)
+        if info is None or not info.derived or not info.parts:
+            return []
+        a = info.parts[0]
+        entities = unique(f.entity for f in self.by_metric.get(a, []) if f.entity_type != "total"
+                          and (not kind or f.entity_type == kind))
+        return [c for e in entities if (c := self.computed(e, metric)) is not None]
+
+    # ------------------------------------------------------------------ computing
+
+    def computed(self, entity: str, metric: str) -> Computed | None:
+        """A figure of `entity` computed from printed ones: a derived metric (未就业人数 = 毕业人数 − 就业人数)
+        or a department's figure from its majors'."""
+        if self.stated(entity, metric):
+            return None
+        info = self.metrics.get(metric)
+        if info is not None and info.derived and info.parts:
+            return self._formula(entity, info)
+        return self.department_figure(entity, metric)
+
+    def _formula(self, entity: str, info: MetricInfo) -> Computed | None:
+        assert info.parts is not None
+        a_name, op, b_name = info.parts
+        a, b = self._value(entity, a_name), self._value(entity, b_name)
+        if a is None or b is None:
+            return None
+        value = a[0] - b[0] if op == "-" else a[0] + b[0]
+        unit = info.unit or a[1][0].unit
+        parts = a[1] + b[1]
+        ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit,
+                            f"{number(value)}{unit}", parts)
+        return Computed(ref, parts, "formula")
+
+    def _value(self, entity: str, metric: str) -> tuple[float, tuple[Fig, ...]] | None:
+        """The one certain value of `metric` for `entity`, printed or computed for a department."""
+        figs = [f for f in self.select(entity, metric, {}, []) if not f.uncertain]
+        if figs:
+            return (figs[0].value, (figs[0],)) if len({f.value for f in figs}) == 1 else None
+        computed = self.department_figure(entity, metric)
+        return (computed.ref.value, computed.parts) if computed is not None else None
+
+    def department_figure(self, department: str, metric: str) -> Computed | None:
+        """A department's figure computed from its majors' figures."""
         majors = self.majors_of.get(department, [])
         if not majors:
             return None
-        if metric in RATE_FORMULAS:
-            top, bottom = RATE_FORMULAS[metric]
+        info = self.metrics.get(metric)
+        if info is not None and info.parts and info.parts[1] == "/":
+            top, _, bottom = info.parts
             tops = [f for m in majors for f in self.by_entity_metric.get((m, top), [])]
             bottoms = [f for m in majors for f in self.by_entity_metric.get((m, bottom), [])]
             if len(tops) != len(majors) or len(bottoms) != len(majors):
                 return None
             value = 100 * sum(f.value for f in tops) / sum(f.value for f in bottoms)
-            parts, unit, text = tops + bottoms, "%", percent(value)
+            parts, unit, text, how = tuple(tops + bottoms), "%", percent(value), "rate"
         else:
-            parts = [f for m in majors for f in self.by_entity_metric.get((m, metric), []) if not f.uncertain]
+            parts = tuple(f for m in majors for f in self.by_entity_metric.get((m, metric), []) if not f.uncertain)
             if not parts:
                 return None
             unit = parts[0].unit
             if unit in SUMMABLE_UNITS:
-                value = sum(f.value for f in parts)
-            elif unit in AVERAGE_UNITS:
-                value = sum(f.value for f in parts) / len(parts)
+                value, how = sum(f.value for f in parts), "sum"
+            elif unit == "元":
+                value, how = sum(f.value for f in parts) / len(parts), "average"
             else:
                 return None
             text = f"{number(value)}{unit}"
-        source = parts[0].source()
-        ref = FigureRef(f"computed/{department}/{metric}", department, metric, {}, round(value, 4), unit, text,
-                        False, Source(source.edition, source.kind, source.label, source.page,
-                                      "；".join(unique(f.quote for f in parts))), computed=True)
-        return ref, parts
+        ref = _computed_ref(f"computed/{department}/{metric}", department, metric, value, unit, text, parts)
+        return Computed(ref, parts, how)
+
+    def total(self, figs: list[Fig], entity: str, metric: str) -> Computed | None:
+        """The sum of `figs` (one unit, summable)."""
+        certain = [f for f in figs if not f.uncertain]
+        if len(certain) < 2 or len({f.unit for f in certain}) != 1 or certain[0].unit not in SUMMABLE_UNITS:
+            return None
+        value = sum(f.value for f in certain)
+        unit = certain[0].unit
+        ref = _computed_ref(f"computed/sum/{entity}/{metric}", entity, metric, value, unit, f"{number(value)}{unit}",
+                            tuple(certain))
+        return Computed(ref, tuple(certain), "sum")
+
+    def average(self, figs: list[Fig], entity: str, metric: str) -> Computed | None:
+        certain = [f for f in figs if not f.uncertain]
+        if len({f.entity for f in certain}) < 2 or len({f.unit for f in certain}) != 1:
+            return None
+        unit = certain[0].unit
+        if unit not in AVERAGE_UNITS | SUMMABLE_UNITS:
+            return None
+        value = sum(f.value for f in certain) / len(certain)
+        text = percent(value) if unit == "%" else f"{number(value)}{unit}"
+        ref = _computed_ref(f"computed/average/{metric}", entity, metric, value, unit, text, tuple(certain))
+        return Computed(ref, tuple(certain), "average")
 
 
-def how_computed(metric: str, parts: list[Fig], unit: str) -> str:
-    """`就业人数之和 ÷ 毕业人数之和：…` — how a department's figure was computed, with its parts."""
-    if metric in RATE_FORMULAS:
-        top, bottom = RATE_FORMULAS[metric]
-        tops = "+".join(f.raw for f in parts if f.metric == top)
-        bottoms = "+".join(f.raw for f in parts if f.metric == bottom)
-        return f"{top}之和 ÷ {bottom}之和 = ({tops}) ÷ ({bottoms})"
-    listing = "、".join(f"{f.entity}{f.raw}" for f in parts)
-    return f"{'各专业平均' if unit in AVERAGE_UNITS else '各专业合计'}：{listing}"
+def _computed_ref(figure_id: str, entity: str, metric: str, value: float, unit: str, text: str,
+                  parts: tuple[Fig, ...]) -> FigureRef:
+    source = parts[0].source()
+    return FigureRef(figure_id, entity, metric, {}, round(value, 4), unit, text, False,
+                     Source(source.edition, source.kind, source.label, source.page,
+                            "；".join(unique(f.quote for f in parts))), computed=True)

@@ -10,12 +10,6 @@ from functools import cached_property
 from qbot.language.segment import Segmenter
 
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
-STOP_TOKENS = frozenset(
-    "的 了 是 在 和 与 有 多少 什么 哪些 哪个 怎么 怎样 如何 吗 呢 吧 啊 请问 一下 学校 我们 你们 情况 "
-    "是否 没有 有没有 方面 哪 几 个 几个 哪几个 都 做 做了 开展 进行 介绍 一些 工作 主要 具体 目前 请过 是指".split()
-)
-
-
 @dataclass(frozen=True)
 class Hit:
     passage_id: str
@@ -30,9 +24,12 @@ class Hit:
 class PassageSearch:
     """Finds the sentence of the report that best answers a narrative question."""
 
-    def __init__(self, conn: sqlite3.Connection, vocabulary: dict[str, int]):
+    def __init__(self, conn: sqlite3.Connection, vocabulary: dict[str, int], stop: frozenset[str]):
+        """`stop` holds the words that never decide which passage answers (fillers, intents … from
+        knowledge/language/words.csv)."""
         self._conn = conn
         self._vocabulary = vocabulary
+        self._stop = stop
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -44,7 +41,7 @@ class PassageSearch:
         for token in self.segmenter.tokens(text):
             if token in ignore or token.isdigit():
                 continue
-            if token not in STOP_TOKENS and token not in seen and (len(token) > 1 or token.isdigit()):
+            if token not in self._stop and token not in seen and (len(token) > 1 or token.isdigit()):
                 seen.append(token)
         return seen
 

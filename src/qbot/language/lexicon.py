@@ -64,7 +64,7 @@ class Lexicon:
             for surface, py in self.pinyin.items():
                 if len(py) >= 4:
                     by_pinyin[py].append(surface)
-            self._by_pinyin = dict(by_pinyin)
+            self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
         return self._pattern
 
     def scan(self, text: str) -> list[Mention]:
@@ -78,6 +78,11 @@ class Lexicon:
                 continue
             mentions.append(Mention(m.start(), m.end(), surface, list(self.forms[surface])))
         return mentions
+
+    def pinyin_forms(self) -> dict[str, list[str]]:
+        """Pinyin spelling (four letters or more) -> the surfaces spelled so, longest spelling first."""
+        self._compile()
+        return self._by_pinyin
 
     def scan_pinyin(self, text: str) -> list[Mention]:
         """Mentions typed in pinyin ("qiche weixiu jiuyelv"), longest first."""

@@ -66,3 +66,22 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         """Search-mode tokens (lower-case words, no punctuation) for indexing and querying."""
         return [t.lower() for t in self._tokenizer.cut_for_search(text) if WORD.search(t) and t.strip()]
+
+
+def word_tags(vocabulary: dict[str, int], names: set[str]) -> dict[str, str]:
+    """The part of speech of each vocabulary word, from jieba's dictionary (`nz` for the lexicon's names).
+
+    Stored at ingest: the answering pipeline treats an unexplained report word as a topic only when it is a
+    noun, so that verbs and adverbs of the report (发挥, 提高, 一般) never cause a refusal.
+    """
+    jieba = _jieba()
+    tags: dict[str, str] = {}
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and parts[0] in vocabulary:
+                tags[parts[0]] = parts[2]
+    for name in names:
+        if name in vocabulary:
+            tags[name] = "nz"
+    return tags

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import sqlite_utils
 
-from qbot.report.knowledge import Edition, LexiconEntry, edition_folders, load_edition, load_lexicon
+from qbot.language.expand import EXPANDED_ROLES, expand
 from qbot.language.pinyin import all_readings, phrase_pinyin
-from qbot.language.segment import Segmenter, build_vocabulary
+from qbot.language.segment import Segmenter, build_vocabulary, word_tags
+from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
+from qbot.report.knowledge import Edition, KnowledgeError, LexiconEntry, edition_folders, load_edition, load_lexicon
 from qbot.store import REPORT_TABLES, open_db
 
 
@@ -29,11 +31,49 @@ class IngestResult:
     counts: dict[str, int]
 
 
-def load_knowledge(root: Path) -> tuple[list[LexiconEntry], list[Edition]]:
+@dataclass
+class Knowledge:
+    """Every knowledge file under one root, validated."""
+
+    lexicon: list[LexiconEntry]
+    editions: list[Edition]
+    words: list[Word]  # words.csv plus the thesaurus expansions made from it
+    groups: dict[str, Group]
+    cards: dict[str, tuple[str, ...]]  # entity kind -> the metrics of its card
+
+
+def load_knowledge(root: Path) -> Knowledge:
     """Read and validate every knowledge file under `root` (raises KnowledgeError)."""
     lexicon = load_lexicon(root)
     editions = [load_edition(folder, lexicon) for folder in edition_folders(root)]
-    return lexicon, editions
+    problems: list[str] = []
+    groups = load_groups(root, problems)
+    names = {form.lower(): entry.name for entry in lexicon for form in (entry.name, *entry.aliases)}
+    for ed in editions:
+        for fig in ed.figures:
+            names.setdefault(fig.entity.lower(), fig.entity)
+            for value in fig.qualifiers.values():
+                names.setdefault(value.lower(), value)
+    metrics = {e.name for e in lexicon if e.kind == "metric"}
+    words = load_words(root, metrics=metrics, names=names, groups=groups, problems=problems)
+    cards = load_cards(root, metrics, problems)
+    for group in groups.values():
+        if group.headcount and group.headcount not in metrics:
+            problems.append(f"{root / 'language' / 'groups.csv'}: 人群 {group.name} 的 headcount 是未知指标 {group.headcount}")
+    for entry in lexicon:
+        if entry.kind == "metric" and (entry.group or entry.counts):
+            for group in {entry.group, entry.counts} - {""}:
+                if group not in groups:
+                    problems.append(f"{root / 'lexicon'}: 指标 {entry.name} 的人群 {group} 不在 language/groups.csv 中")
+    known = set(names) | {w.word for w in words}
+    check_synonyms(words, known, "".join(ed.text for ed in editions), problems)
+    if problems:
+        raise KnowledgeError(problems)
+    seeds = [(form, "metric", e.name) for e in lexicon if e.kind == "metric" for form in (e.name, *e.aliases)
+             if not form.isascii()]
+    seeds += [(w.word, w.role, w.meaning) for w in words if w.role in EXPANDED_ROLES]
+    words += expand(seeds, known, [e.name for e in lexicon] + list(names.values()))
+    return Knowledge(lexicon, editions, words, groups, cards)
 
 
 def _lexicon_rows(lexicon: list[LexiconEntry]) -> list[dict[str, str]]:
@@ -47,13 +87,24 @@ def _lexicon_rows(lexicon: list[LexiconEntry]) -> list[dict[str, str]]:
     return list(rows.values())
 
 
-def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editions: list[Edition]) -> None:
+def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
+    lexicon, editions = knowledge.lexicon, knowledge.editions
     forms = [f for e in lexicon for f in (e.name, *e.aliases)]
     forms += sorted({f.entity for ed in editions for f in ed.figures})
     vocabulary = build_vocabulary((p.text for ed in editions for p in ed.passages), forms)
     segmenter = Segmenter(vocabulary)
-    db["segmenter_words"].insert_all(({"word": w, "freq": f} for w, f in sorted(vocabulary.items())))
+    tags = word_tags(vocabulary, set(forms))
+    db["segmenter_words"].insert_all(({"word": w, "freq": f, "tag": tags.get(w, "")}
+                                      for w, f in sorted(vocabulary.items())))
     db["lexicon"].insert_all(_lexicon_rows(lexicon))
+    db["metric_info"].insert_all({
+        "name": e.name, "unit": e.unit, "grp": e.group, "counts": e.counts, "ratio": e.ratio, "formula": e.formula,
+    } for e in lexicon if e.kind == "metric")
+    db["language_words"].insert_all({"word": w.word, "role": w.role, "meaning": w.meaning, "origin": w.origin}
+                                    for w in knowledge.words)
+    db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
+    db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount}
+                                     for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     for ed in editions:
         db["editions"].insert({
@@ -87,36 +138,50 @@ def _write_staging(db: sqlite_utils.Database, lexicon: list[LexiconEntry], editi
         } for f in ed.figures)
 
 
-def knowledge_fingerprint(lexicon_root: Path, editions: list[Edition]) -> str:
-    """What the report tables are built from: the knowledge files and the code that reads them."""
+#: The modules whose output the report tables hold: a change to one of them rebuilds the tables.
+BUILD_MODULES = ("report/*.py", "language/segment.py", "language/words.py", "language/expand.py",
+                 "language/pinyin.py", "schema.py")
+
+
+def knowledge_fingerprint(root: Path) -> str:
+    """What the report tables are built from: every knowledge file and the code that reads them.
+
+    Computed from the files' bytes, without parsing them, so that an unchanged knowledge base costs
+    only a hash at start-up.
+    """
     digest = hashlib.sha256()
     code = Path(__file__).resolve().parents[1]
-    for module in sorted([*code.joinpath("report").glob("*.py"), code / "language" / "segment.py"]):
+    for module in sorted(p for pattern in BUILD_MODULES for p in code.glob(pattern)):
         digest.update(module.read_bytes())
-    for path in sorted((lexicon_root / "lexicon").glob("*.csv")):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".csv", ".toml", ".txt")):
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
-    for ed in editions:
-        digest.update(ed.content_hash.encode())
     return digest.hexdigest()
 
 
 def ingest(db_path: Path, root: Path, *, force: bool = False) -> IngestResult:
     """Validate `root` and (re)build the report-derived tables of the database at `db_path`."""
-    lexicon, editions = load_knowledge(root)
-    fingerprint = knowledge_fingerprint(root, editions)
+    if not root.is_dir():
+        raise KnowledgeError([f"{root}: 目录不存在"])
+    fingerprint = knowledge_fingerprint(root)
     live = open_db(db_path)
     try:
         state = {r["key"]: r["value"] for r in live["knowledge_state"].rows}
         if not force and state.get("fingerprint") == fingerprint:
-            return IngestResult(False, [e.edition for e in editions], _counts(live))
+            editions = [r[0] for r in live.execute("select edition from editions order by edition")]
+            return IngestResult(False, editions, _counts(live))
+        try:
+            knowledge = load_knowledge(root)
+        except LanguageError as exc:
+            raise KnowledgeError(exc.problems) from None
         with tempfile.TemporaryDirectory() as tmp:
             staging_path = Path(tmp) / "staging.db"
             staging = open_db(staging_path)
-            _write_staging(staging, lexicon, editions)
+            _write_staging(staging, knowledge)
             staging.conn.commit()
             staging.conn.close()
             _swap_in(live, staging_path, fingerprint)
-        return IngestResult(True, [e.edition for e in editions], _counts(live))
+        return IngestResult(True, [e.edition for e in knowledge.editions], _counts(live))
     finally:
         live.conn.close()
 
@@ -148,13 +213,6 @@ def _counts(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def ensure_database(db_path: Path, root: Path) -> bool:
-    """Build the knowledge base if it does not exist yet (or holds no report). Returns True if built."""
-    if db_path.exists():
-        db = open_db(db_path)
-        try:
-            if db["figures"].count:
-                return False
-        finally:
-            db.conn.close()
-    ingest(db_path, root)
-    return True
+    """Build the knowledge base if it does not exist yet, or rebuild its report tables when the knowledge
+    files (or the code that reads them) changed since. Returns True if it built anything."""
+    return ingest(db_path, root).changed

@@ -107,6 +107,13 @@ class LexiconEntry:
     parent: str = ""
     unit: str = ""
     note: str = ""
+    group: str = ""  # metrics: the group of people its figures are about (language/groups.csv)
+    counts: str = ""  # metrics: the group it is a headcount of (专任教师人数 counts 教师)
+    ratio: str = ""  # metrics: the rate of the same thing (就业人数 -> 就业率)
+    formula: str = ""  # derived metrics: "毕业人数 - 就业人数"
+
+
+FORMULA = re.compile(r"^(?P<a>[^\s+\-/]+) (?P<op>[+\-/]) (?P<b>[^\s+\-/]+)$")
 
 
 def read_csv(path: Path, required: list[str], problems: list[str]) -> list[tuple[int, dict[str, str]]]:
@@ -177,9 +184,43 @@ def load_lexicon(root: Path) -> list[LexiconEntry]:
             owner = alias_owner.setdefault(form.lower(), row["name"])
             if owner != row["name"]:
                 problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
-        entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"]))
+        entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
+                                    group=row.get("group", ""), counts=row.get("counts", ""),
+                                    ratio=row.get("ratio", ""), formula=row.get("formula", "")))
+        if row.get("formula") and not FORMULA.match(row["formula"]):
+            problems.append(f"{where}: formula 应形如“指标A / 指标B”：{row['formula']!r}")
+    entries += _derived_metrics(root, alias_owner, problems)
+    names = {e.name for e in entries if e.kind == "metric"}
+    for entry in entries:
+        if entry.kind == "metric" and entry.ratio and entry.ratio not in names:
+            problems.append(f"{root / 'lexicon' / 'metrics.csv'}: 指标 {entry.name} 的 ratio 指向未知指标 {entry.ratio}")
+        for part in FORMULA.match(entry.formula).group("a", "b") if entry.formula and FORMULA.match(entry.formula) \
+                else ():
+            if part not in names:
+                problems.append(f"{root / 'lexicon' / 'derived.csv'}: 指标 {entry.name} 的公式用到未知指标 {part}")
     if problems:
         raise KnowledgeError(problems)
+    return entries
+
+
+def _derived_metrics(root: Path, alias_owner: dict[str, str], problems: list[str]) -> list[LexiconEntry]:
+    """Metrics computed from two others per entity (lexicon/derived.csv): 未就业人数 = 毕业人数 - 就业人数."""
+    path = root / "lexicon" / "derived.csv"
+    if not path.exists():
+        return []
+    entries = []
+    for line, row in read_csv(path, ["name", "formula", "unit", "group", "aliases", "note"], problems):
+        where = f"{path}:{line}"
+        if not row["name"] or not FORMULA.match(row["formula"]):
+            problems.append(f"{where}: 需要 name 和形如“指标A - 指标B”的 formula：{row['formula']!r}")
+            continue
+        aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+        for form in [row["name"], *aliases]:
+            owner = alias_owner.setdefault(form.lower(), row["name"])
+            if owner != row["name"]:
+                problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
+        entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
+                                    group=row["group"], formula=row["formula"]))
     return entries
 
 

@@ -1,0 +1,94 @@
+"""A figure as loaded from the knowledge base, and how its value, qualifiers and label are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qbot.answering.models import FigureRef, Source
+
+QUALIFIER_ORDER = ("year", "term", "category", "level", "stage", "kind", "aspect", "approx")
+#: Qualifiers that describe how a figure is stated, not which figure it is: `approx` (余/多/近 …) and
+#: `context` (marks a repeat of a figure stated earlier in the report).
+MANNER_QUALIFIERS = frozenset({"approx", "context"})
+
+
+@dataclass(frozen=True)
+class Fig:
+    """A figure as loaded from the knowledge base."""
+
+    id: str
+    edition: str
+    entity: str
+    entity_type: str
+    department: str
+    metric: str
+    qualifiers: dict[str, str]
+    value: float
+    unit: str
+    raw: str
+    uncertain: bool
+    reading: int
+    restored: bool
+    source_kind: str
+    table_no: int | None
+    table_title: str
+    section_path: str
+    section_title: str
+    page: int | None
+    quote: str
+    note: str
+
+    def source(self) -> Source:
+        if self.source_kind == "update":  # a data update: section_title is "数据更新 #<revision>"
+            return Source(self.edition, "section", self.section_title, None, self.quote)
+        if self.table_no:
+            label = f"表{self.table_no} {self.table_title}"
+            return Source(self.edition, "table", label, self.page, self.quote)
+        return Source(self.edition, "section", f"{self.section_path} {self.section_title}".strip(), self.page,
+                      self.quote)
+
+    def ref(self) -> FigureRef:
+        return FigureRef(self.id, self.entity, self.metric, dict(self.qualifiers), self.value, self.unit,
+                         display(self.raw, self.unit, self.qualifiers.get("approx", "")), self.uncertain,
+                         self.source())
+
+
+def display(raw: str, unit: str, approx: str = "") -> str:
+    """A value as the report prints it, with its unit: 98.99%, 3816人, 16:1, 90余个."""
+    if unit in ("%", ":1", "∶1"):
+        return f"{raw}{unit}"
+    if approx in ("近", "约"):
+        return f"{approx}{raw}{unit}"
+    if approx:
+        return f"{raw}{approx}{unit}"
+    return f"{raw}{unit}"
+
+
+def number(value: float, decimals: int = 2) -> str:
+    """A computed number: integers stay integers, others are rounded (trailing zeros dropped)."""
+    if float(value).is_integer():
+        return str(int(value))
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return text
+
+
+def percent(value: float) -> str:
+    return f"{value:.2f}%"
+
+
+def qualifier_text(qualifiers: dict[str, str]) -> str:
+    parts = []
+    for key in sorted(qualifiers, key=lambda k: (QUALIFIER_ORDER.index(k) if k in QUALIFIER_ORDER else 99, k)):
+        value = qualifiers[key]
+        if key in MANNER_QUALIFIERS:
+            continue
+        parts.append(f"{value}年" if key == "year" and value.isdigit() else value)
+    return " ".join(parts)
+
+
+def label(fig: Fig) -> str:
+    """`汽车维修 · 就业率（2019年 秋季）`."""
+    entity = f"表{fig.table_no}{fig.entity}" if fig.entity_type == "total" and fig.table_no else fig.entity
+    text = f"{entity} · {fig.metric}"
+    quals = qualifier_text(fig.qualifiers)
+    return f"{text}（{quals}）" if quals else text

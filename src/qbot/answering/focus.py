@@ -1,0 +1,188 @@
+"""Reading + the conversation + the figures -> the settled reading: which entities and metrics exactly.
+
+`settle` returns a new Reading (or an ambiguous Result asking which one was meant). It
+resolves each named entity against the figures of the asked metrics, reads a word stem as a
+family of names (建筑 → 建筑工程施工 / 建筑装饰 / 建筑工程系), carries over what a follow-up leaves
+out (那对口率呢？ 电商呢？), picks between the metrics a word may mean, and adds what a question
+implies: the rate beside a headcount asked "多不多", the headcount of a group asked "多少".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qbot.answering import texts
+from qbot.answering.figures import FigureIndex, unique
+from qbot.answering.kb import KnowledgeBase
+from qbot.answering.reading import EntityAsk, Reading
+from qbot.answering.result import Focus, Result
+
+KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
+#: Intents under which a family of names means all of them, not "which one?".
+SET_INTENTS = frozenset({"each", "list", "compare", "sum", "avg", "rank", "rank_desc", "rank_asc", "same",
+                         "difference", "describe"})
+MAX_FAMILY = 8
+
+
+def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
+    wanted = r.metric_names
+    names: list[str] = []
+    absent: list[str] = []
+    qualifiers = r.qualifier_map
+    for ask in r.entities:
+        found = _resolve(ask, wanted, r, index, kb)
+        if isinstance(found, Result):
+            return found
+        chosen, missing = found
+        names += [n for n in chosen if n not in names]
+        absent += [n for n in missing if n not in absent]
+        if not chosen and not missing:
+            for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
+                qualifiers.setdefault(key, []).append(value)
+    topics = list(r.topics)
+    for topic in r.topics:
+        if names:
+            break
+        family = _family(topic, wanted, index, kb)
+        if not family:
+            continue
+        topics.remove(topic)
+        if len(family) > 1 and not r.intents & SET_INTENTS and not _same_values(family, wanted, index):
+            return _ambiguous(r, topic, family)
+        names += family
+    r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics),
+                qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
+    r = _follow_up(r, focus, index)
+    return replace(r, asked=tuple(_metrics(r, index, kb)))
+
+
+# ---------------------------------------------------------------- entities
+
+def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
+             kb: KnowledgeBase) -> tuple[list[str], list[str]] | Result:
+    """(the entities meant, the entities named that lack the metrics asked) or an ambiguous Result."""
+    candidates = list(ask.names)
+    if wanted:
+        having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
+        if not having and ask.how == "exact":
+            # 计算机 (a category of 表3) asked with 就业率: the majors whose names contain it.
+            having = [n for n in _family(ask.text, wanted, index, kb)]
+        if not having:
+            if ask.qualifiers:
+                return [], []
+            return [], candidates[:1] if ask.how in ("exact", "synonym") else []
+        candidates = having
+    elif len(candidates) > 1:
+        hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
+        if hinted or ask.how in ("exact", "synonym"):
+            candidates = hinted[:1] or [min(candidates, key=lambda n: _kind_rank(n, ask, index))]
+    if len(candidates) > 1 and not r.intents & SET_INTENTS and not _same_values(candidates, wanted, index):
+        return _ambiguous(r, ask.text, candidates)
+    return candidates, []
+
+
+def _kind_rank(name: str, ask: EntityAsk, index: FigureIndex) -> int:
+    kinds = {k for n, k in zip(ask.names, ask.kinds) if n == name} | {f.entity_type for f in index.by_entity.get(name,
+                                                                                                                   [])}
+    return min((KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99) for k in kinds or {"?"})
+
+
+def _family(stem: str, wanted: list[str], index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+    """Entities whose name or alias contains `stem` and that have a figure of the asked metrics (or any)."""
+    if len(stem) < 2:
+        return []
+    useful = (lambda n: any(index.has_metric(n, m) for m in wanted)) if wanted else (
+        lambda n: bool(index.by_entity.get(n)) or bool(index.majors_of.get(n)))
+    family = [t for t in kb.lexicon.family(stem) if t.kind != "school" and useful(t.name)]
+    names = unique(t.name for t in family)
+    majors = [n for n in names if any(f.entity_type == "major" for f in index.by_entity.get(n, []))]
+    names = majors or names  # 建筑 as a stem: its majors, rather than 表3's 建筑施工 equipment
+    return names if 0 < len(names) <= MAX_FAMILY else []
+
+
+def _same_values(names: list[str], wanted: list[str], index: FigureIndex) -> bool:
+    """Whether every candidate has the same figure for every metric asked (学电脑的起薪: both are 2800)."""
+    if not wanted:
+        return False
+    for metric in wanted:
+        values = {tuple(sorted(f.value for f in index.select(n, metric, {}, []))) for n in names}
+        if len(values) != 1 or values == {()}:
+            return False
+    return True
+
+
+def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
+    names = names[:MAX_FAMILY]
+    start = r.text.find(surface)
+    options = tuple(r.text[:start] + name + r.text[start + len(surface):] if start >= 0 else f"{name} {r.text}"
+                    for name in names)
+    return Result("ambiguous", words=(surface, *names), options=options, reason="ambiguous",
+                  confidence=0.5)
+
+
+# ---------------------------------------------------------------- follow-ups
+
+def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
+    """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
+    if focus.empty or r.topics or r.unknown_names or r.offtopic:
+        return r
+    names, wanted = list(r.names), r.metric_names
+    if r.pronoun and focus.entities and (r.intents & {"compare", "same", "difference"} or not names):
+        # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
+        merged = unique([*focus.entities, *names])
+        return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or _carried(focus))
+    if not names and not wanted and not r.absent and (r.qualifiers or r.years):
+        return replace(r, names=focus.entities, metrics=_carried(focus), carried=True,
+                       qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
+                       years=r.years or focus.years)
+    if not names and not wanted and r.order:
+        return replace(r, metrics=_carried(focus), kind=r.kind or focus.kind, carried=True)
+    if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
+        carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
+        if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
+            return replace(r, names=tuple(carried), carried=True,
+                           qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
+    if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
+        kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
+        if kept:
+            return replace(r, metrics=_carried(Focus(metrics=kept)), carried=True)
+    return r
+
+
+def _carried(focus: Focus) -> tuple:
+    from qbot.answering.reading import MetricAsk
+
+    return tuple(MetricAsk("", -1, (m,), True) for m in focus.metrics)
+
+
+# ---------------------------------------------------------------- metrics
+
+def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+    """The metrics asked: alternatives settled by what the entities have, siblings the question implies."""
+    chosen: list[str] = []
+    for ask in r.metrics:
+        if ask.both or len(ask.names) == 1:
+            chosen += ask.names
+            continue
+        having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
+            [m for m in ask.names if index.school_level(m)]
+        chosen += having[:1] or ask.names[:1]
+    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names:
+        chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
+    chosen = unique(chosen)
+    out: list[str] = []
+    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
+    for metric in chosen:
+        out.append(metric)
+        info = kb.metrics.get(metric)
+        if info is None:
+            continue
+        if info.ratio and r.intents & {"ratio", "much"} and info.ratio not in chosen:
+            out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少
+        count = counts_of.get(metric)
+        paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)
+        if count and count not in chosen and (r.intents & {"much"} or
+                                              (paraphrased and r.intents & {"quantity", "count"}
+                                               and "ratio" not in r.intents)):
+            out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
+    return unique(out)

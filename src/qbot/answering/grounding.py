@@ -1,0 +1,61 @@
+"""Grounding: the figures an answer kind found must be about what was asked.
+
+Every topic word of the question (a noun of the report that no name explained) and every qualifier
+it names must be accounted for by the figures' own context: their entity, metric, qualifiers,
+the sentence they are quoted from, their table's title and labels. What is not accounted for
+means the question asks about something else, and the figures are not given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qbot.answering.figure import Fig
+from qbot.answering.kinds import Context
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+
+SENTENCE_END = re.compile(r"[。；！？]")
+
+
+def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
+    """The words of `r` the figures of `result` do not account for (empty when grounded)."""
+    figs = result.figures + [p for c in result.computed for p in c.parts]
+    if not figs:
+        return []
+    context = " ".join(_context(f, ctx) for f in figs)
+    words = [t for t in r.topics if not _explained(t, context)]
+    carried = {v for f in figs for v in f.qualifiers.values()}
+    for key, values in r.qualifiers:
+        if not any(key in f.qualifiers for f in figs):
+            words += [v for v in values if v not in carried and not _explained(v, context)]
+    return words
+
+
+def _explained(word: str, context: str) -> bool:
+    if word in context:
+        return True
+    bigrams = [word[i:i + 2] for i in range(len(word) - 1)]
+    return len(bigrams) >= 2 and sum(b in context for b in bigrams) / len(bigrams) >= 0.6
+
+
+def _context(fig: Fig, ctx: Context) -> str:
+    parts = [fig.entity, fig.metric, fig.unit, fig.quote, fig.table_title, fig.section_title,
+             " ".join(fig.qualifiers.values())]
+    if fig.table_no:
+        parts.append(ctx.kb.table_texts.get((fig.edition, fig.table_no), ""))
+    else:
+        parts.append(_sentence(ctx.kb.section_texts.get((fig.edition, fig.section_path), ""), fig.quote))
+    return " ".join(parts)
+
+
+def _sentence(text: str, quote: str) -> str:
+    """The sentence of `text` that holds `quote` (whitespace ignored), or nothing."""
+    flat = re.sub(r"\s+", "", text)
+    at = flat.find(re.sub(r"\s+", "", quote))
+    if at < 0:
+        return ""
+    starts = [m.end() for m in SENTENCE_END.finditer(flat, 0, at)]
+    start = starts[-1] if starts else 0
+    end_match = SENTENCE_END.search(flat, at)
+    return flat[start:end_match.end() if end_match else len(flat)]

@@ -1,0 +1,186 @@
+"""The knowledge base as the answering pipeline reads it: loaded once from SQLite (read-only).
+
+One `KnowledgeBase` holds the figures of every edition, the lexicon with every way of saying
+things (names, aliases, admins' aliases, qualifier values, language words), what is known of
+each metric and group, and one figure index per edition, built on first use. Loading stays
+linear in the number of figures.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qbot.answering.figure import Fig
+from qbot.answering.figures import FigureIndex, MetricInfo
+from qbot.language.lexicon import Lexicon, Target
+from qbot.language.pinyin import readings
+from qbot.language.repair import Repairer, Vocabulary
+from qbot.language.tokens import Scanner
+from qbot.schema import SCHEMA_VERSION
+from qbot.updates import edition_statuses, effective_figures
+
+#: Qualifier keys whose values are not names a question uses.
+SILENT_QUALIFIERS = frozenset({"year", "approx", "context", "mention"})
+
+
+class EngineError(Exception):
+    """The knowledge base cannot be loaded; the message is safe to show."""
+
+
+@dataclass
+class KnowledgeBase:
+    conn: sqlite3.Connection
+    editions: dict[str, dict[str, str]]  # edition -> status, title, school
+    figures: list[Fig]
+    lexicon: Lexicon
+    scanner: Scanner
+    repairer: Repairer
+    metrics: dict[str, MetricInfo]
+    groups: dict[str, frozenset[str]]  # group -> itself and every group it includes
+    headcounts: dict[str, str]  # group -> the metric counting its members
+    cards: dict[str, tuple[str, ...]]  # entity kind -> the metrics a vague question about one gets
+    vocabulary: dict[str, int]
+    section_texts: dict[tuple[str, str], str]  # (edition, section path) -> its text
+    table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
+    _indexes: dict[str, FigureIndex] = field(default_factory=dict)
+
+    def index(self, edition: str) -> FigureIndex:
+        """The figure index of one edition (built on first use)."""
+        if edition not in self._indexes:
+            year = int(edition) if edition.isdigit() else 0
+            self._indexes[edition] = FigureIndex([f for f in self.figures if f.edition == edition], year,
+                                                 self.metrics)
+        return self._indexes[edition]
+
+    def counts(self) -> dict[str, str]:
+        return {m.name: m.counts for m in self.metrics.values() if m.counts}
+
+    def compatible(self, asked: str, about: str) -> bool:
+        """Whether figures about group `about` answer a question about group `asked`."""
+        if not asked or not about or asked == about:
+            return True
+        return about in self.groups.get(asked, frozenset()) or asked in self.groups.get(about, frozenset())
+
+
+def open_kb(db_path: Path | str) -> KnowledgeBase:
+    path = Path(db_path)
+    if not path.exists():
+        raise EngineError(f"知识库 {path} 不存在，请先运行 qbot ingest")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        if _behind_schema(conn):
+            conn.close()
+            _migrate(path)
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        return _load(conn)
+    except sqlite3.DatabaseError as exc:
+        raise EngineError(f"无法读取知识库 {path}：{exc}；请重新运行 qbot ingest") from exc
+
+
+def _load(conn: sqlite3.Connection) -> KnowledgeBase:
+    statuses = edition_statuses(conn)
+    editions = {r[0]: {"status": statuses[r[0]], "title": r[1], "school": r[2]} for r in conn.execute(
+        "select edition, title, school from editions order by edition")}
+    if not editions:
+        raise EngineError("知识库中还没有报告，请先运行 qbot ingest")
+    figures = effective_figures(conn)
+    school = next(iter(editions.values()))["school"]
+    for extra in sorted({f.edition for f in figures} - set(editions)):  # editions created by data updates
+        editions[extra] = {"status": statuses.get(extra, "draft"), "title": f"{school}{extra}年度数据（数据更新）",
+                           "school": school}
+    editions = dict(sorted(editions.items()))
+    metrics = {r[0]: MetricInfo(*r) for r in conn.execute(
+        "select name, unit, grp, counts, ratio, formula from metric_info")}
+    lexicon = Lexicon()
+    for kind, name, alias, pinyin in conn.execute("select kind, name, alias, pinyin from lexicon"):
+        role = "metric" if kind == "metric" else "entity"
+        lexicon.add(alias, Target(role, name, "" if role == "metric" else kind), pinyin)
+    for word, role, meaning in conn.execute("select word, role, meaning from language_words"):
+        lexicon.add(word, Target(role, meaning, "word"))
+    for alias, kind, name in conn.execute("select alias, kind, name from aliases"):
+        lexicon.add(alias, _alias_target(kind, name))
+    values_by_key: dict[str, set[str]] = defaultdict(set)
+    for fig in figures:
+        lexicon.add(fig.entity, Target("entity", fig.entity, fig.entity_type))
+        for key, value in fig.qualifiers.items():
+            if key not in SILENT_QUALIFIERS and len(value) >= 2:
+                lexicon.add(value, Target("qualifier", value, key))
+                values_by_key[key].add(value)
+    for key, values in values_by_key.items():
+        for short, value in short_forms(values).items():
+            if short not in lexicon.forms:
+                lexicon.add(short, Target("qualifier", value, key))
+    group_rows = conn.execute("select name, includes, headcount from language_groups").fetchall()
+    groups = _groups({name: includes for name, includes, _ in group_rows})
+    headcounts = {name: headcount for name, _, headcount in group_rows if headcount}
+    vocabulary: dict[str, int] = {}
+    tags: dict[str, str] = {}
+    for word, freq, tag in conn.execute("select word, freq, tag from segmenter_words"):
+        vocabulary[word] = freq
+        tags[word] = tag or ""
+    scanner = Scanner(lexicon)
+    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text))
+    section_texts: dict[tuple[str, str], str] = defaultdict(str)
+    for edition, section_path, text in conn.execute(
+            "select edition, section_path, text from passages order by edition, ord"):
+        section_texts[(edition, section_path)] += text
+    table_texts = {(e, n): f"{title} {labels or ''}" for e, n, title, labels in conn.execute(
+        "select edition, number, title, labels from report_tables")}
+    cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
+    return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, cards,
+                         vocabulary, dict(section_texts), table_texts)
+
+
+def _alias_target(kind: str, name: str) -> Target:
+    """An admin's alias: `kind` is an entity kind, "metric", or "word:<role>" for any language role."""
+    if kind == "metric":
+        return Target("metric", name)
+    if kind.startswith("word:"):
+        return Target(kind[5:], name, "word")
+    return Target("entity", name, kind)
+
+
+def _groups(rows: dict[str, str]) -> dict[str, frozenset[str]]:
+    """Each group with every group it includes, transitively."""
+    def closure(name: str, seen: frozenset[str]) -> frozenset[str]:
+        parts = [g for g in (rows.get(name) or "").split("|") if g and g not in seen]
+        result = {name}
+        for part in parts:
+            result |= closure(part, seen | {name})
+        return frozenset(result)
+
+    return {name: closure(name, frozenset()) for name in rows}
+
+
+def short_forms(values: set[str]) -> dict[str, str]:
+    """Shorter names users give qualifier values: what follows a prefix shared with another value
+    (后勤餐厅二楼 → 二楼). Linear in the number of values: prefixes are counted, not compared pairwise."""
+    prefix_count: dict[str, int] = defaultdict(int)
+    for value in values:
+        for end in range(2, len(value) - 1):
+            prefix_count[value[:end]] += 1
+    claims: dict[str, set[str]] = defaultdict(set)
+    for value in values:
+        shared = [end for end in range(2, len(value) - 1) if prefix_count[value[:end]] >= 2]
+        if shared:
+            claims[value[max(shared):]].add(value)
+    return {form: next(iter(owners)) for form, owners in claims.items() if len(owners) == 1}
+
+
+def _behind_schema(conn: sqlite3.Connection) -> bool:
+    """Whether the database predates this version's schema (checked without importing the store)."""
+    row = conn.execute("select max(version) from schema").fetchone()
+    return (row[0] or 0) < SCHEMA_VERSION
+
+
+def _migrate(path: Path) -> None:
+    """Bring an older knowledge base up to date (explicit migrations, see qbot.store)."""
+    from qbot.store import StoreError, open_db
+
+    try:
+        open_db(path).conn.close()
+    except StoreError as exc:
+        raise EngineError(str(exc)) from exc

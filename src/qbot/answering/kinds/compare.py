@@ -1,0 +1,64 @@
+"""Comparisons: the verdict first (高 / 低 / 多 / 少 / 一样) with both values — of two or more entities,
+two years (今年比去年), or two values of a qualifier (秋季 vs 春季)."""
+
+from __future__ import annotations
+
+from qbot.answering.figure import Fig, display
+from qbot.answering.figures import unique
+from qbot.answering.kinds import Context, focus_of, group
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result, Side, Verdict
+
+COMPARE_INTENTS = frozenset({"compare", "same", "difference", "which"})
+
+
+def compare(r: Reading, ctx: Context) -> Result | None:
+    if not r.intents & COMPARE_INTENTS or not r.asked:
+        return None
+    verdicts: list[Verdict] = []
+    figures: list[Fig] = []
+    for metric in r.asked:
+        sides = _sides(r, ctx, metric)
+        if len(sides) < 2:
+            continue
+        figures += [f for _, f in sides]
+        ordered = sorted(sides, key=lambda s: s[1].value, reverse=True)
+        verdicts.append(Verdict(metric, tuple(Side(label, display(f.raw, f.unit, f.qualifiers.get("approx", "")),
+                                                   f.value) for label, f in ordered), ordered[0][1].unit))
+    if not verdicts:
+        return None
+    return Result("compare", groups=tuple(group(figures)), verdicts=tuple(verdicts),
+                  focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
+    """(label, figure) of each side compared; an uncertain figure cannot be one."""
+    index = ctx.index
+    quals = r.qualifier_map
+    if len(r.names) >= 2:
+        sides = []
+        for entity in r.names:
+            figs = [f for f in index.select(entity, metric, quals, list(r.years)) if not f.uncertain]
+            if len({f.value for f in figs}) == 1:
+                sides.append((entity, figs[0]))
+        return sides
+    entities = list(r.names) or index.school_level(metric)
+    years = unique([*r.years, *r.versus])
+    if len(years) >= 2:
+        sides = []
+        for year in years:
+            figs = [f for e in entities for f in index.select(e, metric, quals, [year]) if not f.uncertain]
+            if figs and len({f.value for f in figs}) == 1:
+                sides.append((f"{year}年", figs[0]))
+        return sides
+    split = [(k, v) for k, v in quals.items() if len(v) >= 2]
+    if split:
+        key, values = split[0]
+        sides = []
+        for value in values:
+            figs = [f for e in entities for f in index.select(e, metric, {**quals, key: [value]}, list(r.years))
+                    if not f.uncertain]
+            if figs and len({f.value for f in figs}) == 1:
+                sides.append((value, figs[0]))
+        return sides
+    return []

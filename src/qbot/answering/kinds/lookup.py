@@ -1,0 +1,184 @@
+"""Lookups: the figures of named entities and metrics, a whole column, the school's figure, an entity's
+card, a table, the figures of a qualifier, the figure a number alone names."""
+
+from __future__ import annotations
+
+from qbot.answering.figure import Fig
+from qbot.answering.figures import Computed, unique
+from qbot.answering.kinds import Context, focus_of, group, merge_school_level
+from qbot.answering.reading import Reading
+from qbot.answering.result import Heading, Result
+
+MAX_LINES = 40
+MAX_QUALIFIED = 12
+
+
+def lookup(r: Reading, ctx: Context) -> Result | None:
+    """Named entities × asked metrics, printed or computed (a department from its majors, 未就业人数 …)."""
+    if not r.names or not r.asked:
+        return None
+    index = ctx.index
+    quals = r.qualifier_map
+    years = list(r.years)
+    groups: list[tuple[Fig, ...]] = []
+    computed: list[Computed] = []
+    missing: list[str] = []
+    for entity in r.names:
+        for metric in r.asked:
+            figs = index.select(entity, metric, quals, years)
+            if r.table:
+                figs = [f for f in figs if f.table_no == r.table] or figs
+            if figs:
+                groups += group(figs)
+                continue
+            made = index.computed(entity, metric)
+            if made is not None:
+                computed.append(made)
+            elif any(index.has_metric(e, metric) for e in r.names) or index.has_metric(entity, metric):
+                missing.append(f"{entity}的{metric}")
+    if not groups and not computed:
+        return None
+    return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
+                  focus=focus_of(r, ctx, r.names, r.asked), confidence=0.9)
+
+
+def column(r: Reading, ctx: Context) -> Result | None:
+    """A metric over every entity of a kind: 各专业就业率, 各系毕业人数, or a metric without a school figure."""
+    if r.names or not r.asked or len(r.asked) > 2:
+        return None
+    index = ctx.index
+    each = "each" in r.intents or r.kind in ("major", "department", "equipment", "project", "training",
+                                             "teacher_training")
+    if not each and all(index.school_level(m) for m in r.asked) and not r.table:
+        return None
+    groups: list[tuple[Fig, ...]] = []
+    computed: list[Computed] = []
+    series: list[Fig] = []
+    heading = None
+    for metric in r.asked:
+        if r.kind == "department" and index.department_computable(metric):
+            made = [c for d in index.majors_of if (c := index.department_figure(d, metric)) is not None]
+            computed += made
+            heading = Heading(metric, "department", count=len(made))
+            continue
+        figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        derived = index.derived_population(metric, r.kind) if not figs else []
+        if derived:
+            computed += derived
+            heading = Heading(metric, r.kind or "major", count=len(derived))
+            continue
+        if len({f.entity for f in figs + unsure}) < 2:
+            continue
+        found = group(figs + unsure)
+        if len(found) > MAX_LINES:
+            continue
+        groups += found
+        series += figs
+        heading = Heading(metric, kind, count=len({f.entity for f in figs + unsure}))
+    if not groups and not computed:
+        return None
+    return Result("column", groups=tuple(groups), computed=tuple(computed), series=tuple(series), heading=heading,
+                  focus=focus_of(r, ctx, (), r.asked, heading.what if heading else ""), confidence=0.85)
+
+
+def school(r: Reading, ctx: Context) -> Result | None:
+    """A metric without an entity: the school-wide figure (学校 and a table's total row), or every figure of it
+    when there are only a few (满意度 by aspect)."""
+    if r.names or not r.asked:
+        return None
+    index = ctx.index
+    groups: list[tuple[Fig, ...]] = []
+    missing: list[str] = []
+    for metric in r.asked:
+        entities = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
+        figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))]
+        if r.table:
+            figs = [f for f in figs if f.table_no == r.table] or figs
+        if not figs:
+            missing.append(metric)
+            continue
+        found = group(figs)
+        if index.school_level(metric):
+            found = merge_school_level(found)
+        if len(found) > MAX_QUALIFIED:
+            return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
+        groups += found
+    if not groups:
+        return None
+    return Result("lookup", groups=tuple(groups), missing=tuple(f"{m}" for m in missing),
+                  focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
+
+
+def card(r: Reading, ctx: Context) -> Result | None:
+    """An entity without a metric (汽修怎么样, 数控好不好): the figures a parent wants, per kind (cards.csv)."""
+    if not r.names or r.asked:
+        return None
+    index = ctx.index
+    groups: list[tuple[Fig, ...]] = []
+    computed: list[Computed] = []
+    for entity in r.names[:4]:
+        kinds = [f.entity_type for f in index.by_entity.get(entity, [])] or (
+            ["department"] if index.majors_of.get(entity) else [])
+        kind = "major" if "major" in kinds else (kinds[0] if kinds else "")
+        metrics = ctx.kb.cards.get(kind) or unique(f.metric for f in index.by_entity.get(entity, []))[:6]
+        for metric in metrics:
+            figs = index.select(entity, metric, r.qualifier_map, list(r.years))
+            if figs:
+                groups += group(figs)
+            elif (made := index.computed(entity, metric)) is not None:
+                computed.append(made)
+    if not groups and not computed:
+        return None
+    return Result("card", groups=tuple(groups), computed=tuple(computed), focus=focus_of(r, ctx, r.names, ()),
+                  confidence=0.7)
+
+
+def table(r: Reading, ctx: Context) -> Result | None:
+    """表N alone: its total row(s), or its printed rows for the table's first metric."""
+    if r.table is None or r.names or r.asked:
+        return None
+    figs = ctx.index.by_table.get(r.table, [])
+    if not figs:
+        return None
+    totals = [f for f in figs if f.entity_type == "total"]
+    if totals and r.intents & {"sum"}:
+        return Result("lookup", groups=tuple(group(totals)), focus=focus_of(r, ctx, (), unique(f.metric
+                                                                                             for f in totals)),
+                      confidence=0.8)
+    metric = figs[0].metric
+    rows = [f for f in figs if f.metric == metric]
+    heading = Heading(metric, ctx.index.kind_of_table(r.table), count=len({f.entity for f in rows}))
+    return Result("column", groups=tuple(group(rows)), series=tuple(f for f in rows if f.entity_type != "total"
+                                                                    and not f.uncertain),
+                  heading=heading, focus=focus_of(r, ctx, (), (metric,)), confidence=0.6)
+
+
+def qualifiers(r: Reading, ctx: Context) -> Result | None:
+    """Only a qualifier is named (三二连读大专, 国家示范专业, 餐厅): the figures it qualifies."""
+    if r.names or r.asked or not r.qualifiers:
+        return None
+    index = ctx.index
+    figs = [f for f in index.figures if not r.years or f.qualifiers.get("year", index.year) in r.years]
+    asked = r.qualifier_map
+    # The figures matching most of what was named (a long value like 精品资源共享课 says more than 省级).
+    scores = [sum(len(f.qualifiers[k]) for k, v in asked.items() if f.qualifiers.get(k) in v) for f in figs]
+    best = max(scores, default=0)
+    figs = [f for f, score in zip(figs, scores) if score and score == best]
+    if not figs or len(figs) > 8:
+        return None
+    return Result("lookup", groups=tuple(group(figs)),
+                  focus=focus_of(r, ctx, unique(f.entity for f in figs), unique(f.metric for f in figs)),
+                  confidence=0.6)
+
+
+def number(r: Reading, ctx: Context) -> Result | None:
+    """A number alone that matches figures exactly (98.99%): those figures."""
+    if not r.numbers or r.names or r.asked or r.topics:
+        return None
+    figs = [f for f in ctx.index.figures for n in r.numbers
+            if (f.raw + "%" if f.unit == "%" else f.raw) == n or (f.unit != "%" and f.raw == n)]
+    if not figs or len(figs) > 3:
+        return None
+    return Result("lookup", groups=tuple(group(figs)), focus=focus_of(r, ctx, unique(f.entity for f in figs),
+                                                                       unique(f.metric for f in figs)),
+                  confidence=0.4)

@@ -1,0 +1,34 @@
+"""Questions the prose answers in words: the best sentence of the report (FTS5 over jieba tokens)."""
+
+from __future__ import annotations
+
+from qbot.answering.kinds import Context
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+
+#: Token roles whose text says what a passage must be about.
+SEARCHED_ROLES = frozenset({"entity", "metric", "qualifier", "topic", "word", "unknown", "group", "kind", "year",
+                            "section", "offtopic"})
+
+
+def search_text(r: Reading) -> str:
+    """The question as the report would write it: content words only, synonyms as the report writes them."""
+    parts = []
+    for token in r.tokens:
+        if token.role not in SEARCHED_ROLES or token.role == "unknown" and len(token.text) < 2:
+            continue
+        parts.append(token.meaning if token.how == "synonym" and token.meaning else token.text)
+    return " ".join(parts)
+
+
+def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result | None:
+    """A sentence for a what / which / how question. A question asking for a number gets one only when every
+    one of several content words matches: a loosely related sentence with numbers in it would read as an
+    answer, and a wrong number is worse than none."""
+    if strict is None:
+        strict = r.asks_quantity and not r.asks_names
+    hit = ctx.search.search(search_text(r), ctx.edition, min_coverage=1.0 if strict else 0.6,
+                            min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
+    if hit is None:
+        return None
+    return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))

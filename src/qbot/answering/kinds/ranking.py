@@ -1,0 +1,95 @@
+"""Rankings (最高 / 最低 / 前三, ties kept) and thresholds (就业率达到100%的专业, 对口率90%以上的有几个)."""
+
+from __future__ import annotations
+
+from qbot.answering.figure import Fig
+from qbot.answering.figures import Computed, unique
+from qbot.answering.kinds import Context, focus_of, group
+from qbot.answering.reading import Reading
+from qbot.answering.result import Heading, Result
+
+#: Which metric of a table a ranking means when the question names none: by the unit words asked.
+MONEY_UNITS = frozenset({"元", "万元", "万"})
+
+
+def table_metric(r: Reading, ctx: Context) -> list[str]:
+    """表6 最便宜的一项 / 表2 人数最少的: the table's metric (the money one when money is meant)."""
+    if r.table is None:
+        return []
+    metrics = unique(f.metric for f in ctx.index.by_table.get(r.table, []))
+    if len(metrics) > 1:
+        money = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in MONEY_UNITS]
+        wants_money = bool(set(r.units) & MONEY_UNITS) or any(t.text in ("最贵", "最便宜", "cheapest") for t in r.tokens)
+        metrics = money if wants_money and money else [m for m in metrics if m not in money] or metrics
+    return metrics[:1]
+
+
+def ranking(r: Reading, ctx: Context) -> Result | None:
+    if not r.order:
+        return None
+    metrics = list(r.asked) or table_metric(r, ctx)
+    if not metrics:
+        return None
+    metric = metrics[0]
+    index = ctx.index
+    n = r.top_n or 1
+    if len(r.names) >= 2:
+        figs = [f for e in r.names for f in index.select(e, metric, r.qualifier_map, list(r.years))]
+        return _rank_figures(r, ctx, metric, [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain],
+                             "", n)
+    if r.kind == "department" and index.department_computable(metric):
+        made = [c for d in index.majors_of if (c := index.department_figure(d, metric)) is not None]
+        return _rank_computed(r, ctx, metric, made, "department", n)
+    figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+    if not figs:
+        made = index.derived_population(metric, r.kind)
+        return _rank_computed(r, ctx, metric, made, r.kind or "major", n) if made else None
+    return _rank_figures(r, ctx, metric, figs, unsure, kind, n)
+
+
+def _chosen(values: list[float], order: str, n: int) -> float:
+    ordered = sorted(values, reverse=order == "desc")
+    return ordered[min(n, len(ordered)) - 1]
+
+
+def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure: list[Fig], kind: str,
+                  n: int) -> Result | None:
+    if len({f.entity for f in figs}) < 2:
+        return None
+    desc = r.order == "desc"
+    ordered = sorted(figs, key=lambda f: f.value, reverse=desc)
+    cutoff = _chosen([f.value for f in figs], r.order, n)
+    chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
+    heading = Heading(metric, kind, r.order, min(n, len(ordered)), len({f.entity for f in figs}), len(chosen))
+    return Result("ranking", groups=tuple(group(chosen)), series=tuple(ordered), skipped=tuple(unsure),
+                  heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
+                  confidence=0.85)
+
+
+def _rank_computed(r: Reading, ctx: Context, metric: str, made: list[Computed], kind: str,
+                   n: int) -> Result | None:
+    if len(made) < 2:
+        return None
+    desc = r.order == "desc"
+    ordered = sorted(made, key=lambda c: c.ref.value, reverse=desc)
+    cutoff = _chosen([c.ref.value for c in made], r.order, n)
+    chosen = [c for c in ordered if (c.ref.value >= cutoff if desc else c.ref.value <= cutoff)]
+    heading = Heading(metric, kind, r.order, min(n, len(ordered)), len(made), len(chosen))
+    return Result("ranking", computed=tuple(chosen), heading=heading,
+                  focus=focus_of(r, ctx, [c.ref.entity for c in chosen], (metric,), kind), confidence=0.8)
+
+
+def threshold(r: Reading, ctx: Context) -> Result | None:
+    """The entities whose figure passes a threshold, and how many."""
+    if r.threshold is None or not r.asked:
+        return None
+    wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
+    metric = (wanted or list(r.asked))[0]
+    figs, unsure, kind = ctx.index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+    if len({f.entity for f in figs}) < 2:
+        return None
+    chosen = [f for f in figs if r.threshold.holds(f.value)]
+    heading = Heading(metric, kind, count=len({f.entity for f in figs}), ties=len(chosen))
+    return Result("filter", groups=tuple(group(chosen)), series=tuple(chosen), skipped=tuple(unsure),
+                  heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
+                  confidence=0.85)

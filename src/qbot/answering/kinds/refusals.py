@@ -1,0 +1,104 @@
+"""Honest refusals, keyed on what the report lacks — a year, a group of people, a name, a figure — each
+with up to three nearby questions the report does answer."""
+
+from __future__ import annotations
+
+from qbot.answering.figures import unique
+from qbot.answering.kinds import Context
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+from qbot.answering.texts import KIND_NAMES
+
+MAX_SUGGESTIONS = 3
+
+
+def year(r: Reading, ctx: Context) -> Result | None:
+    """A year the figures asked about do not cover (19届就业率, 2018年招生)."""
+    if not r.years:
+        return None
+    index = ctx.index
+    if r.asked:
+        covered = [m for m in r.asked if set(r.years) & index.years_of(m)]
+        if covered:
+            return None
+        return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.9,
+                      options=tuple(_suggest(r, ctx, r.asked)))
+    if set(r.years) <= index.years:
+        return None
+    return Result("refusal", reason="year", words=(), confidence=0.9)
+
+
+def group(r: Reading, ctx: Context) -> Result | None:
+    """The right metric for the wrong people: 教职工平均年龄 (the report gives the students'), 家长满意度."""
+    if not r.groups or not r.asked:
+        return None
+    kb = ctx.kb
+    for asked_group in r.groups:
+        wrong = [m for m in r.asked if not kb.compatible(asked_group, kb.metrics[m].group if m in kb.metrics else "")]
+        if wrong and len(wrong) == len(r.asked):
+            metric = wrong[0]
+            about = kb.metrics[metric].group
+            return Result("refusal", reason="group", words=(asked_group, metric, about), confidence=0.9)
+    return None
+
+
+def unknown_name(r: Reading, ctx: Context) -> Result | None:
+    """护理专业: a name the report does not have."""
+    if not r.unknown_names or r.names:
+        return None
+    return Result("refusal", reason="unknown_name", words=r.unknown_names[:1], confidence=0.8,
+                  options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def absent(r: Reading, ctx: Context) -> Result | None:
+    """An entity the report names but gives no figure of the metric for (学前教育专业就业率)."""
+    if not r.absent or r.names:
+        return None
+    index = ctx.index
+    name = r.absent[0]
+    having: list[str] = []
+    kinds = {f.entity_type for f in index.by_entity.get(name, [])} | {
+        t.kind for t in ctx.kb.lexicon.forms.get(name.lower(), []) if t.role == "entity"}
+    if "major" in kinds and r.asked:
+        having = [m for m in index.all_majors() if any(index.has_metric(m, x) for x in r.asked)]
+    return Result("refusal", reason="absent", words=(name, "、".join(r.asked)), names=(("", tuple(having)),)
+                  if having else (), confidence=0.8)
+
+
+def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
+    """汽修多少人: a number asked of an entity without saying which — ask back, with its figures as options."""
+    if not r.names or r.asked or not r.asks_quantity or r.intents & {"describe", "list"}:
+        return None
+    name = r.names[0]
+    metrics = unique(f.metric for f in ctx.index.by_entity.get(name, []))
+    if r.units:
+        metrics = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in r.units] or metrics
+    return Result("refusal", reason="which_figure", words=(name,), confidence=0.4,
+                  options=tuple(f"{name}的{m}" for m in metrics[:MAX_SUGGESTIONS]))
+
+
+def topics(r: Reading, ctx: Context, words: tuple[str, ...]) -> Result:
+    """Words the figures found do not account for: the question asks about something else."""
+    return Result("refusal", reason="topics", words=words, confidence=0.6, options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def not_found(r: Reading, ctx: Context) -> Result:
+    return Result("refusal", reason="not_found", words=tuple(r.asked), confidence=0.1,
+                  options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def _suggest(r: Reading, ctx: Context, metrics: tuple[str, ...] | list[str]) -> list[str]:
+    """Up to three questions the report answers, near what was asked."""
+    index = ctx.index
+    out: list[str] = []
+    for metric in metrics:
+        if index.school_level(metric):
+            out.append(f"全校的{metric}")
+        elif index.by_metric.get(metric):
+            kind = index.by_metric[metric][0].entity_type
+            out.append(f"各{KIND_NAMES.get(kind, '')}的{metric}")
+    for name in r.names:
+        kind = next((f.entity_type for f in index.by_entity.get(name, [])), "")
+        for metric in ctx.kb.cards.get(kind, ())[:2]:
+            out.append(f"{name}的{metric}")
+    return unique(out)[:MAX_SUGGESTIONS]

@@ -1,0 +1,53 @@
+"""Messages that are not a question about the report: noise, chit-chat, nothing asked, off-topic."""
+
+from __future__ import annotations
+
+from qbot.answering.kinds import Context
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+
+#: Roles that show a message is meant as language (even if it asks nothing of the report).
+LANGUAGE_ROLES = frozenset({"entity", "metric", "qualifier", "intent", "group", "kind", "topic", "table", "section",
+                            "year", "offtopic", "chitchat", "context", "pronoun", "time", "operator", "word"})
+
+
+def noise(r: Reading, ctx: Context) -> Result | None:
+    """Symbols, random characters, a number that matches no figure: a short request to rephrase."""
+    if any(t.role in LANGUAGE_ROLES for t in r.tokens):
+        return None
+    if r.numbers and _matching(r, ctx):
+        return None  # a number alone that matches a figure exactly is answered with it (lookup.number)
+    return Result("noise", reason="noise", confidence=0.0)
+
+
+def _matching(r: Reading, ctx: Context) -> bool:
+    return any(f.raw + ("%" if f.unit == "%" else "") == n or f.raw == n for n in r.numbers for f in ctx.index.figures)
+
+
+def chitchat(r: Reading, ctx: Context) -> Result | None:
+    if not r.chitchat or r.content or r.offtopic:
+        return None
+    return Result("chitchat", reason=r.chitchat[0], confidence=1.0)
+
+
+def nothing_asked(r: Reading, ctx: Context) -> Result | None:
+    """Only context and filler (我家孩子今年中考): ask what they would like to know."""
+    if r.content or r.offtopic or r.chitchat:
+        return None
+    return Result("nothing", reason="nothing", confidence=0.2)
+
+
+def offtopic(r: Reading, ctx: Context) -> Result | None:
+    """Fees, housing, admission scores … with nothing else the report could answer."""
+    if not r.offtopic or r.asked or r.threshold:
+        return None
+    return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
+                  options=tuple(_suggestions(r, ctx)))
+
+
+def _suggestions(r: Reading, ctx: Context) -> list[str]:
+    if "opinion" in r.offtopic:
+        return ["各专业的就业率", "各专业的起薪", "哪个专业对口就业率最高"]
+    if "fees" in r.offtopic:
+        return ["助学金的资助标准是多少", "免学费的学生有多少"]
+    return []

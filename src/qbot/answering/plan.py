@@ -1,0 +1,66 @@
+"""The plan: an ordered table of answer kinds. The first kind that answers a settled reading wins; figures
+it returns are grounded before they are given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from qbot.answering import grounding
+from qbot.answering.kinds import Context, aggregate, compare, lookup, majors, narrative, ranking, refusals, replies
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+
+Kind = Callable[[Reading, Context], Result | None]
+
+
+def narrative_first(r: Reading, ctx: Context) -> Result | None:
+    """A name without a metric asked what / which / how (学校和哪些企业合作): the prose answers in words."""
+    if r.asked or not (r.asks_names or "narrative" in r.intents or r.topics):
+        return None
+    return narrative.narrative(r, ctx)
+
+
+PLAN: tuple[tuple[str, Kind], ...] = (
+    ("noise", replies.noise),
+    ("chitchat", replies.chitchat),
+    ("nothing", replies.nothing_asked),
+    ("offtopic", replies.offtopic),
+    ("year", refusals.year),
+    ("group", refusals.group),
+    ("unknown_name", refusals.unknown_name),
+    ("absent", refusals.absent),
+    ("majors", majors.majors),
+    ("threshold", ranking.threshold),
+    ("ranking", ranking.ranking),
+    ("average", aggregate.average),
+    ("total", aggregate.total),
+    ("compare", compare.compare),
+    ("lookup", lookup.lookup),
+    ("column", lookup.column),
+    ("school", lookup.school),
+    ("which_figure", refusals.quantity_without_metric),
+    ("narrative_first", narrative_first),
+    ("card", lookup.card),
+    ("table", lookup.table),
+    ("qualifiers", lookup.qualifiers),
+    ("narrative", narrative.narrative),
+    ("number", lookup.number),
+)
+
+
+def run(r: Reading, ctx: Context) -> Result:
+    """The answer of the first kind that has one, grounded; a refusal when none has."""
+    for _name, kind in PLAN:
+        result = kind(r, ctx)
+        if result is None:
+            continue
+        words = grounding.unexplained(r, result, ctx)
+        if not words:
+            return result
+        # The figures found are about something else: a sentence may still answer, a number may not.
+        if not r.asks_quantity or r.asks_names:
+            hit = narrative.narrative(r, ctx)
+            if hit is not None:
+                return hit
+        return refusals.topics(r, ctx, tuple(words))
+    return refusals.not_found(r, ctx)

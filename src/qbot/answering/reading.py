@@ -1,0 +1,301 @@
+"""Tokens -> Reading: an immutable account of what a question asks, before any figure is looked at.
+
+The reading says which entities, metrics and qualifiers are named, for which years, of which
+group of people, and what is to be done with them (a lookup, a ranking, a sum, a comparison …).
+It knows nothing of conversations or figures: `settle` (focus.py) adds those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qbot.language.tokens import EMPTY_ROLES, Token
+
+#: Intent meanings that ask for a number.
+QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference"})
+#: Roles that separate the parts of a question when no punctuation does.
+RELATIVE_TIME = "time"
+
+
+@dataclass(frozen=True)
+class EntityAsk:
+    """A span naming one or more candidate entities."""
+
+    text: str
+    start: int
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]  # the kind of each candidate name, in order
+    how: str = "exact"  # exact | pinyin | fuzzy | family | synonym
+    qualifiers: tuple[tuple[str, str], ...] = ()  # qualifier senses of the same surface (key, value)
+
+
+@dataclass(frozen=True)
+class MetricAsk:
+    """A span naming a metric: all of `names` (both) or whichever one applies."""
+
+    text: str
+    start: int
+    names: tuple[str, ...]
+    both: bool = False
+    how: str = "exact"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    op: str  # "==", ">", ">=", "<", "<="
+    value: float
+    percent: bool
+
+    def holds(self, value: float) -> bool:
+        return {
+            "==": value == self.value, ">": value > self.value, ">=": value >= self.value,
+            "<": value < self.value, "<=": value <= self.value,
+        }[self.op]
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    plain: str  # for passage search: Chinese numerals kept, synonyms written as the report writes them
+    tokens: tuple[Token, ...] = ()
+    entities: tuple[EntityAsk, ...] = ()
+    metrics: tuple[MetricAsk, ...] = ()
+    qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    years: tuple[str, ...] = ()
+    intents: frozenset[str] = frozenset()
+    order: str = ""  # "desc" | "asc" | "" (ranking)
+    top_n: int | None = None
+    threshold: Threshold | None = None
+    groups: tuple[str, ...] = ()  # groups of people named (教师, 学生 …)
+    kind: str = ""  # the kind of entity asked about (major, department …)
+    table: int | None = None
+    section: str = ""
+    pronoun: bool = False
+    followup: bool = False
+    offtopic: tuple[str, ...] = ()
+    chitchat: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # report nouns the names do not explain
+    unknown_names: tuple[str, ...] = ()  # "护理专业": a name qbot does not know, before a kind word
+    numbers: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    clauses: int = 1
+    modifiers: tuple[str, ...] = field(default=())  # metrics read as a group ("教职工平均年龄": 教职工)
+    # Filled in by focus.settle, once the figures and the conversation are known:
+    names: tuple[str, ...] = ()  # the entities asked about
+    absent: tuple[str, ...] = ()  # entities named that have no figure of the metrics asked
+    asked: tuple[str, ...] = ()  # the metrics asked about
+    carried: bool = False  # entities or metrics came from the previous question
+    versus: tuple[str, ...] = ()  # years on the other side of a comparison (比去年)
+
+    # ---------------------------------------------------------------- derived views
+
+    @property
+    def qualifier_map(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.qualifiers}
+
+    @property
+    def metric_names(self) -> list[str]:
+        return list(dict.fromkeys(n for m in self.metrics for n in m.names))
+
+    @property
+    def asks_quantity(self) -> bool:
+        return bool(self.intents & QUANTITY_INTENTS) or bool(self.units)
+
+    @property
+    def asks_names(self) -> bool:
+        return bool(self.intents & {"list", "which", "what"})
+
+    @property
+    def content(self) -> bool:
+        """Whether anything in it can be about the report."""
+        return bool(self.entities or self.metrics or self.qualifiers or self.topics or self.table or self.section
+                    or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent)
+
+    @property
+    def empty(self) -> bool:
+        return all(t.role in EMPTY_ROLES or t.role == "unknown" and len(t.text) == 1 for t in self.tokens)
+
+
+def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, counts: dict[str, str]) -> Reading:
+    """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师)."""
+    entities: list[EntityAsk] = []
+    metrics: list[MetricAsk] = []
+    qualifiers: dict[str, list[str]] = {}
+    years: list[str] = []
+    versus: list[str] = []
+    intents: set[str] = set()
+    groups: list[str] = []
+    offtopic: list[str] = []
+    chitchat: list[str] = []
+    topics: list[str] = []
+    numbers: list[str] = []
+    units: list[str] = []
+    unknown_names: list[str] = []
+    kind = ""
+    table: int | None = None
+    section = ""
+    top_n: int | None = None
+    pronoun = False
+    for i, token in enumerate(tokens):
+        role = token.role
+        if role == "entity":
+            names = [t for t in token.senses if t.role == "entity"]
+            unique = list(dict.fromkeys((t.name, t.kind) for t in names))
+            quals = tuple(dict.fromkeys((t.kind, t.name) for t in token.senses if t.role == "qualifier"))
+            entities.append(EntityAsk(token.text, token.start, tuple(n for n, _ in unique),
+                                      tuple(k for _, k in unique), token.how, quals))
+        elif role == "metric":
+            for sense in (t for t in token.senses if t.role == "metric"):
+                both = "+" in sense.name
+                names = tuple(n for n in sense.name.replace("+", "|").split("|") if n)
+                how = "word" if sense.kind == "word" and token.how == "exact" else token.how
+                metrics.append(MetricAsk(token.text, token.start, names, both, how))
+        elif role == "qualifier":
+            for sense in (t for t in token.senses if t.role == "qualifier"):
+                values = qualifiers.setdefault(sense.kind, [])
+                if sense.name not in values:
+                    values.append(sense.name)
+        elif role == "year":
+            if token.meaning not in years:
+                years.append(token.meaning)
+        elif role == "time":
+            year = str(edition_year + int(token.senses[0].name if token.senses else token.meaning or 0))
+            if _is_comparison_side(tokens, i):
+                versus.append(year)
+            elif year not in years:
+                years.append(year)
+        elif role == "intent":
+            intents.update(t.name for t in token.senses if t.role == "intent")
+        elif role == "topn":
+            top_n = int(token.meaning)
+        elif role == "table":
+            table = int(token.meaning)
+        elif role == "section":
+            section = token.meaning
+        elif role == "group":
+            groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
+        elif role == "kind":
+            kind = kind or next(t.name for t in token.senses if t.role == "kind")
+            before = _previous(tokens, i)
+            if before is not None and before.role in ("unknown", "topic") and len(before.text) >= 2 \
+                    and not before.text.isdigit():
+                unknown_names.append(before.text + token.text)
+        elif role == "pronoun":
+            pronoun = True
+            hinted = next((t.name for t in token.senses if t.role == "pronoun" and t.name), "")
+            kind = kind or hinted
+        elif role == "offtopic":
+            offtopic += [t.name for t in token.senses if t.role == "offtopic" and t.name not in offtopic]
+        elif role == "chitchat":
+            chitchat += [t.name for t in token.senses if t.role == "chitchat" and t.name not in chitchat]
+        elif role == "topic":
+            topics.append(token.meaning or token.text)
+        elif role == "number":
+            numbers.append(token.meaning)
+        elif role == "unit":
+            units.append(next(t.name for t in token.senses if t.role == "unit"))
+    threshold = _threshold(tokens)
+    if threshold is not None:
+        numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
+    order = _order(intents)
+    if order and top_n is None:
+        top_n = _count_after_rank(tokens)
+    metrics, modifiers = _modifiers(metrics, tokens, counts)
+    for name in modifiers:
+        group = counts[name]
+        if group not in groups:
+            groups.append(group)
+    clauses = 1 + sum(1 for t in tokens[1:-1] if t.role == "punct" and t.text.strip() in {"", ",", "，", "?", "？",
+                                                                                         "。", ";", "；", "、"})
+    return Reading(
+        text=text, plain=plain, tokens=tokens, entities=tuple(entities), metrics=tuple(metrics),
+        qualifiers=tuple((k, tuple(v)) for k, v in qualifiers.items()), years=tuple(years),
+        intents=frozenset(intents), order=order, top_n=top_n, threshold=threshold, groups=tuple(groups),
+        kind=kind, table=table, section=section, pronoun=pronoun,
+        followup="followup" in intents or pronoun or len(text) <= 6,
+        offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
+        unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
+        clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus),
+    )
+
+
+def _order(intents: set[str]) -> str:
+    if "rank_desc" in intents:
+        return "desc"
+    if "rank_asc" in intents or "rank_asc_all" in intents:
+        return "asc"
+    if "rank" in intents:
+        return "desc"
+    return ""
+
+
+def _previous(tokens: tuple[Token, ...], i: int) -> Token | None:
+    """The token before `i`, skipping 的 and other fillers of one character."""
+    j = i - 1
+    while j >= 0 and tokens[j].role == "filler" and len(tokens[j].text) == 1:
+        j -= 1
+    return tokens[j] if j >= 0 else None
+
+
+def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
+    """去年 in 比去年多不 is the other side of a comparison, not the year asked about alone."""
+    before = _previous(tokens, i)
+    return before is not None and before.role == "intent" and any(t.name == "compare" for t in before.senses) \
+        and before.text in ("比", "相比", "比起", "对比")
+
+
+def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
+    """A number with an operator next to it (90%以上, 不少于90%, 超过3500元), or a number naming what it
+    qualifies (起薪3500的专业, 就业率100%的)."""
+    for i, token in enumerate(tokens):
+        if token.role != "number":
+            continue
+        value = float(token.meaning.rstrip("%"))
+        percent = token.meaning.endswith("%")
+        j = i + 1
+        if j < len(tokens) and tokens[j].role == "unit":
+            j += 1
+        after = tokens[j] if j < len(tokens) else None
+        before = _previous(tokens, i)
+        for side in (after, before):
+            if side is not None and side.role == "operator":
+                return Threshold(side.senses[0].name, value, percent)
+        if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
+                                                                                                       "intent"):
+            return Threshold("==", value, percent)
+    return None
+
+
+def _count_after_rank(tokens: tuple[Token, ...]) -> int | None:
+    """最高的3个专业: a count next to a ranking word."""
+    for i, token in enumerate(tokens):
+        if token.role == "number" and not token.meaning.endswith("%") and i + 1 < len(tokens) \
+                and tokens[i + 1].role == "unit" and tokens[i + 1].text in ("个", "名", "位", "项", "家"):
+            n = float(token.meaning)
+            if n.is_integer() and 1 < n <= 20:
+                return int(n)
+    return None
+
+
+def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...],
+               counts: dict[str, str]) -> tuple[list[MetricAsk], list[str]]:
+    """A headcount metric right before another metric names whose figure is asked ("教职工平均年龄",
+    "毕业生就业率"): it becomes a group, not a second figure."""
+    if len(metrics) < 2:
+        return metrics, []
+    kept: list[MetricAsk] = []
+    modifiers: list[str] = []
+    for i, metric in enumerate(metrics):
+        nxt = metrics[i + 1] if i + 1 < len(metrics) else None
+        if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
+                and _adjacent(tokens, metric.start, nxt.start):
+            modifiers.append(metric.names[0])
+            continue
+        kept.append(metric)
+    return kept, modifiers
+
+
+def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
+    """Nothing but 的 (or nothing) between the token starting at `first` and the one starting at `second`."""
+    between = [t for t in tokens if first < t.start < second]
+    return all(t.text == "的" for t in between)

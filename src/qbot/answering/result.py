@@ -1,0 +1,86 @@
+"""What an answer kind returns: figures and facts about them, never text (compose.py writes the text)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qbot.answering.figure import Fig
+from qbot.answering.figures import Computed
+from qbot.answering.search import Hit
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a conversation remembers of its last answer, for follow-ups (那对口率呢？ 电商呢？)."""
+
+    entities: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    years: tuple[str, ...] = ()
+    edition: str = ""
+    kind: str = ""  # the entity kind of a ranking or column (那最低的呢)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.entities or self.metrics)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The first line of a ranking, filter, column or average: what was done over which population."""
+
+    metric: str
+    what: str  # the kind of entities: major, department …
+    order: str = ""  # desc | asc
+    n: int = 1
+    count: int = 0  # the population's size
+    ties: int = 0
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison."""
+
+    label: str
+    display: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A comparison of one metric over two or more sides, highest first."""
+
+    metric: str
+    sides: tuple[Side, ...]
+    unit: str
+
+    @property
+    def same(self) -> bool:
+        return len({s.value for s in self.sides}) == 1
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: str
+    groups: tuple[tuple[Fig, ...], ...] = ()  # printed figures, one group per figure (readings, repeats)
+    computed: tuple[Computed, ...] = ()
+    series: tuple[Fig, ...] = ()  # the whole column or population behind a ranking (what a chart draws)
+    skipped: tuple[Fig, ...] = ()  # uncertain figures left out of a ranking, filter or average
+    missing: tuple[str, ...] = ()  # parts of the question the report has no figure for
+    heading: Heading | None = None
+    verdicts: tuple[Verdict, ...] = ()
+    passage: Hit | None = None
+    names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a department and its majors
+    reason: str = ""  # refusals and replies without figures: why (see texts.REFUSALS)
+    words: tuple[str, ...] = ()  # refusals: what the report does not hold
+    options: tuple[str, ...] = ()  # questions to pick from (ambiguous) or suggestions (refusals)
+    focus: Focus | None = None
+    confidence: float = 1.0
+
+    @property
+    def figures(self) -> list[Fig]:
+        return [f for g in self.groups for f in g]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.groups or self.computed or self.passage or self.names or self.heading)

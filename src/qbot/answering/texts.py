@@ -1,0 +1,175 @@
+"""Every sentence qbot writes in an answer, in one place (Simplified Chinese).
+
+Replies without an answer never contain a digit: a refusal states no number at all, so years
+are written as "您问的年份" and suggestions are given as options, not in the text.
+"""
+
+from __future__ import annotations
+
+KIND_NAMES = {"major": "专业", "department": "系部", "equipment": "实训设备类别", "project": "新增教学资源项目",
+              "training": "培训合作单位", "teacher_training": "教师培训项目", "school": "学校", "programme": "项目",
+              "organisation": "机构", "party": "党组织", "policy": "政策", "total": "合计"}
+
+EXAMPLES = ("汽修专业就业率多少", "2019秋季技工类助学金多少人", "哪个专业起薪最高", "智能制造系一共多少毕业生",
+            "学校和哪些企业合作")
+
+COVERAGE = ("报告包括学校概况、招生和在校生、各专业就业率和起薪、学生资助、师资、设施设备、社会培训、经费、"
+            "校企合作和党建等内容。")
+
+EMPTY_INPUT = "请输入您想了解的问题，例如：汽修专业就业率多少？"
+TOO_LONG = "您的问题太长了，请精简到两三句话再问，谢谢！"
+NOISE = "没看懂您的问题，请换个说法，例如：汽修专业就业率多少？"
+NOTHING_ASKED = "请问您想了解什么？比如某个专业的就业率、起薪，学校的招生人数、资助政策等。"
+NOT_PUBLISHED = "报告尚未发布，暂时无法查询，请稍后再来。"
+SUGGEST = "您是不是想问："
+
+CHITCHAT = {
+    "greeting": "您好！我是学校年度质量报告的问答助手，可以问我各专业的就业率、起薪，招生人数、资助政策等。",
+    "thanks": "不客气！还有想了解的随时问我。",
+    "ack": "好的。还有什么想了解的吗？",
+    "bye": "再见，祝您和孩子一切顺利！",
+    "praise": "谢谢夸奖！还有想了解的随时问我。",
+    "who": "我是学校年度质量报告的问答助手，报告里的每个数字我都能告诉您出处。" + COVERAGE,
+}
+
+OFFTOPIC = {
+    "fees": "学费、住宿费等收费标准不在学校的年度质量报告里，请咨询学校招生办公室。",
+    "housing": "宿舍和住宿条件报告里没有具体介绍，请咨询学校招生办公室。",
+    "admission": "录取分数、报名条件等招生问题不在年度质量报告里，请咨询学校招生办公室。",
+    "schedule": "作息时间、开学和放假安排不在年度质量报告里，请咨询学校或班主任。",
+    "contact": "联系电话等联系方式不在年度质量报告里，请通过学校官网或招生办公室了解。",
+    "opinion": "哪个专业好学、值不值得，报告里没有这样的评价，我也不能替您判断；可以先看看各专业的就业率和起薪。",
+    "other": "报告里没有这方面的内容，请咨询学校招生办公室。",
+}
+
+
+def not_found(what: str = "") -> str:
+    return f"抱歉，报告里没有{what}的数据。" if what else "抱歉，报告里没有找到这方面的数据。"
+
+
+def no_year(what: str) -> str:
+    return f"抱歉，报告里没有您问的年份的{what}数据，报告只有本年度（及文中提到的个别往年）的数据。"
+
+
+def wrong_group(group: str, metric: str, about: str) -> str:
+    reply = f"抱歉，报告里没有{group}的{metric}数据。"
+    return reply + (f"报告里的{metric}是{about}的。" if about else "")
+
+
+def no_such_name(name: str) -> str:
+    return f"抱歉，报告里没有“{name}”。"
+
+
+def entity_without(name: str, what: str) -> str:
+    return f"报告提到了{name}，但没有它的{what}数据。" if what else f"报告提到了{name}，但没有与它相关的具体数据。"
+
+
+def having(metric: str, names: list[str]) -> str:
+    return f"报告中有{metric}数据的专业是：{'、'.join(names)}。"
+
+
+def topics(words: list[str]) -> str:
+    return f"抱歉，报告里没有关于{'、'.join(f'“{w}”' for w in words[:3])}的数据。"
+
+
+def which_figure(name: str) -> str:
+    return f"您想了解{name}的哪一项数据？"
+
+
+def ambiguous(surface: str, names: list[str]) -> str:
+    return f"“{surface}”可能指：{'、'.join(names)}。请问您指的是哪一个？"
+
+
+def earlier_edition(current: str, earlier: str) -> str:
+    return f"（{current}年度的数据中没有这一项，以下是{earlier}年度报告的数据）"
+
+
+def source(edition: str, label: str, page: int | None) -> str:
+    return f"来源：{edition}年报告 {label}" + (f"，第{page}页" if page else "")
+
+
+def passage(sentence: str) -> str:
+    return f"报告中的相关内容：{sentence}"
+
+
+# ---------------------------------------------------------------- figures
+
+UNCERTAIN = "（原文此处排版错乱，数值不确定）"
+UNCLEAR = "（原文此处不清晰，数值不确定）"
+RESTORED = "（此数值在原文中缺失，依据表内其他数据补全）"
+COMPUTED = "根据报告数据计算"
+
+
+def or_values(values: list[str]) -> str:
+    return " 或 ".join(values)
+
+
+def computed_note(how: str, parts: str, majors: int = 0, table: str = "") -> str:
+    where = f"根据{table}中该系{majors}个专业的数据计算" if majors else COMPUTED
+    return f"（{where}，{how}：{parts}）" if parts else f"（{where}）"
+
+
+def missing(items: list[str]) -> str:
+    return "报告中没有" + "、".join(items) + "的数据。"
+
+
+def skipped(names: list[str], what: str) -> str:
+    return "注：" + "、".join(names) + f"的数值在原文中不确定，未参与{what}。"
+
+
+def rank_head(metric: str, order: str, what: str, n: int, chosen: int) -> str:
+    word = "最高" if order == "desc" else "最低"
+    head = f"{metric}{word}的{what}" if n == 1 else f"{metric}{word}的前{n}个{what}"
+    if n == 1 and chosen > 1:
+        head += f"（{chosen}个并列）"
+    elif chosen > n:
+        head += f"（含并列，共{chosen}个）"
+    return head + "："
+
+
+def column_head(metric: str, what: str, count: int) -> str:
+    return f"各{what}的{metric}（共{count}个）："
+
+
+def filter_head(what: str, count: int) -> str:
+    return f"符合条件的{what}共{count}个（根据报告数据筛选）："
+
+
+def filter_none(what: str, count: int, metric: str) -> str:
+    return f"报告中没有符合条件的{what}（共核对了{count}个{what}的{metric}）。"
+
+
+def average_line(count: int, what: str, metric: str, value: str) -> str:
+    return f"{count}个{what}的平均{metric}：{value}（根据报告数据计算，报告本身未列出平均值）"
+
+
+def average_range(names: list[str], readings: str) -> str:
+    return f"注：{'、'.join(names)}的数值在原文中不确定，未计入平均；{readings}。"
+
+
+def total_line(label: str, value: str, count: int) -> str:
+    return f"{label}合计：{value}（根据以上{count}项数据计算）"
+
+
+def difference_line(high: str, low: str, diff: str) -> str:
+    return f"{high}比{low}多{diff}（根据以上数据计算）。"
+
+
+def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: str = "", word: str = "高") -> str:
+    """The verdict of a comparison, first: 高 / 多 / 一样, with every side's value."""
+    if same:
+        names = "和".join(label for label, _ in sides)
+        return f"{names}的{metric}一样，都是{sides[0][1]}。"
+    if len(sides) == 2:
+        (high, hv), (low, lv) = sides
+        gap = f"，{word}{diff}" if diff else ""
+        return f"{high}的{metric}比{low}{word}：{high}{hv}，{low}{lv}{gap}。"
+    (top, tv), *middle, (bottom, bv) = sides
+    rest = "".join(f"，{label}{value}" for label, value in middle)
+    return f"{metric}{top}最{word}（{tv}）{rest}，{bottom}最{'少' if word == '多' else '低'}（{bv}）。"
+
+
+def majors_of(department: str, majors: list[str], source_label: str, count: bool) -> str:
+    if count:
+        return f"{department}共有{len(majors)}个专业（根据{source_label}统计）：{'、'.join(majors)}"
+    return f"{department}的专业（{source_label}）：{'、'.join(majors)}"

@@ -1,0 +1,147 @@
+"""A normalised question -> tokens: every character gets exactly one role.
+
+The roles form a closed set (ROLES). Names (entities, metrics, qualifier values) come from the
+lexicon and the figures, the other roles from knowledge/language/words.csv; numbers, years,
+table and section references from the patterns below. Matching is leftmost-longest; a name wins
+over a language word of the same length. Whatever matches nothing becomes `unknown`, to be
+repaired (pinyin, homophones, fuzzy names) or segmented into report words by `repair`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from qbot.language.lexicon import Lexicon, Target
+
+ROLES = frozenset({
+    "entity", "metric", "qualifier",  # names: what the figures are about
+    "number", "year", "table", "section", "topn",  # numbers and references
+    "intent", "operator", "pronoun", "kind", "time", "unit", "group",  # how and of whom it is asked
+    "chitchat", "offtopic",  # not a question about the report
+    "topic", "word",  # report words repair found in an unknown run: nouns (topics) and others
+    "context", "filler", "punct", "unknown",
+})
+NAME_ROLES = frozenset({"entity", "metric", "qualifier"})
+#: Roles that carry no content: a question made only of them asks nothing.
+EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
+
+TABLE = re.compile(r"表\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
+SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?)")
+YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
+TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
+NUMBER = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?P<pct>%)?")
+PUNCT = re.compile(r"[\s\W_]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    role: str
+    senses: tuple[Target, ...] = ()  # names and language words: what the surface may stand for
+    meaning: str = ""  # numbers, years, references, language words: the value
+    how: str = "exact"  # exact | pinyin | fuzzy | family | synonym | segment
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(t.name for t in self.senses if t.role == self.role))
+
+
+class Scanner:
+    """Leftmost-longest matching over the lexicon's surface forms (names and language words)."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for surface in lexicon.forms:
+            by_first[surface[0]].append(surface)
+        self._by_first = {c: sorted(forms, key=len, reverse=True) for c, forms in by_first.items()}
+
+    def longest(self, text: str, i: int) -> str:
+        for surface in self._by_first.get(text[i], ()):
+            if text.startswith(surface, i) and (not surface.isascii() or _bounded(text, i, i + len(surface))):
+                return surface
+        return ""
+
+    def tokens(self, text: str) -> tuple[Token, ...]:
+        """Every character of `text` (normalised) in exactly one token."""
+        out: list[Token] = []
+        unknown_from = -1
+        i = 0
+        while i < len(text):
+            token = self._pattern(text, i) or self._word(text, i)
+            if token is None and PUNCT.match(text, i):
+                m = PUNCT.match(text, i)
+                assert m is not None
+                token = Token(i, m.end(), m.group(0), "punct")
+            if token is None:
+                if unknown_from < 0:
+                    unknown_from = i
+                i += 1
+                continue
+            if unknown_from >= 0:
+                out.append(Token(unknown_from, i, text[unknown_from:i], "unknown"))
+                unknown_from = -1
+            out.append(token)
+            i = token.end
+        if unknown_from >= 0:
+            out.append(Token(unknown_from, len(text), text[unknown_from:], "unknown"))
+        return tuple(out)
+
+    def _word(self, text: str, i: int) -> Token | None:
+        surface = self.longest(text, i)
+        if not surface:
+            return None
+        senses = tuple(self.lexicon.forms[surface])
+        return Token(i, i + len(surface), surface, primary_role(senses), senses)
+
+    @staticmethod
+    def _pattern(text: str, i: int) -> Token | None:
+        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t"):
+            return None
+        for pattern, role in ((TABLE, "table"), (SECTION, "section"), (TOPN, "topn"), (YEAR, "year"),
+                              (NUMBER, "number")):
+            m = pattern.match(text, i)
+            if not m:
+                continue
+            if role == "table":
+                n = m["n"]
+                meaning = n if n.isdigit() else str("一二三四五六七".index(n) + 1)
+            elif role == "year":
+                meaning = m["y"] or f"20{m['yy']}"
+            elif role == "section":
+                meaning = m["s"]
+            else:
+                meaning = m.group(1)
+                if role == "number" and m["pct"]:
+                    meaning += "%"
+            if role == "number" and i > 0 and text[i - 1].isascii() and text[i - 1].isalpha():
+                return None  # part of a word such as 3d or 1+x
+            return Token(i, m.end(), m.group(0), role, meaning=meaning)
+        return None
+
+
+#: When a surface stands for several things, the role it plays: names first, then the language roles.
+ROLE_ORDER = ("entity", "metric", "qualifier", "offtopic", "group", "synonym", "kind", "intent", "operator",
+              "pronoun", "time", "unit", "chitchat", "context", "filler")
+
+
+def primary_role(senses: tuple[Target, ...]) -> str:
+    roles = {t.role for t in senses}
+    return next(r for r in ROLE_ORDER if r in roles)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """An ASCII surface must stand as a word: "rate" is not a mention inside "separate"."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def describe(tokens: tuple[Token, ...]) -> list[tuple[str, str]]:
+    """(text, role) of each token: the shape the token tests compare."""
+    return [(t.text, t.role) for t in tokens]
