@@ -4,7 +4,7 @@ SCHEMA_VERSION = 3
 
 #: Tables an ingest may rebuild; nothing else is ever deleted by it.
 REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
-                 "pinyin", "metric_info", "language_words", "language_groups", "language_cards")
+                 "pinyin", "metric_info", "language_words", "language_groups", "language_cards", "nouns")
 
 #: Tables that refuse UPDATE and DELETE (triggers): what is submitted is never lost.
 APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "questions")

@@ -107,6 +107,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
         "name": str, "unit": str, "grp": str, "counts": str, "ratio": str, "formula": str,
     }, pk="name")
     db["segmenter_words"].add_column("tag", str)
+    db.execute("create table nouns (word text primary key) without rowid")
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2,

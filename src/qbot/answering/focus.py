@@ -40,8 +40,18 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
     topics = list(r.topics)
-    for topic in r.topics:
-        if names:
+    extra: list[str] = []
+    for word in _loose_words(r):
+        found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index)
+        if found is not None:
+            key, value, metric = found
+            qualifiers.setdefault(key, []).append(value)
+            if metric not in wanted:
+                extra.append(metric)  # 在聊城及山东周边就业的比例: the figure that has this qualifier
+            if word in topics:
+                topics.remove(word)
+    for topic in list(topics):
+        if names or r.intents & {"what", "narrative"} and not wanted:
             break
         family = _family(topic, wanted, index, kb)
         if not family:
@@ -53,7 +63,39 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics),
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
     r = _follow_up(r, focus, index)
-    return replace(r, asked=tuple(_metrics(r, index, kb)))
+    asked = unique([*_metrics(r, index, kb), *(extra if r.metrics else [])])
+    return replace(r, asked=tuple(_narrowed(asked, r, index)))
+
+
+def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
+    """A qualifier named in the question picks, among the metrics asked, those whose figures it qualifies."""
+    keys = {k for k, _ in r.qualifiers}
+    if not keys or len(asked) < 2:
+        return asked
+    carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))]
+    return carrying or asked
+
+
+# ---------------------------------------------------------------- qualifiers written in part
+
+def _loose_words(r: Reading) -> list[str]:
+    """Words no name explained: report words, and unread runs of two characters or more."""
+    return [t.meaning or t.text for t in r.tokens
+            if t.role in ("topic", "word") or t.role == "unknown" and len(t.text) >= 2 and not t.text.isascii()]
+
+
+def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[str, str, str] | None:
+    """The one qualifier value a word is part of (聊城 of 聊城及山东周边地区, 在职 of 在职职工), among the figures of
+    the metrics asked (or all): (key, value, a metric of the figures carrying it)."""
+    if len(word) < 2:
+        return None
+    figs = [f for m in wanted for f in index.by_metric.get(m, [])] if wanted else index.figures
+    found = {(k, v) for f in figs for k, v in f.qualifiers.items() if word in v and word != v and k != "approx"}
+    if len(found) != 1:
+        return None
+    key, value = found.pop()
+    metric = next(f.metric for f in figs if f.qualifiers.get(key) == value)
+    return key, value, metric
 
 
 # ---------------------------------------------------------------- entities
@@ -62,6 +104,14 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
              kb: KnowledgeBase) -> tuple[list[str], list[str]] | Result:
     """(the entities meant, the entities named that lack the metrics asked) or an ambiguous Result."""
     candidates = list(ask.names)
+    end = ask.start + len(ask.text)
+    if r.text[end:end + 1] == "类" and ask.how == "exact":  # 会计类专业: every major of the family
+        family = _family(ask.text, wanted, index, kb)
+        if len(family) > 1:
+            candidates = family
+    if wanted and all(kb.metrics.get(m) and kb.metrics[m].counts for m in wanted) and not any(
+            index.has_metric(n, m) for n in candidates for m in wanted):
+        wanted = []  # 参加国家级培训的老师有多少: 老师 says whom 国家级培训 counts, not which figure
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
         if not having and ask.how == "exact":
@@ -127,7 +177,9 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if focus.empty or r.topics or r.unknown_names or r.offtopic:
         return r
     names, wanted = list(r.names), r.metric_names
-    if r.pronoun and focus.entities and (r.intents & {"compare", "same", "difference"} or not names):
+    comparing = bool(r.intents & {"compare", "same", "difference"})
+    if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
+                           and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
         merged = unique([*focus.entities, *names])
         return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or _carried(focus))
@@ -157,6 +209,28 @@ def _carried(focus: Focus) -> tuple:
 
 # ---------------------------------------------------------------- metrics
 
+def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+    """A number asked without naming its metric (特殊工种培训基地值多少钱, 教师培训一共多少人次): the one metric
+    of what was named that is counted in the unit asked (or its only metric)."""
+    if r.names:
+        figs = [f for n in r.names for f in index.by_entity.get(n, [])]
+    elif r.kind:
+        figs = [f for f in index.figures if f.entity_type == r.kind]
+    elif r.table:
+        figs = index.by_table.get(r.table, [])
+    else:
+        return []
+    metrics = unique(f.metric for f in figs if "context" not in f.qualifiers)
+    if r.units and len(metrics) > 1:
+        metrics = [m for m in metrics if any(f.unit in r.units for f in figs if f.metric == m)]
+    return metrics if len(metrics) == 1 else []
+
+
+def _plain(r: Reading) -> bool:
+    """Nothing in the question but the group, the asking and filler (学生有多少): its headcount is meant."""
+    return not any(t.role in ("unknown", "topic") for t in r.tokens)
+
+
 def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """The metrics asked: alternatives settled by what the entities have, siblings the question implies."""
     chosen: list[str] = []
@@ -167,9 +241,16 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
             [m for m in ask.names if index.school_level(m)]
         chosen += having[:1] or ask.names[:1]
-    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names:
+    if not chosen and r.asks_quantity:
+        chosen = _by_unit(r, index, kb)
+    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names and _plain(r):
         chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
     chosen = unique(chosen)
+    derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]
+    for metric in derived:  # 转正后比起薪涨的最多: the rise, not its two parts
+        parts = kb.metrics[metric].parts
+        assert parts is not None
+        chosen = [m for m in chosen if m not in (parts[0], parts[2])]
     out: list[str] = []
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
     for metric in chosen:

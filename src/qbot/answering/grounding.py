@@ -24,11 +24,17 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     if not figs:
         return []
     context = " ".join(_context(f, ctx) for f in figs)
-    words = [t for t in r.topics if not _explained(t, context)]
+    # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
+    # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
+    named = any(m.start >= 0 for m in r.metrics)
+    words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)]
     carried = {v for f in figs for v in f.qualifiers.values()}
+    sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
         if not any(key in f.qualifiers for f in figs):
-            words += [v for v in values if v not in carried and not _explained(v, context)]
+            # A qualifier the figures do not carry (离退休 asked of 教职工总人数) must be what their section is
+            # about; a two-character one (企业, 省级) is an ordinary word and tells nothing apart.
+            words += [v for v in values if len(v) > 2 and v not in carried and not _explained(v, context + sections)]
     return words
 
 

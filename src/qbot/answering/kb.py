@@ -122,7 +122,10 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         vocabulary[word] = freq
         tags[word] = tag or ""
     scanner = Scanner(lexicon)
-    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text))
+    def noun(word: str) -> bool:
+        return conn.execute("select 1 from nouns where word = ?", [word]).fetchone() is not None
+
+    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text), noun)
     section_texts: dict[tuple[str, str], str] = defaultdict(str)
     for edition, section_path, text in conn.execute(
             "select edition, section_path, text from passages order by edition, ord"):

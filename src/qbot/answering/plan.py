@@ -48,6 +48,14 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 )
 
 
+COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
+
+
+def _counts_only(result: Result) -> bool:
+    figs = result.figures
+    return bool(figs) and result.kind in ("lookup", "card") and all(f.unit in COUNT_UNITS for f in figs)
+
+
 def run(r: Reading, ctx: Context) -> Result:
     """The answer of the first kind that has one, grounded; a refusal when none has."""
     for _name, kind in PLAN:
@@ -56,6 +64,9 @@ def run(r: Reading, ctx: Context) -> Result:
             continue
         words = grounding.unexplained(r, result, ctx)
         if not words:
+            if r.asks_names and _counts_only(result):
+                # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure only counts them
+                return narrative.narrative(r, ctx, strict=False) or result
             return result
         # The figures found are about something else: a sentence may still answer, a number may not.
         if not r.asks_quantity or r.asks_names:

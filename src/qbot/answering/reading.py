@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from qbot.language.tokens import EMPTY_ROLES, Token
 
 #: Intent meanings that ask for a number.
-QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference"})
+QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
+#: The units a question asking how long means.
+DURATION_UNITS = ("月", "周", "天", "小时", "年")
 #: Roles that separate the parts of a question when no punctuation does.
 RELATIVE_TIME = "time"
 
@@ -75,6 +77,7 @@ class Reading:
     offtopic: tuple[str, ...] = ()
     chitchat: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()  # report nouns the names do not explain
+    foreign: tuple[str, ...] = ()  # nouns the report never uses (奖学金, 挖掘机): they matter when nothing else does
     unknown_names: tuple[str, ...] = ()  # "护理专业": a name qbot does not know, before a kind word
     numbers: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
@@ -99,7 +102,7 @@ class Reading:
 
     @property
     def asks_quantity(self) -> bool:
-        return bool(self.intents & QUANTITY_INTENTS) or bool(self.units)
+        return bool(self.intents & QUANTITY_INTENTS)
 
     @property
     def asks_names(self) -> bool:
@@ -128,6 +131,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     offtopic: list[str] = []
     chitchat: list[str] = []
     topics: list[str] = []
+    foreign: list[str] = []
     numbers: list[str] = []
     units: list[str] = []
     unknown_names: list[str] = []
@@ -188,16 +192,21 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             offtopic += [t.name for t in token.senses if t.role == "offtopic" and t.name not in offtopic]
         elif role == "chitchat":
             chitchat += [t.name for t in token.senses if t.role == "chitchat" and t.name not in chitchat]
+        elif role == "topic" and token.how == "foreign":
+            foreign.append(token.text)
         elif role == "topic":
             topics.append(token.meaning or token.text)
         elif role == "number":
             numbers.append(token.meaning)
         elif role == "unit":
-            units.append(next(t.name for t in token.senses if t.role == "unit"))
+            units += next(t.name for t in token.senses if t.role == "unit").split("|")
+    metrics = [m for m in metrics if not _before_offtopic(tokens, m.start)]
+    if "duration" in intents:
+        units += DURATION_UNITS
     threshold = _threshold(tokens)
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
-    order = _order(intents)
+    order = _order(intents) or ("desc" if top_n else "")
     if order and top_n is None:
         top_n = _count_after_rank(tokens)
     metrics, modifiers = _modifiers(metrics, tokens, counts)
@@ -214,7 +223,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         kind=kind, table=table, section=section, pronoun=pronoun,
         followup="followup" in intents or pronoun or len(text) <= 6,
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
-        unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
+        foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
         clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus),
     )
 
@@ -242,6 +251,18 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
     before = _previous(tokens, i)
     return before is not None and before.role == "intent" and any(t.name == "compare" for t in before.senses) \
         and before.text in ("比", "相比", "比起", "对比")
+
+
+def _before_offtopic(tokens: tuple[Token, ...], start: int) -> bool:
+    """招生电话: a metric word right before an off-topic word names that topic (the admissions phone), not
+    the metric."""
+    for i, token in enumerate(tokens):
+        if token.start == start and token.role == "metric":
+            j = i + 1
+            while j < len(tokens) and tokens[j].text == "的":
+                j += 1
+            return j < len(tokens) and tokens[j].role == "offtopic"
+    return False
 
 
 def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:

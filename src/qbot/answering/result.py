@@ -9,6 +9,11 @@ from qbot.answering.figures import Computed
 from qbot.answering.search import Hit
 
 
+#: Kinds of result that answer the question (the others refuse, ask back or reply to chit-chat).
+ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "filter", "average", "total", "compare", "majors",
+                          "narrative", "count"})
+
+
 @dataclass(frozen=True)
 class Focus:
     """What a conversation remembers of its last answer, for follow-ups (那对口率呢？ 电商呢？)."""
@@ -83,4 +88,5 @@ class Result:
 
     @property
     def answered(self) -> bool:
-        return bool(self.groups or self.computed or self.passage or self.names or self.heading)
+        return self.kind in ANSWER_KINDS and bool(self.groups or self.computed or self.passage or self.names
+                                                  or self.heading)

@@ -157,13 +157,14 @@ def difference_line(high: str, low: str, diff: str) -> str:
 
 def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: str = "", word: str = "高") -> str:
     """The verdict of a comparison, first: 高 / 多 / 一样, with every side's value."""
+    of = f"的{metric}" if metric else ""
     if same:
         names = "和".join(label for label, _ in sides)
-        return f"{names}的{metric}一样，都是{sides[0][1]}。"
+        return f"{names}{of}一样，都是{sides[0][1]}。"
     if len(sides) == 2:
         (high, hv), (low, lv) = sides
         gap = f"，{word}{diff}" if diff else ""
-        return f"{high}的{metric}比{low}{word}：{high}{hv}，{low}{lv}{gap}。"
+        return f"{high}{of}比{low}{word}：{high}{hv}，{low}{lv}{gap}。"
     (top, tv), *middle, (bottom, bv) = sides
     rest = "".join(f"，{label}{value}" for label, value in middle)
     return f"{metric}{top}最{word}（{tv}）{rest}，{bottom}最{'少' if word == '多' else '低'}（{bv}）。"

@@ -30,12 +30,16 @@ class Vocabulary:
     tags: dict[str, str]
 
     def is_noun(self, word: str) -> bool:
-        return self.tags.get(word, "").startswith(NOUN_TAGS)
+        """Nouns, and words jieba's dictionary does not know: names the report uses (安恩强, 蒙台梭利)."""
+        tag = self.tags.get(word, "")
+        return tag.startswith(NOUN_TAGS) or not tag
 
 
 class Repairer:
     def __init__(self, lexicon: Lexicon, scanner: Scanner, vocabulary: Vocabulary,
-                 readings: Callable[[str], list[list[str]]]):
+                 readings: Callable[[str], list[list[str]]], noun: Callable[[str], bool] = lambda word: False):
+        """`noun` tells whether a word the report never uses is a common noun (jieba's dictionary, at ingest)."""
+        self.noun = noun
         self.lexicon = lexicon
         self.scanner = scanner
         self.vocabulary = vocabulary
@@ -49,6 +53,7 @@ class Repairer:
             return tokens
         tokens = self._pinyin(tokens, text)
         tokens = self._homophones(tokens, text)
+        tokens = self._rejoin(tokens, text)
         tokens = tuple(t2 for t in tokens for t2 in (self._fuzzy(t) if t.role == "unknown" else (t,)))
         return tuple(t2 for t in tokens for t2 in (self._segment(t) if t.role == "unknown" else (t,)))
 
@@ -76,7 +81,7 @@ class Repairer:
 
     def _pinyin(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
         out: list[Token] = []
-        for token in tokens:
+        for token in _latin_runs(tokens, text):
             if token.role == "unknown" and LATIN.search(token.text):
                 out += self._spell(token, text)
             else:
@@ -103,7 +108,8 @@ class Repairer:
                 continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
             start, end = positions[k], positions[after - 1] + 1
             if start > cursor:
-                out.append(Token(cursor, start, text[cursor:start], "unknown"))
+                gap = text[cursor:start]
+                out.append(Token(cursor, start, gap, "punct" if not gap.strip() else "unknown"))
             targets = tuple(t for surface in spelled[py] for t in self.lexicon.forms[surface])
             out.append(Token(start, end, text[start:end], primary_role(targets), targets, meaning=spelled[py][0],
                              how="pinyin"))
@@ -137,6 +143,60 @@ class Repairer:
                                           how="pinyin"))
         return _splice(tokens, replacements, text)
 
+    def _rejoin(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
+        """A one-character word read off the middle of a longer one (学 of 奖学金, 在 of 在职): where unread
+        characters and such words next to them spell a word of the report (or a common noun), read that."""
+        small = {i for i, t in enumerate(tokens) if len(t.text) == 1 and CJK.match(t.text)
+                 and t.role in ("filler", "context", "unit", "intent")}
+        joined: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            j = i
+            while j < len(tokens) and (j in small or tokens[j].role == "unknown" and CJK.match(tokens[j].text[0])):
+                j += 1
+            run = tokens[i:j]
+            if len(run) >= 2 and any(t.role == "unknown" for t in run) and any(k in small for k in range(i, j)):
+                joined += self._words_across(run, text)
+            else:
+                joined += run or [tokens[i]]
+            i = max(j, i + 1)
+        return tuple(joined)
+
+    def _words_across(self, run: tuple[Token, ...], text: str) -> list[Token]:
+        start, end = run[0].start, run[-1].end
+        unread = {k for t in run if t.role == "unknown" for k in range(t.start, t.end)}
+        found: list[Token] = []
+        k = start
+        while k < end:
+            word = self._vocabulary_word(text[:end], k)
+            how = "segment"
+            if not word:
+                word, how = self._foreign(text[:end], k), "foreign"
+            span = set(range(k, k + len(word)))
+            if word and span & unread and len([t for t in run if t.start < k + len(word) and t.end > k]) >= 2 \
+                    and all(t.start >= k and t.end <= k + len(word) or t.end <= k or t.start >= k + len(word)
+                            for t in run):
+                role = "topic" if how == "foreign" or self.vocabulary.is_noun(word) else "word"
+                found.append(Token(k, k + len(word), word, role, meaning=word, how=how))
+                k += len(word)
+            else:
+                k += 1
+        if not found:
+            return list(run)
+        return list(_splice(run, found, text))
+
+    def _vocabulary_word(self, text: str, i: int) -> str:
+        return self._word_scanner().longest(text, i)
+
+    def _word_scanner(self) -> Scanner:
+        if self._words is None:
+            vocab = Lexicon()
+            for word in self.vocabulary.tags:
+                if len(word) >= 2:
+                    vocab.add(word, Target("word", word, self.vocabulary.tags[word]))
+            self._words = Scanner(vocab)
+        return self._words
+
     # ------------------------------------------------------------------ 4. close names
 
     def _fuzzy(self, token: Token) -> tuple[Token, ...]:
@@ -156,16 +216,13 @@ class Repairer:
     # ------------------------------------------------------------------ 5. the report's words
 
     def _segment(self, token: Token) -> tuple[Token, ...]:
-        if self._words is None:
-            vocab = Lexicon()
-            for word in self.vocabulary.tags:
-                if len(word) >= 2:
-                    vocab.add(word, Target("word", word, self.vocabulary.tags[word]))
-            self._words = Scanner(vocab)
+        words = self._word_scanner()
         out: list[Token] = []
         text, i, pending = token.text, 0, -1
         while i < len(text):
-            word = self._words.longest(text, i) if CJK.match(text[i]) else ""
+            word, how = (words.longest(text, i), "segment") if CJK.match(text[i]) else ("", "")
+            if not word and CJK.match(text[i]):
+                word, how = self._foreign(text, i), "foreign"
             if not word:
                 pending = i if pending < 0 else pending
                 i += 1
@@ -173,12 +230,45 @@ class Repairer:
             if pending >= 0:
                 out.append(Token(token.start + pending, token.start + i, text[pending:i], "unknown"))
                 pending = -1
-            role = "topic" if self.vocabulary.is_noun(word) else "word"
-            out.append(Token(token.start + i, token.start + i + len(word), word, role, meaning=word, how="segment"))
+            role = "topic" if how == "foreign" or self.vocabulary.is_noun(word) else "word"
+            out.append(Token(token.start + i, token.start + i + len(word), word, role, meaning=word, how=how))
             i += len(word)
         if pending >= 0:
             out.append(Token(token.start + pending, token.end, text[pending:], "unknown"))
         return tuple(out)
+
+    def _foreign(self, text: str, i: int) -> str:
+        """The longest common noun (of jieba's dictionary, not the report's) starting at `i`."""
+        for size in (4, 3, 2):
+            window = _cjk_window(text, i, size)
+            if window and self.noun(window):
+                return window
+        return ""
+
+
+def _cjk_window(text: str, i: int, size: int) -> str:
+    window = text[i:i + size]
+    return window if len(window) == size and all(CJK.match(c) for c in window) else ""
+
+
+def _latin_runs(tokens: tuple[Token, ...], text: str) -> list[Token]:
+    """Unread Latin words separated only by spaces, as one run (qiche weixiu jiuyelv)."""
+    out: list[Token] = []
+    for token in tokens:
+        if out and token.role in ("unknown", "punct") and out[-1].role == "unknown" and \
+                LATIN.fullmatch(out[-1].text.replace(" ", "")) and (token.role == "unknown" and
+                                                                      LATIN.fullmatch(token.text) or
+                                                                      token.text.strip() == ""):
+            last = out.pop()
+            out.append(Token(last.start, token.end, text[last.start:token.end], "unknown"))
+        else:
+            out.append(token)
+    if out and out[-1].text.endswith(" "):  # a trailing space is not part of a spelling
+        last = out.pop()
+        stripped = last.text.rstrip()
+        out.append(Token(last.start, last.start + len(stripped), stripped, "unknown"))
+        out.append(Token(last.start + len(stripped), last.end, last.text[len(stripped):], "punct"))
+    return out
 
 
 def _splice(tokens: tuple[Token, ...], replacements: list[Token], text: str) -> tuple[Token, ...]:

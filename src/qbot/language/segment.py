@@ -85,3 +85,25 @@ def word_tags(vocabulary: dict[str, int], names: set[str]) -> dict[str, str]:
         if name in vocabulary:
             tags[name] = "nz"
     return tags
+
+
+#: jieba tags of the nouns kept for questions: common nouns, places, organisations, other proper nouns.
+NOUN_TAGS = ("n", "ns", "nt", "nz")
+
+
+def common_nouns(vocabulary: dict[str, int], min_freq: int = 3) -> list[str]:
+    """Nouns of jieba's dictionary (two to four characters) that the report itself does not use.
+
+    Stored at ingest so that a question's unread words can be told apart: a noun the report never uses
+    (奖学金, 挖掘机, 宿舍) names something the report does not hold; other words are only talk.
+    """
+    jieba = _jieba()
+    nouns = []
+    with jieba.get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3 and parts[2] in NOUN_TAGS and 2 <= len(parts[0]) <= 4 and \
+                    int(parts[1]) >= min_freq and parts[0] not in vocabulary and WORD.search(parts[0]):
+                nouns.append(parts[0])
+    nouns = list(dict.fromkeys(nouns))
+    return nouns

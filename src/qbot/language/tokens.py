@@ -73,7 +73,8 @@ class Scanner:
         unknown_from = -1
         i = 0
         while i < len(text):
-            token = self._pattern(text, i) or self._word(text, i)
+            pattern, word = self._pattern(text, i), self._word(text, i)
+            token = word if word is not None and (pattern is None or word.end > pattern.end) else pattern
             if token is None and PUNCT.match(text, i):
                 m = PUNCT.match(text, i)
                 assert m is not None
@@ -101,7 +102,7 @@ class Scanner:
 
     @staticmethod
     def _pattern(text: str, i: int) -> Token | None:
-        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t"):
+        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t前"):
             return None
         for pattern, role in ((TABLE, "table"), (SECTION, "section"), (TOPN, "topn"), (YEAR, "year"),
                               (NUMBER, "number")):
@@ -126,8 +127,8 @@ class Scanner:
 
 
 #: When a surface stands for several things, the role it plays: names first, then the language roles.
-ROLE_ORDER = ("entity", "metric", "qualifier", "offtopic", "group", "synonym", "kind", "intent", "operator",
-              "pronoun", "time", "unit", "chitchat", "context", "filler")
+ROLE_ORDER = ("entity", "metric", "topic", "offtopic", "group", "synonym", "kind", "intent", "operator", "pronoun",
+              "time", "qualifier", "unit", "chitchat", "context", "filler")
 
 
 def primary_role(senses: tuple[Target, ...]) -> str:

@@ -29,10 +29,11 @@ ROLES = {
     "time": "years relative to the edition's year: 0, -1, 1 …",
     "unit": "the unit a number is counted in (人, 元, 万元 …)",
     "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | other",
+    "topic": "nothing: a phrase of the report read whole (对口帮扶 is not 对口 + 帮扶), searched as written",
 }
 INTENTS = frozenset({
     "rank", "rank_desc", "rank_asc", "rank_asc_all", "sum", "avg", "compare", "same", "difference", "list", "each",
-    "count", "quantity", "ratio", "much", "describe", "yesno", "which", "what", "narrative", "followup",
+    "count", "quantity", "ratio", "much", "describe", "yesno", "which", "what", "narrative", "followup", "duration",
 })
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
 OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "other"})

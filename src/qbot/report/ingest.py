@@ -18,7 +18,7 @@ import sqlite_utils
 
 from qbot.language.expand import EXPANDED_ROLES, expand
 from qbot.language.pinyin import all_readings, phrase_pinyin
-from qbot.language.segment import Segmenter, build_vocabulary, word_tags
+from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, word_tags
 from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
 from qbot.report.knowledge import Edition, KnowledgeError, LexiconEntry, edition_folders, load_edition, load_lexicon
 from qbot.store import REPORT_TABLES, open_db
@@ -97,6 +97,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     db["segmenter_words"].insert_all(({"word": w, "freq": f, "tag": tags.get(w, "")}
                                       for w, f in sorted(vocabulary.items())))
     db["lexicon"].insert_all(_lexicon_rows(lexicon))
+    db["nouns"].insert_all({"word": w} for w in common_nouns(vocabulary))
     db["metric_info"].insert_all({
         "name": e.name, "unit": e.unit, "grp": e.group, "counts": e.counts, "ratio": e.ratio, "formula": e.formula,
     } for e in lexicon if e.kind == "metric")

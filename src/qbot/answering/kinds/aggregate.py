@@ -4,7 +4,7 @@ entities or over the values of a qualifier (秋季 + 春季, 技工类 + 中职�
 from __future__ import annotations
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import Computed
+from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -44,23 +44,32 @@ def _with_readings(index, figs: list[Fig], unsure: list[Fig], kind: str, metric:
 
 def total(r: Reading, ctx: Context) -> Result | None:
     """一共 / 合计 / 加起来 over what the question names: several entities, or several values of a qualifier."""
-    if "sum" not in r.intents or not r.asked:
+    by_kind = not r.names and (r.kind or r.table) and r.asks_quantity and "each" not in r.intents
+    if not ("sum" in r.intents or by_kind) or not r.asked:
         return None
     index = ctx.index
     quals = r.qualifier_map
     groups: list[tuple[Fig, ...]] = []
     totals: list[Computed] = []
     for metric in r.asked:
-        if len(r.names) >= 2:
+        if not r.names and (r.kind or r.table):  # 实训教学设备一共多少台套, 表7 total: the table's total row
+            figs, _, _ = index.population(metric, quals, list(r.years), r.kind, r.table)
+            tables = {f.table_no for f in figs if f.table_no}
+            stated = [f for f in index.by_metric.get(metric, []) if f.entity_type == "total" and f.table_no in tables]
+            if stated:
+                groups += group(stated)
+                continue
+            label = ""
+        elif len(r.names) >= 2:
             figs = [f for e in r.names for f in index.select(e, metric, quals, list(r.years))]
             label = "、".join(r.names)
-        elif not r.names:
-            split = {k: v for k, v in quals.items() if len(v) >= 2}
-            if not split and not _split_by_qualifier(r, ctx, metric):
+        elif not r.names:  # 技工类+中职类, 秋季+春季, 在职+离退休党员: the parts the school's figure is split into
+            holders = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
+            if len(holders) != 1 and not index.school_level(metric):
                 continue
-            entities = index.school_level(metric) or sorted({f.entity for f in index.by_metric.get(metric, [])})
-            figs = [f for e in entities for f in index.select(e, metric, quals, list(r.years))]
-            figs = [f for f in figs if f.entity_type != "total"]
+            figs = [f for e in holders for f in index.select(e, metric, quals, list(r.years))]
+            if any(f.entity_type == "total" for f in figs) or len(figs) < 2:
+                continue
             label = ""
         else:
             continue
@@ -69,16 +78,10 @@ def total(r: Reading, ctx: Context) -> Result | None:
             continue
         groups += group(figs)
         totals.append(made)
-    if not totals:
+    if not totals and not groups:
         return None
+    if not totals:
+        return Result("lookup", groups=tuple(groups), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("total", groups=tuple(groups), computed=tuple(totals),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
-
-
-def _split_by_qualifier(r: Reading, ctx: Context, metric: str) -> bool:
-    """助学金一共多少人: the school's figure of the metric exists only split by a qualifier (term, category)."""
-    index = ctx.index
-    entities = index.school_level(metric)
-    figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))]
-    return len(figs) >= 2 and not any(f.entity_type == "total" for f in figs)
 

@@ -17,9 +17,13 @@ def compare(r: Reading, ctx: Context) -> Result | None:
         return None
     verdicts: list[Verdict] = []
     figures: list[Fig] = []
-    for metric in r.asked:
-        sides = _sides(r, ctx, metric)
+    alone: list[Fig] = []
+    by_metric = {m: _sides(r, ctx, m) for m in r.asked}
+    if len(r.asked) >= 2 and all(len(s) <= 1 for s in by_metric.values()):
+        by_metric = {"": _metric_sides(r, ctx)}  # 男生比女生多多少人: two metrics of one entity
+    for metric, sides in by_metric.items():
         if len(sides) < 2:
+            alone += [f for _, f in sides]
             continue
         figures += [f for _, f in sides]
         ordered = sorted(sides, key=lambda s: s[1].value, reverse=True)
@@ -27,8 +31,22 @@ def compare(r: Reading, ctx: Context) -> Result | None:
                                                    f.value) for label, f in ordered), ordered[0][1].unit))
     if not verdicts:
         return None
+    figures += alone  # a metric asked beside the comparison (比去年增长了百分之多少) is still answered
     return Result("compare", groups=tuple(group(figures)), verdicts=tuple(verdicts),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:
+    """Two metrics of one entity in one unit (男生人数 vs 女生人数)."""
+    index = ctx.index
+    entities = list(r.names) or [e for m in r.asked for e in index.school_level(m)]
+    sides = []
+    for metric in r.asked:
+        figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))
+                if not f.uncertain]
+        if figs and len({f.value for f in figs}) == 1:
+            sides.append((metric, figs[0]))
+    return sides if len({f.unit for _, f in sides}) == 1 else []
 
 
 def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:

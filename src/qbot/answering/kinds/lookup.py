@@ -47,10 +47,9 @@ def column(r: Reading, ctx: Context) -> Result | None:
     if r.names or not r.asked or len(r.asked) > 2:
         return None
     index = ctx.index
-    each = "each" in r.intents or r.kind in ("major", "department", "equipment", "project", "training",
-                                             "teacher_training")
-    if not each and all(index.school_level(m) for m in r.asked) and not r.table:
-        return None
+    each = "each" in r.intents or r.order or r.kind in ("major", "department")
+    if not each and (all(index.school_level(m) for m in r.asked) or r.asks_quantity and (r.kind or r.table)):
+        return None  # 实训设备值多少钱: the table's total (aggregate.total), not its every row
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
     series: list[Fig] = []
@@ -111,9 +110,11 @@ def school(r: Reading, ctx: Context) -> Result | None:
 
 def card(r: Reading, ctx: Context) -> Result | None:
     """An entity without a metric (汽修怎么样, 数控好不好): the figures a parent wants, per kind (cards.csv)."""
-    if not r.names or r.asked:
+    if not r.names or r.asked or _leftovers(r):
         return None
     index = ctx.index
+    if any(_is_school(n, index) for n in r.names) and "describe" not in r.intents:
+        return None  # the school's headline figures answer 学校怎么样, not any question that mentions the school
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
     for entity in r.names[:4]:
@@ -131,6 +132,18 @@ def card(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("card", groups=tuple(groups), computed=tuple(computed), focus=focus_of(r, ctx, r.names, ()),
                   confidence=0.7)
+
+
+def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]
+    return any(f.entity_type == "school" for f in index.by_entity.get(name, []))
+
+
+def _leftovers(r: Reading) -> bool:
+    """Words no name explained (a foreign noun, an unread run, an English word): the question asks more than
+    the entity's card holds."""
+    return bool(r.foreign or r.topics) or any(t.role == "unknown" and (len(t.text) >= 2 and not t.text.isascii()
+                                                                      or len(t.text.strip()) >= 3)
+                                             for t in r.tokens)
 
 
 def table(r: Reading, ctx: Context) -> Result | None:
@@ -155,9 +168,9 @@ def table(r: Reading, ctx: Context) -> Result | None:
 
 def qualifiers(r: Reading, ctx: Context) -> Result | None:
     """Only a qualifier is named (三二连读大专, 国家示范专业, 餐厅): the figures it qualifies."""
-    if r.names or r.asked or not r.qualifiers:
-        return None
     index = ctx.index
+    if r.asked or not r.qualifiers or any(not _is_school(n, index) for n in r.names):
+        return None
     figs = [f for f in index.figures if not r.years or f.qualifiers.get("year", index.year) in r.years]
     asked = r.qualifier_map
     # The figures matching most of what was named (a long value like 精品资源共享课 says more than 省级).

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
 from qbot.answering.kinds import Context
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
+NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: Token roles whose text says what a passage must be about.
 SEARCHED_ROLES = frozenset({"entity", "metric", "qualifier", "topic", "word", "unknown", "group", "kind", "year",
                             "section", "offtopic"})
 
 
-def search_text(r: Reading) -> str:
-    """The question as the report would write it: content words only, synonyms as the report writes them."""
+def search_text(r: Reading, ctx: Context) -> str:
+    """The question as the report would write it: content words only, synonyms as the report writes them,
+    Chinese numerals kept (六个一工程)."""
     parts = []
-    for token in r.tokens:
+    for token in ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain):
         if token.role not in SEARCHED_ROLES or token.role == "unknown" and len(token.text) < 2:
             continue
+        if any(t.role == "entity" and t.kind == "school" for t in token.senses):
+            continue  # the whole report is about the school
         parts.append(token.meaning if token.how == "synonym" and token.meaning else token.text)
     return " ".join(parts)
 
@@ -27,8 +33,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
     answer, and a wrong number is worse than none."""
     if strict is None:
         strict = r.asks_quantity and not r.asks_names
-    hit = ctx.search.search(search_text(r), ctx.edition, min_coverage=1.0 if strict else 0.6,
+    hit = ctx.search.search(search_text(r, ctx), ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
-    if hit is None:
-        return None
+    if hit is None or strict and not NUMERAL.search(hit.sentence):
+        return None  # a number was asked: a sentence without one does not answer it
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
