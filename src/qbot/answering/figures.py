@@ -244,8 +244,9 @@ class FigureIndex:
                             tuple(certain))
         return Computed(ref, tuple(certain), "sum")
 
-    def average(self, figs: list[Fig], entity: str, metric: str) -> Computed | None:
-        certain = [f for f in figs if not f.uncertain]
+    def average(self, figs: list[Fig], entity: str, metric: str, *, readings: bool = False) -> Computed | None:
+        """The mean of `figs` (uncertain readings left out unless `readings`)."""
+        certain = [f for f in figs if readings or not f.uncertain]
         if len({f.entity for f in certain}) < 2 or len({f.unit for f in certain}) != 1:
             return None
         unit = certain[0].unit

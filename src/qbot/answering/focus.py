@@ -39,6 +39,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if not chosen and not missing:
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
+    if not names:
+        for token in r.tokens:
+            if token.role in ("unknown", "topic", "word") and not names:
+                names += _partial_name(r.text, token.start, wanted, index)
     topics = list(r.topics)
     extra: list[str] = []
     for word in _loose_words(r):
@@ -50,9 +54,14 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 extra.append(metric)  # 在聊城及山东周边就业的比例: the figure that has this qualifier
             if word in topics:
                 topics.remove(word)
+    found_values = [v for vs in qualifiers.values() for v in vs]
+    unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
     for topic in list(topics):
         if names or r.intents & {"what", "narrative"} and not wanted:
             break
+        if any(topic in v for v in found_values):
+            topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read
+            continue
         family = _family(topic, wanted, index, kb)
         if not family:
             continue
@@ -60,11 +69,25 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if len(family) > 1 and not r.intents & SET_INTENTS and not _same_values(family, wanted, index):
             return _ambiguous(r, topic, family)
         names += family
-    r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics),
+    r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
     r = _follow_up(r, focus, index)
-    asked = unique([*_metrics(r, index, kb), *(extra if r.metrics else [])])
-    return replace(r, asked=tuple(_narrowed(asked, r, index)))
+    asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
+    return _in_years(replace(r, asked=tuple(asked)), index)
+
+
+def _in_years(r: Reading, index: FigureIndex) -> Reading:
+    """Years against the figures: 去年毕业多少人 means the report's graduates when the report has graduates of
+    one year only; 2013年合并建校的时候有多少学生 keeps the metrics that have figures of 2013."""
+    if not r.years or not r.asked:
+        return r
+    dated = [m for m in r.asked if any("year" in f.qualifiers for f in index.by_metric.get(m, []))]
+    if r.soft_years and not dated:
+        return replace(r, years=tuple(y for y in r.years if y not in r.soft_years))
+    covered = [m for m in r.asked if set(r.years) & index.years_of(m)]
+    if covered and len(covered) < len(r.asked):
+        return replace(r, asked=tuple(covered))
+    return r
 
 
 def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
@@ -98,6 +121,11 @@ def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[s
     return key, value, metric
 
 
+def _overlaps(name: str, value: str) -> bool:
+    """品牌专业 and 省品牌专业 share a word of two characters or more."""
+    return any(name[i:i + 2] in value for i in range(len(name) - 1))
+
+
 # ---------------------------------------------------------------- entities
 
 def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
@@ -118,8 +146,8 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
             # 计算机 (a category of 表3) asked with 就业率: the majors whose names contain it.
             having = [n for n in _family(ask.text, wanted, index, kb)]
         if not having:
-            if ask.qualifiers:
-                return [], []
+            if ask.qualifiers or all(_school(n, index, kb) for n in candidates):
+                return [], []  # 学校党员人数: the school-wide figure, whoever in the school holds it
             return [], candidates[:1] if ask.how in ("exact", "synonym") else []
         candidates = having
     elif len(candidates) > 1:
@@ -129,6 +157,26 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
     if len(candidates) > 1 and not r.intents & SET_INTENTS and not _same_values(candidates, wanted, index):
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
+
+
+def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex) -> list[str]:
+    """表2 住建系统培训人数: a name written in part (聊城市住建系统), read from the longest stretch of the
+    question at `start` that only one entity's name contains."""
+    names = [n for n in index.by_entity if not wanted or any(index.has_metric(n, m) for m in wanted)]
+    best: list[str] = []
+    for end in range(start + 3, min(len(text), start + 12) + 1):
+        part = text[start:end]
+        owners = [n for n in names if part in n]
+        if not owners:
+            break
+        if len(owners) == 1:
+            best = owners
+    return best
+
+
+def _school(name: str, index: FigureIndex, kb: KnowledgeBase) -> bool:
+    return any(f.entity_type == "school" for f in index.by_entity.get(name, [])) or any(
+        t.kind == "school" for t in kb.lexicon.forms.get(name.lower(), []) if t.role == "entity")
 
 
 def _kind_rank(name: str, ask: EntityAsk, index: FigureIndex) -> int:
@@ -246,13 +294,16 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names and _plain(r):
         chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
     chosen = unique(chosen)
+    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
+    if "sum" in r.intents:  # 毕业 就业 对口 合计: headcounts add up, rates do not
+        chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
+                        for m in chosen)
     derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]
     for metric in derived:  # 转正后比起薪涨的最多: the rise, not its two parts
         parts = kb.metrics[metric].parts
         assert parts is not None
         chosen = [m for m in chosen if m not in (parts[0], parts[2])]
     out: list[str] = []
-    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
     for metric in chosen:
         out.append(metric)
         info = kb.metrics.get(metric)
@@ -266,4 +317,17 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
                                               (paraphrased and r.intents & {"quantity", "count"}
                                                and "ratio" not in r.intents)):
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
-    return unique(out)
+    return unique(_in_unit(m, r, index) for m in out)
+
+
+def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
+    """订单班有多少人 / 社团成员多少人: a metric counted in another unit than asked gives way to its sibling
+    (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
+    units = [u for u in r.units if u not in ("个",)]
+    figs = index.by_metric.get(metric, [])
+    if not units or not figs or any(f.unit in units for f in figs):
+        return metric
+    stem = metric[:2]
+    siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem)
+                and any(f.unit in units for f in fs)]
+    return siblings[0] if len(siblings) == 1 else metric

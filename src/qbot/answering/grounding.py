@@ -16,6 +16,9 @@ from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
 SENTENCE_END = re.compile(r"[。；！？]")
+#: Units that cannot stand for one another: money is not a share, a duration not a sum of money.
+UNIT_FAMILIES = {"元": "money", "万元": "money", "%": "share", "月": "time", "周": "time", "天": "time",
+                 "小时": "time", "年": "time"}
 
 
 def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
@@ -26,8 +29,11 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     context = " ".join(_context(f, ctx) for f in figs)
     # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
-    named = any(m.start >= 0 for m in r.metrics)
+    named = any(m.start >= 0 for m in r.metrics) and bool(r.entities)
     words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)]
+    asked = {UNIT_FAMILIES[u] for u in r.units if u in UNIT_FAMILIES}
+    if asked and not any(UNIT_FAMILIES.get(f.unit) in asked for f in figs):
+        words += [u for u in r.units if u in UNIT_FAMILIES][:1]  # 一顿饭多少钱 answered in percent: not it
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:

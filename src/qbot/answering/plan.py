@@ -30,6 +30,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("unknown_name", refusals.unknown_name),
     ("absent", refusals.absent),
     ("majors", majors.majors),
+    ("table_count", majors.table_count),
     ("threshold", ranking.threshold),
     ("ranking", ranking.ranking),
     ("average", aggregate.average),

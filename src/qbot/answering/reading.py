@@ -89,6 +89,7 @@ class Reading:
     asked: tuple[str, ...] = ()  # the metrics asked about
     carried: bool = False  # entities or metrics came from the previous question
     versus: tuple[str, ...] = ()  # years on the other side of a comparison (比去年)
+    soft_years: tuple[str, ...] = ()  # years said relatively (去年): the report's own year may be meant
 
     # ---------------------------------------------------------------- derived views
 
@@ -119,13 +120,17 @@ class Reading:
         return all(t.role in EMPTY_ROLES or t.role == "unknown" and len(t.text) == 1 for t in self.tokens)
 
 
-def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, counts: dict[str, str]) -> Reading:
-    """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师)."""
+def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, counts: dict[str, str],
+         headcounts: dict[str, str] | None = None) -> Reading:
+    """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
+    `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
+    headcounts = headcounts or {}
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
     years: list[str] = []
     versus: list[str] = []
+    soft: list[str] = []
     intents: set[str] = set()
     groups: list[str] = []
     offtopic: list[str] = []
@@ -168,6 +173,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 versus.append(year)
             elif year not in years:
                 years.append(year)
+                soft.append(year)
         elif role == "intent":
             intents.update(t.name for t in token.senses if t.role == "intent")
         elif role == "topn":
@@ -178,6 +184,11 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             section = token.meaning
         elif role == "group":
             groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
+            before = _previous(tokens, i)
+            heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
+            if heads and before is not None and before.role == "intent" and any(
+                    t.name in ("quantity", "count") for t in before.senses):
+                metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生
         elif role == "kind":
             kind = kind or next(t.name for t in token.senses if t.role == "kind")
             before = _previous(tokens, i)
@@ -200,7 +211,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             numbers.append(token.meaning)
         elif role == "unit":
             units += next(t.name for t in token.senses if t.role == "unit").split("|")
-    metrics = [m for m in metrics if not _before_offtopic(tokens, m.start)]
+    metrics = _off_the_topic(metrics, tokens)
     if "duration" in intents:
         units += DURATION_UNITS
     threshold = _threshold(tokens)
@@ -224,7 +235,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         followup="followup" in intents or pronoun or len(text) <= 6,
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
         foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
-        clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus),
+        clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus), soft_years=tuple(soft),
     )
 
 
@@ -253,16 +264,22 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
         and before.text in ("比", "相比", "比起", "对比")
 
 
-def _before_offtopic(tokens: tuple[Token, ...], start: int) -> bool:
-    """招生电话: a metric word right before an off-topic word names that topic (the admissions phone), not
-    the metric."""
-    for i, token in enumerate(tokens):
-        if token.start == start and token.role == "metric":
-            j = i + 1
-            while j < len(tokens) and tokens[j].text == "的":
-                j += 1
-            return j < len(tokens) and tokens[j].role == "offtopic"
-    return False
+def _clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
+    """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
+    clause, out = 0, {}
+    for token in tokens:
+        if token.role == "punct":
+            clause += 1
+        out[token.start] = clause
+    return out
+
+
+def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[MetricAsk]:
+    """招生电话 / 学生对宿舍满意不: a metric word in the same clause as an off-topic word is about that topic
+    (the admissions phone, the dormitories), so it asks for no figure of the report."""
+    clause = _clause_of(tokens)
+    off = {clause[t.start] for t in tokens if t.role == "offtopic"}
+    return [m for m in metrics if clause.get(m.start, -1) not in off]
 
 
 def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:

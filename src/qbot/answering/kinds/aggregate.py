@@ -39,7 +39,7 @@ def _with_readings(index, figs: list[Fig], unsure: list[Fig], kind: str, metric:
     entities = {f.entity for f in unsure}
     if len(entities) != 1:
         return []
-    return [c for f in unsure if (c := index.average(figs + [f], kind, metric)) is not None]
+    return [c for f in unsure if (c := index.average(figs + [f], kind, metric, readings=True)) is not None]
 
 
 def total(r: Reading, ctx: Context) -> Result | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qbot.answering.figures import Computed, _computed_ref, unique
 from qbot.answering.kinds import Context, focus_of
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
@@ -21,3 +22,22 @@ def majors(r: Reading, ctx: Context) -> Result | None:
     return Result("majors", names=names, reason="count" if counting else "list",
                   groups=tuple((index.by_entity[m[0]][0],) for _, m in names),
                   focus=focus_of(r, ctx, departments, ()), confidence=0.9)
+
+
+def table_count(r: Reading, ctx: Context) -> Result | None:
+    """表4里一共统计了多少个专业: the rows of a table, counted."""
+    if r.table is None or r.names or not (r.intents & {"count", "quantity", "sum"} and (r.kind or "专业数" in r.asked)):
+        return None
+    if r.asked and r.asked != ("专业数",):
+        return None
+    figs = [f for f in ctx.index.by_table.get(r.table, []) if f.entity_type != "total"]
+    entities = unique(f.entity for f in figs)
+    if not entities:
+        return None
+    kind = figs[0].entity_type
+    what = {"major": "专业数"}.get(kind, "项数")
+    ref = _computed_ref(f"computed/表{r.table}/{what}", f"表{r.table}", what, len(entities), "个",
+                        f"{len(entities)}个", tuple(figs[:1]))
+    return Result("majors", names=((f"表{r.table}", tuple(entities)),), reason="count",
+                  groups=((figs[0],),), computed=(Computed(ref, tuple(figs[:1]), "count"),),
+                  focus=focus_of(r, ctx, (), ()), confidence=0.9)

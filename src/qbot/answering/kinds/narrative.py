@@ -33,8 +33,12 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
     answer, and a wrong number is worse than none."""
     if strict is None:
         strict = r.asks_quantity and not r.asks_names
+    if strict and r.asked and any(m.start >= 0 for m in r.metrics):
+        return None  # a number of a named metric: the figures hold every number of the prose
     hit = ctx.search.search(search_text(r, ctx), ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
+    if any(word not in hit.sentence for word in r.foreign):
+        return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))

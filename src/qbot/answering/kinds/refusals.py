@@ -52,7 +52,7 @@ def unknown_name(r: Reading, ctx: Context) -> Result | None:
 
 def absent(r: Reading, ctx: Context) -> Result | None:
     """An entity the report names but gives no figure of the metric for (学前教育专业就业率)."""
-    if not r.absent or r.names:
+    if not r.absent or r.names or not r.asked:
         return None
     index = ctx.index
     name = r.absent[0]
