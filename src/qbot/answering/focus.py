@@ -47,6 +47,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     extra: list[str] = []
     for word in _loose_words(r):
         found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index)
+        if found is not None and wanted and found[2] not in wanted and not any(
+                _overlaps(found[2], m) for m in wanted):
+            found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
         if found is not None:
             key, value, metric = found
             qualifiers.setdefault(key, []).append(value)
@@ -137,9 +140,6 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         family = _family(ask.text, wanted, index, kb)
         if len(family) > 1:
             candidates = family
-    if wanted and all(kb.metrics.get(m) and kb.metrics[m].counts for m in wanted) and not any(
-            index.has_metric(n, m) for n in candidates for m in wanted):
-        wanted = []  # 参加国家级培训的老师有多少: 老师 says whom 国家级培训 counts, not which figure
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
         if not having and ask.how == "exact":
@@ -325,7 +325,7 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
     units = [u for u in r.units if u not in ("个",)]
     figs = index.by_metric.get(metric, [])
-    if not units or not figs or any(f.unit in units for f in figs):
+    if len(r.metrics) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     stem = metric[:2]
     siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem)

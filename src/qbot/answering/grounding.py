@@ -31,9 +31,9 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
     named = any(m.start >= 0 for m in r.metrics) and bool(r.entities)
     words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)]
-    asked = {UNIT_FAMILIES[u] for u in r.units if u in UNIT_FAMILIES}
+    asked = _asked_families(r)
     if asked and not any(UNIT_FAMILIES.get(f.unit) in asked for f in figs):
-        words += [u for u in r.units if u in UNIT_FAMILIES][:1]  # 一顿饭多少钱 answered in percent: not it
+        words += [t.text for t in r.tokens if t.role == "unit"][:1]  # 一顿饭多少钱 answered in percent: not it
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
@@ -42,6 +42,21 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             # about; a two-character one (企业, 省级) is an ordinary word and tells nothing apart.
             words += [v for v in values if len(v) > 2 and v not in carried and not _explained(v, context + sections)]
     return words
+
+
+def _asked_families(r: Reading) -> set[str]:
+    """The unit families a question's unit words name unambiguously (钱: money; 万 could be anything)."""
+    families: set[str] = set()
+    for token in r.tokens:
+        if token.role != "unit":
+            continue
+        units = [u for t in token.senses if t.role == "unit" for u in t.name.split("|")]
+        found = {UNIT_FAMILIES.get(u) for u in units}
+        if len(found) == 1 and None not in found:
+            families |= found
+    if "duration" in r.intents:
+        families.add("time")
+    return families
 
 
 def _explained(word: str, context: str) -> bool:

@@ -155,8 +155,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                                       tuple(k for _, k in unique), token.how, quals))
         elif role == "metric":
             for sense in (t for t in token.senses if t.role == "metric"):
-                both = "+" in sense.name
-                names = tuple(n for n in sense.name.replace("+", "|").split("|") if n)
+                spoken = sense.kind == "word"  # words.csv writes 起薪+转正后工资 (both), 总收入|起薪 (either)
+                both = spoken and "+" in sense.name
+                names = tuple(n for n in sense.name.replace("+", "|").split("|") if n) if spoken else (sense.name,)
                 how = "word" if sense.kind == "word" and token.how == "exact" else token.how
                 metrics.append(MetricAsk(token.text, token.start, names, both, how))
         elif role == "qualifier":
@@ -186,8 +187,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
             before = _previous(tokens, i)
             heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
-            if heads and before is not None and before.role == "intent" and any(
-                    t.name in ("quantity", "count") for t in before.senses):
+            if heads and before is not None and before.role == "intent" and not any(
+                    t.role == "entity" for t in tokens) and any(t.name in ("quantity", "count") for t in before.senses):
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生
         elif role == "kind":
             kind = kind or next(t.name for t in token.senses if t.role == "kind")
