@@ -494,3 +494,45 @@ def _review(db_path: Path, knowledge_dir: Path, correction_id: int, action: str,
     except CorrectionError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(correction.line())
+
+
+@cli.group()
+def site() -> None:
+    """The published report as a website for parents: figures, tables, charts and sources.
+
+    \b
+    Examples:
+        qbot site build public_html
+    """
+
+
+@site.command("build")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@db_option
+@knowledge_option
+def site_build(out_dir: Path, db_path: Path, knowledge_dir: Path) -> None:
+    """Write the static website of every published edition into OUT_DIR.
+
+    Only published figures appear (drafts, pending corrections, users and
+    questions never do); the latest edition is the front page. Pages link
+    relatively and load nothing from outside, so OUT_DIR can be copied to any
+    web server. The same database always gives the same files. OUT_DIR must be
+    empty or a site built before: a rebuild replaces it whole.
+
+    \b
+    Example:
+        qbot site build public_html
+    """
+    import time
+
+    from qbot.site.build import SiteError, build_site
+
+    _engine(db_path, knowledge_dir)  # builds the knowledge base on first use, like the other commands
+    start = time.perf_counter()
+    try:
+        result = build_site(db_path, out_dir)
+    except SiteError as exc:
+        _refuse(str(exc))
+    click.echo(f"已生成网站 {result.out_dir}：{'、'.join(result.editions)} 年度，{result.pages} 个页面，"
+               f"{result.charts} 幅图表（{time.perf_counter() - start:.1f} 秒）。用浏览器打开 "
+               f"{result.out_dir / 'index.html'} 即可查看。")

@@ -1,0 +1,26 @@
+// qbot site: the optional filter of the majors table. Every page works without it.
+(function () {
+  'use strict';
+  var box = document.getElementById('major-filter-box');
+  var input = document.getElementById('major-filter');
+  var table = document.getElementById('majors');
+  if (!box || !input || !table) return;
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var count = document.getElementById('major-filter-count');
+  function apply() {
+    var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    rows.forEach(function (row) {
+      var text = (row.getAttribute('data-filter') || '').toLowerCase();
+      var match = words.every(function (w) { return text.indexOf(w) >= 0; });
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    count.textContent = words.length ? '共 ' + shown + ' 个专业' : '';
+  }
+  var query = new URLSearchParams(window.location.search).get('q');
+  if (query) input.value = query;
+  box.hidden = false;
+  input.addEventListener('input', apply);
+  apply();
+}());
