@@ -18,6 +18,7 @@ import html
 import importlib.util
 import io
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ UNCERTAIN_COLOUR = "#a9b9cc"
 TEXT_COLOUR = "#222222"
 WIDTH_IN = 6.4
 PNG_DPI = 150
+#: matplotlib's font cache and text layout are shared: draw one chart at a time (callers may use threads).
+_DRAWING = threading.Lock()
 
 
 class ChartError(RuntimeError):
@@ -191,8 +194,9 @@ def svg(chart: Chart) -> str:
     The source line is left to the page (a caption under the chart).
     """
     out = io.StringIO()
-    fig = _figure(chart, with_source=False)
-    fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    with _DRAWING:
+        fig = _figure(chart, with_source=False)
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = out.getvalue()
     text = text[text.index("<svg"):]
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
@@ -217,8 +221,9 @@ def svg(chart: Chart) -> str:
 def png(chart: Chart) -> bytes:
     """The chart as a PNG image (for sendPhoto), its source line under it."""
     out = io.BytesIO()
-    fig = _figure(chart, with_source=True)
-    fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
+    with _DRAWING:
+        fig = _figure(chart, with_source=True)
+        fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None}, facecolor="white")
     return out.getvalue()
 
 
