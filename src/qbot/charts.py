@@ -31,7 +31,9 @@ FONT_FALLBACKS = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Pin
 COLOURS = ("#2f6db5", "#e08a1e", "#3a9a5b", "#b5465b", "#7a5cb0")
 UNCERTAIN_COLOUR = "#a9b9cc"
 TEXT_COLOUR = "#222222"
-WIDTH_IN = 6.4
+WIDTH_IN = 6.4  # PNG: 960 pixels at PNG_DPI
+#: SVG: narrower, so that its text stays readable when a phone scales it down to the screen's width.
+SVG_WIDTH_IN = 3.8
 PNG_DPI = 150
 #: matplotlib's font cache and text layout are shared: draw one chart at a time (callers may use threads).
 _DRAWING = threading.Lock()
@@ -135,7 +137,7 @@ def _setup() -> str:
 # ---------------------------------------------------------------------- drawing
 
 
-def _figure(chart: Chart, *, with_source: bool):  # type: ignore[no-untyped-def]
+def _figure(chart: Chart, *, with_source: bool, width: float = WIDTH_IN):  # type: ignore[no-untyped-def]
     _setup()
     from matplotlib.figure import Figure
 
@@ -146,7 +148,7 @@ def _figure(chart: Chart, *, with_source: bool):  # type: ignore[no-untyped-def]
     lanes = n_series if shared else 1
     longest = max((len(c) for c in chart.categories), default=2)
     height = 1.3 + rows * (0.2 + 0.18 * lanes) + (0.25 if n_series > 1 else 0) + 0.2 * len(chart.notes)
-    fig = Figure(figsize=(WIDTH_IN, max(height, 2.2)), layout="constrained")
+    fig = Figure(figsize=(width, max(height, 2.2)), layout="constrained")
     ax = fig.add_subplot()
     band = 0.8 / lanes
     top = max((v for s in chart.series for v in s.values if v is not None), default=1.0) or 1.0
@@ -195,7 +197,7 @@ def svg(chart: Chart) -> str:
     """
     out = io.StringIO()
     with _DRAWING:
-        fig = _figure(chart, with_source=False)
+        fig = _figure(chart, with_source=False, width=SVG_WIDTH_IN)
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = out.getvalue()
     text = text[text.index("<svg"):]
