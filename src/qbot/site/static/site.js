@@ -1,4 +1,21 @@
-// qbot site: the optional filter of the majors table. Every page works without it.
+// qbot site: the optional filter of the majors table and, under `qbot site serve`, answers in place.
+// Every page works without it.
+(function () {
+  'use strict';
+  var form = document.getElementById('ask');
+  if (!form || form.hidden || !window.fetch) return;
+  var out = document.getElementById('ask-answer');
+  form.addEventListener('submit', function (event) {
+    var q = form.elements.q.value.trim();
+    if (!q) return;
+    event.preventDefault();
+    out.textContent = '……';
+    fetch(form.getAttribute('data-api') + '?q=' + encodeURIComponent(q))
+      .then(function (r) { return r.json(); })
+      .then(function (a) { out.textContent = a.error || a.text; })
+      .catch(function () { out.textContent = '暂时无法回答，请稍后再试。'; });
+  });
+}());
 (function () {
   'use strict';
   var box = document.getElementById('major-filter-box');
