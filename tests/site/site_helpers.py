@@ -7,7 +7,6 @@ an approved correction, a staff role and a logged question.
 from __future__ import annotations
 
 import html.parser
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +33,6 @@ class Built:
     out: Path
     approved_figure: str
     pending_figure: str
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
 
 
 def add_unpublished(db_path: Path) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -16,7 +17,6 @@ from site_helpers import (
     SECRET_QUESTION,
     STAFF_NAME,
     Built,
-    copy_db,
     parse,
 )
 
@@ -181,7 +181,8 @@ def test_same_database_same_bytes(built: Built, tmp_path: Path) -> None:
     assert [k for k in first if first[k] != second[k]] == []
 
 
-def test_publishing_an_edition_adds_its_pages_and_makes_it_the_front_page(built: Built, tmp_path: Path) -> None:
+def test_publishing_an_edition_adds_its_pages_and_makes_it_the_front_page(built: Built, tmp_path: Path,
+                                                                        copy_db: Callable[[Path, Path], Path]) -> None:
     db_path = copy_db(built.db, tmp_path / "qbot.db")
     db = open_db(db_path)
     publish(db, 1, "2021")
