@@ -527,7 +527,8 @@ def site_build(out_dir: Path, db_path: Path, knowledge_dir: Path) -> None:
 
     from qbot.site.build import SiteError, build_site
 
-    _engine(db_path, knowledge_dir)  # builds the knowledge base on first use, like the other commands
+    if not db_path.exists():  # the first run builds the knowledge base, like the other commands
+        _engine(db_path, knowledge_dir)
     start = time.perf_counter()
     try:
         result = build_site(db_path, out_dir)
