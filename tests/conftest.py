@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,24 @@ def engine(kb_path: Path) -> Engine:
     return Engine.open(kb_path)
 
 
-@pytest.fixture
-def db_path(kb_path: Path, tmp_path: Path) -> Path:
-    """A private, writable copy of the shared knowledge base (the backup API also copies what is in the WAL)."""
-    target = tmp_path / "qbot.db"
-    source, copy = sqlite3.connect(kb_path), sqlite3.connect(target)
+def copy_knowledge_base(source_path: Path, target: Path) -> Path:
+    """A copy of a knowledge base made with SQLite's backup API (which also copies what is in the WAL)."""
+    source, copy = sqlite3.connect(source_path), sqlite3.connect(target)
     try:
         source.backup(copy)
     finally:
         source.close()
         copy.close()
     return target
+
+
+@pytest.fixture(scope="session")
+def copy_db() -> Callable[[Path, Path], Path]:
+    """`copy_db(source, target)`: copy a knowledge base (for tests that need their own, writable one)."""
+    return copy_knowledge_base
+
+
+@pytest.fixture
+def db_path(kb_path: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the shared knowledge base."""
+    return copy_knowledge_base(kb_path, tmp_path / "qbot.db")

@@ -494,3 +494,79 @@ def _review(db_path: Path, knowledge_dir: Path, correction_id: int, action: str,
     except CorrectionError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(correction.line())
+
+
+@cli.group()
+def site() -> None:
+    """The published report as a website for parents: figures, tables, charts and sources.
+
+    \b
+    Examples:
+        qbot site build public_html
+    """
+
+
+@site.command("build")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@db_option
+@knowledge_option
+def site_build(out_dir: Path, db_path: Path, knowledge_dir: Path) -> None:
+    """Write the static website of every published edition into OUT_DIR.
+
+    Only published figures appear (drafts, pending corrections, users and
+    questions never do); the latest edition is the front page. Pages link
+    relatively and load nothing from outside, so OUT_DIR can be copied to any
+    web server. The same database always gives the same files. OUT_DIR must be
+    empty or a site built before: a rebuild replaces it whole.
+
+    \b
+    Example:
+        qbot site build public_html
+    """
+    import time
+
+    from qbot.site.build import SiteError, build_site
+
+    if not db_path.exists():  # the first run builds the knowledge base, like the other commands
+        _engine(db_path, knowledge_dir)
+    start = time.perf_counter()
+    try:
+        result = build_site(db_path, out_dir)
+    except SiteError as exc:
+        _refuse(str(exc))
+    click.echo(f"已生成网站 {result.out_dir}：{'、'.join(result.editions)} 年度，{result.pages} 个页面，"
+               f"{result.charts} 幅图表（{time.perf_counter() - start:.1f} 秒）。用浏览器打开 "
+               f"{result.out_dir / 'index.html'} 即可查看。")
+
+
+@site.command("serve")
+@click.argument("site_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep loopback behind nginx)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one)")
+@click.option("--rate", default="20/minute", show_default=True, help="Questions per client, e.g. 20/minute or 5/second")
+@db_option
+def site_serve(site_dir: Path, host: str, port: int, rate: str, db_path: Path) -> None:
+    """Serve a built site with a question box (GET /api/ask?q= returns `qbot ask --json`).
+
+    Questions are answered from the knowledge base, read-only and as the public
+    role: published data only. Each client may ask at most RATE questions; the
+    database itself is never served. Restart it after rebuilding the site.
+
+    \b
+    Example:
+        qbot site serve public_html --port 8000
+    """
+    from limits import parse
+
+    from qbot.answering.engine import EngineError
+    from qbot.site.build import SiteError
+    from qbot.site.serve import serve
+
+    try:
+        parse(rate)
+    except ValueError:
+        _refuse(f"无法识别 --rate {rate!r}，请写成 20/minute 或 5/second 的形式。")
+    try:
+        serve(site_dir, db_path, host=host, port=port, rate=rate)
+    except (SiteError, EngineError) as exc:
+        _refuse(str(exc))

@@ -327,6 +327,11 @@ class BotMessage:
         """The Document of a message sent with sendDocument (its text is the caption)."""
         return self.raw["message"].get("document")
 
+    @property
+    def photo(self) -> list[dict[str, Any]] | None:
+        """The PhotoSizes of a message sent with sendPhoto (its text is the caption)."""
+        return self.raw["message"].get("photo")
+
     def as_telegram(self, chat: Mapping[str, Any]) -> dict[str, Any]:
         """The Telegram Message object (for the ``message`` of a callback query)."""
         msg: dict[str, Any] = {

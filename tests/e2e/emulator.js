@@ -23,8 +23,8 @@
  *     via POST /getMyCommands
  *   - no files at all                                              -> users send documents
  *     (POST /sendDocument), the bot fetches them with getFile and downloads them under the file
- *     base URL (GET /file/bot<token>/<file_path>); the bot's sendDocument (a multipart upload) is
- *     stored, its bytes readable via POST /getFile
+ *     base URL (GET /file/bot<token>/<file_path>); the bot's sendDocument and sendPhoto (multipart
+ *     uploads) are stored, their bytes readable via POST /getFile
  *   - getUpdates never long-polls                                  -> honours `timeout`
  *   - stored messages expire after 60 s                            -> --store-timeout (1 h)
  *   - user-update ids are assigned after an `await`, so concurrent client requests could
@@ -320,10 +320,9 @@ function botMessageObject(stored) {
     from: BOT_USER,
     text: m.text,
   };
-  if (m.document) {
-    msg.document = m.document;
-    if (m.caption !== undefined) msg.caption = m.caption;
-  }
+  if (m.document) msg.document = m.document;
+  if (m.photo) msg.photo = m.photo;
+  if ((m.document || m.photo) && m.caption !== undefined) msg.caption = m.caption;
   if (m.edit_date) msg.edit_date = m.edit_date;
   if (m.reply_markup && m.reply_markup.inline_keyboard) msg.reply_markup = m.reply_markup;
   return msg;
@@ -578,32 +577,47 @@ botRoute(app, 'getFile', (req, res) => {
     file_path: record.file_path });
 });
 
-botRoute(app, 'sendDocument', async (req, res) => {
-  let fields = req.body;
-  let files = {};
-  if (Buffer.isBuffer(req.body)) [fields, files] = await readMultipart(req);
-  const p = decodeParams({ ...req.query, ...fields });
-  if (p.chat_id === undefined) return badRequest(res, 'chat_id is empty');
-  const upload = files.document; // PTB uploads a single InputFile under the parameter's own name
-  if (!upload) return badRequest(res, 'there is no document in the request');
-  if (p.caption !== undefined) {
-    let plain = String(p.caption);
-    if (p.parse_mode && String(p.parse_mode).toUpperCase() === 'HTML') {
-      const [parsed, error] = parseTelegramHtml(plain);
-      if (error) return badRequest(res, error);
-      plain = parsed;
+/** Width and height of a PNG (0 × 0 for anything else). */
+function imageSize(data) {
+  const png = data.length >= 24 && data.readUInt32BE(0) === 0x89504e47 && data.toString('ascii', 12, 16) === 'IHDR';
+  return png ? { width: data.readUInt32BE(16), height: data.readUInt32BE(20) } : { width: 0, height: 0 };
+}
+
+/** The bot uploads a file (multipart, the InputFile under the parameter `field`), like sendDocument. */
+function uploadRoute(method, field, attach) {
+  botRoute(app, method, async (req, res) => {
+    let fields = req.body;
+    let files = {};
+    if (Buffer.isBuffer(req.body)) [fields, files] = await readMultipart(req);
+    const p = decodeParams({ ...req.query, ...fields });
+    if (p.chat_id === undefined) return badRequest(res, 'chat_id is empty');
+    const upload = files[field]; // PTB uploads a single InputFile under the parameter's own name
+    if (!upload) return badRequest(res, `there is no ${field} in the request`);
+    if (p.caption !== undefined) {
+      let plain = String(p.caption);
+      if (p.parse_mode && String(p.parse_mode).toUpperCase() === 'HTML') {
+        const [parsed, error] = parseTelegramHtml(plain);
+        if (error) return badRequest(res, error);
+        plain = parsed;
+      }
+      if (plain.length > 1024) return badRequest(res, 'message caption is too long');
     }
-    if (plain.length > 1024) return badRequest(res, 'message caption is too long');
-  }
-  const record = storeFile(upload.data, upload.name, upload.type || 'application/octet-stream');
-  const message = { chat_id: p.chat_id, document: documentObject(record) };
-  for (const key of ['caption', 'parse_mode', 'reply_markup', 'reply_parameters']) {
-    if (p[key] !== undefined) message[key] = p[key];
-  }
-  server.addBotMessage(message, req.params.token);
-  const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
-  return ok(res, botMessageObject(stored));
-});
+    const record = storeFile(upload.data, upload.name, upload.type || 'application/octet-stream');
+    const message = { chat_id: p.chat_id, ...attach(record) };
+    for (const key of ['caption', 'parse_mode', 'reply_markup', 'reply_parameters']) {
+      if (p[key] !== undefined) message[key] = p[key];
+    }
+    server.addBotMessage(message, req.params.token);
+    const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
+    return ok(res, botMessageObject(stored));
+  });
+}
+uploadRoute('sendDocument', 'document', (record) => ({ document: documentObject(record) }));
+// A photo is stored as uploaded; Telegram would also keep smaller sizes, the emulator keeps one.
+uploadRoute('sendPhoto', 'photo', (record) => ({
+  photo: [{ file_id: record.file_id, file_unique_id: record.file_unique_id, file_size: record.file_size,
+    ...imageSize(record.data) }],
+}));
 
 botRoute(app, 'setWebhook', (req, res) => {
   const p = params(req);

@@ -51,6 +51,7 @@ from qbot.roles import Role
 from qbot.service import Qbot
 from qbot.telegram import texts
 from qbot.telegram.access import Guard, chat_type_of, refuse
+from qbot.telegram.charts import ChartReplies
 from qbot.telegram.data import DataHandlers
 from qbot.telegram.formatting import (
     escape,
@@ -160,6 +161,7 @@ class QbotHandlers:
         self.people = PeopleHandlers(qbot)
         self.review = ReviewHandlers(qbot, self.memory)
         self.data = DataHandlers(qbot)
+        self.charts = ChartReplies(qbot)  # column and ranking answers come with a chart image
 
     # ------------------------------------------------------------------ registration
     def handlers(self) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
@@ -254,7 +256,7 @@ class QbotHandlers:
             return
         answer = self.ask(update, question, chat.id)
         chunks, markup = self.render(answer)
-        sent = await send_chunks(context.bot, chat.id, chunks, markup=markup, reply_to=reply_to)
+        sent = await self.charts.send(context.bot, chat.id, answer, chunks, markup=markup, reply_to=reply_to)
         self.memory.remember(chat.id, [m.message_id for m in sent], answer)
 
     # ------------------------------------------------------------------ commands
@@ -367,7 +369,7 @@ class QbotHandlers:
         answer = self.ask(update, question, chat_id)
         chunks, markup = self.render(answer, heading=texts.PICKED_HEADING.format(question=question))
         if isinstance(choice, ExampleChoice):
-            sent = await send_chunks(context.bot, chat_id, chunks, markup=markup)
+            sent = await self.charts.send(context.bot, chat_id, answer, chunks, markup=markup)
             self.memory.remember(chat_id, [m.message_id for m in sent], answer)
             return
         # An option of an ambiguous answer: turn the keyboard message into the answer.
