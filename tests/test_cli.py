@@ -22,7 +22,7 @@ def test_ask_prints_the_answer_with_its_source(kb_path: Path) -> None:
     result = run("ask", "--db", str(kb_path), "汽修专业就业率多少")
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "汽车维修 · 就业率：98.99%",
+        "汽车维修专业的就业率：98.99%",
         "来源：2020年报告 表4 毕业生分专业就业率、对口就业率统计表，第8页",
     ]
 
@@ -46,7 +46,7 @@ def test_chat_keeps_follow_up_context_and_picks_options_by_number(kb_path: Path)
     output = run("chat", "--db", str(kb_path), input=session).output
     assert "98.99%" in output and "93.34%" in output
     assert "1. 建筑工程施工专业就业率多少" in output
-    assert "建筑装饰 · 就业率：95.65%" in output
+    assert "建筑装饰专业的就业率：95.65%" in output
     assert output.rstrip().endswith("再见！")
 
 

@@ -92,7 +92,7 @@ async def test_long_text_follows_the_photo(qbot: Qbot) -> None:
     await replies.send(bot, 5, long, chunks)  # type: ignore[arg-type]
     assert [c[0] for c in bot.calls] == ["send_photo"] + ["send_message"] * len(chunks)
     assert "caption" not in bot.calls[0][1]
-    assert "".join(c[1]["text"] for c in bot.calls[1:]).startswith("数控技术应用 · 起薪：3500元")
+    assert "".join(c[1]["text"] for c in bot.calls[1:]).startswith("各专业的起薪（共22个）：\n数控技术应用专业的起薪：3500元")
 
 
 async def test_lookup_is_sent_as_text(qbot: Qbot) -> None:

@@ -45,6 +45,11 @@ class Conversation:
 
     focus: Focus = field(default_factory=Focus)
 
+    @property
+    def edition(self) -> str:
+        """The edition the last answer came from (follow-ups stay in it)."""
+        return self.focus.edition
+
 
 class Engine:
     """Answers questions from one knowledge base (loaded once), in its default edition unless asked otherwise."""

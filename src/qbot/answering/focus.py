@@ -134,7 +134,7 @@ def _overlaps(name: str, value: str) -> bool:
 def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
              kb: KnowledgeBase) -> tuple[list[str], list[str]] | Result:
     """(the entities meant, the entities named that lack the metrics asked) or an ambiguous Result."""
-    candidates = list(ask.names)
+    candidates = unique(ask.names)
     end = ask.start + len(ask.text)
     if r.text[end:end + 1] == "类" and ask.how == "exact":  # 会计类专业: every major of the family
         family = _family(ask.text, wanted, index, kb)

@@ -165,16 +165,14 @@ def ingest(db_path: Path, root: Path, *, force: bool = False) -> IngestResult:
     if not root.is_dir():
         raise KnowledgeError([f"{root}: 目录不存在"])
     fingerprint = knowledge_fingerprint(root)
+    knowledge = None if db_path.exists() else _validated(root)  # a new database is made only for valid files
     live = open_db(db_path)
     try:
         state = {r["key"]: r["value"] for r in live["knowledge_state"].rows}
         if not force and state.get("fingerprint") == fingerprint:
             editions = [r[0] for r in live.execute("select edition from editions order by edition")]
             return IngestResult(False, editions, _counts(live))
-        try:
-            knowledge = load_knowledge(root)
-        except LanguageError as exc:
-            raise KnowledgeError(exc.problems) from None
+        knowledge = knowledge or _validated(root)
         with tempfile.TemporaryDirectory() as tmp:
             staging_path = Path(tmp) / "staging.db"
             staging = open_db(staging_path)
@@ -185,6 +183,13 @@ def ingest(db_path: Path, root: Path, *, force: bool = False) -> IngestResult:
         return IngestResult(True, [e.edition for e in knowledge.editions], _counts(live))
     finally:
         live.conn.close()
+
+
+def _validated(root: Path) -> Knowledge:
+    try:
+        return load_knowledge(root)
+    except LanguageError as exc:
+        raise KnowledgeError(exc.problems) from None
 
 
 def _swap_in(live: sqlite_utils.Database, staging_path: Path, fingerprint: str) -> None:

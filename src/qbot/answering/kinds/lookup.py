@@ -68,7 +68,8 @@ def column(r: Reading, ctx: Context) -> Result | None:
             continue
         if len({f.entity for f in figs + unsure}) < 2:
             continue
-        found = group(figs + unsure)
+        order = {id(f): i for i, f in enumerate(index.by_metric.get(metric, []))}
+        found = group(sorted(figs + unsure, key=lambda f: order.get(id(f), 0)))  # in the table's own order
         if len(found) > MAX_LINES:
             continue
         groups += found

@@ -18,9 +18,9 @@ def year(r: Reading, ctx: Context) -> Result | None:
         return None
     index = ctx.index
     if r.asked:
-        covered = [m for m in r.asked if set(r.years) & index.years_of(m)]
+        covered = [m for m in r.asked if set(r.years) & index.years_of(m) or not index.years_of(m)]
         if covered:
-            return None
+            return None  # (a metric without figures in this edition is not a matter of the year)
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.9,
                       options=tuple(_suggest(r, ctx, r.asked)))
     if set(r.years) <= index.years:
