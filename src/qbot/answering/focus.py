@@ -45,8 +45,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 names += _partial_name(r.text, token.start, wanted, index)
     topics = list(r.topics)
     extra: list[str] = []
-    for word in _loose_words(r):
+    for word, noun in _loose_words(r):
         found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index)
+        if found is not None and not noun and _has_plain_figure(found[2], index):
+            found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one
         if found is not None and wanted and found[2] not in wanted and not any(
                 _overlaps(found[2], m) for m in wanted):
             found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
@@ -60,7 +62,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     found_values = [v for vs in qualifiers.values() for v in vs]
     unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
     for topic in list(topics):
-        if names or r.intents & {"what", "narrative"} and not wanted:
+        if names and not _set_meant(r, wanted) or r.intents & {"what", "narrative"} and not wanted:
             break
         if any(topic in v for v in found_values):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read
@@ -69,7 +71,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if not family:
             continue
         topics.remove(topic)
-        if len(family) > 1 and not r.intents & SET_INTENTS and not _same_values(family, wanted, index):
+        if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
             return _ambiguous(r, topic, family)
         names += family
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
@@ -104,10 +106,18 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
 
 # ---------------------------------------------------------------- qualifiers written in part
 
-def _loose_words(r: Reading) -> list[str]:
-    """Words no name explained: report words, and unread runs of two characters or more."""
-    return [t.meaning or t.text for t in r.tokens
+def _loose_words(r: Reading) -> list[tuple[str, bool]]:
+    """Words no name explained — report words, and unread runs of two characters or more — each with whether
+    it names something (a noun, or a word the report's dictionary does not know)."""
+    return [(t.meaning or t.text, t.role != "word") for t in r.tokens
             if t.role in ("topic", "word") or t.role == "unknown" and len(t.text) >= 2 and not t.text.isascii()]
+
+
+def _has_plain_figure(metric: str, index: FigureIndex) -> bool:
+    """Whether the metric has a school-wide figure without any qualifier that tells figures apart."""
+    from qbot.answering.figures import IMPLICIT
+
+    return any(not set(f.qualifiers) - IMPLICIT - {"context"} for f in index.by_metric.get(metric, []))
 
 
 def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[str, str, str] | None:
@@ -154,7 +164,7 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
         if hinted or ask.how in ("exact", "synonym"):
             candidates = hinted[:1] or [min(candidates, key=lambda n: _kind_rank(n, ask, index))]
-    if len(candidates) > 1 and not r.intents & SET_INTENTS and not _same_values(candidates, wanted, index):
+    if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index):
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
 
@@ -196,6 +206,12 @@ def _family(stem: str, wanted: list[str], index: FigureIndex, kb: KnowledgeBase)
     majors = [n for n in names if any(f.entity_type == "major" for f in index.by_entity.get(n, []))]
     names = majors or names  # 建筑 as a stem: its majors, rather than 表3's 建筑施工 equipment
     return names if 0 < len(names) <= MAX_FAMILY else []
+
+
+def _set_meant(r: Reading, wanted: list[str]) -> bool:
+    """Whether a family of names means all of them: 各 / 哪些 / 比较 …, or 怎么样 asked without a metric."""
+    intents = r.intents - {"describe"} if wanted else r.intents
+    return bool(intents & SET_INTENTS)
 
 
 def _same_values(names: list[str], wanted: list[str], index: FigureIndex) -> bool:
@@ -269,8 +285,12 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     else:
         return []
     metrics = unique(f.metric for f in figs if "context" not in f.qualifiers)
-    if r.units and len(metrics) > 1:
-        metrics = [m for m in metrics if any(f.unit in r.units for f in figs if f.metric == m)]
+    units = list(r.units) or (["人", "名"] if r.groups else [])  # 培训了多少学员: a number of people
+    if units and len(metrics) > 1:
+        metrics = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
+    if len(metrics) > 1 and r.names:  # 金蓝领培训: the figure of its table row first
+        tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
+        metrics = tabled if len(tabled) == 1 else metrics
     return metrics if len(metrics) == 1 else []
 
 
@@ -325,7 +345,7 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
     units = [u for u in r.units if u not in ("个",)]
     figs = index.by_metric.get(metric, [])
-    if len(r.metrics) > 1 or not units or not figs or any(f.unit in units for f in figs):
+    if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     stem = metric[:2]
     siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem)

@@ -104,7 +104,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         lexicon.add(alias, _alias_target(kind, name))
     values_by_key: dict[str, set[str]] = defaultdict(set)
     for fig in figures:
-        lexicon.add(fig.entity, Target("entity", fig.entity, fig.entity_type))
+        if fig.entity_type != "total":  # 合计 / 总计 are rows of a table, not names a question uses
+            lexicon.add(fig.entity, Target("entity", fig.entity, fig.entity_type))
         for key, value in fig.qualifiers.items():
             if key not in SILENT_QUALIFIERS and len(value) >= 2:
                 lexicon.add(value, Target("qualifier", value, key))

@@ -19,7 +19,7 @@ from qbot.language.lexicon import Lexicon, Target
 from qbot.language.tokens import CJK, Scanner, Token, primary_role
 
 LATIN = re.compile(r"[a-z]{2,}")
-NOUN_TAGS = ("n", "vn", "j", "eng")  # jieba tags of words that name things
+NOUN_TAGS = ("n", "vn", "j", "eng", "l")  # jieba tags of words that name things (l: set phrases, 退役军人)
 FUZZY_CUTOFF = 80
 
 
@@ -221,8 +221,10 @@ class Repairer:
         text, i, pending = token.text, 0, -1
         while i < len(text):
             word, how = (words.longest(text, i), "segment") if CJK.match(text[i]) else ("", "")
-            if not word and CJK.match(text[i]):
-                word, how = self._foreign(text, i), "foreign"
+            if CJK.match(text[i]):
+                noun = self._foreign(text, i)
+                if len(noun) > len(word):  # 挖掘机, not the report's 挖掘
+                    word, how = noun, "foreign"
             if not word:
                 pending = i if pending < 0 else pending
                 i += 1

@@ -17,6 +17,7 @@ from pathlib import Path
 import sqlite_utils
 
 from qbot.language.expand import EXPANDED_ROLES, expand
+from qbot.language.normalize import normalize
 from qbot.language.pinyin import all_readings, phrase_pinyin
 from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, word_tags
 from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
@@ -77,13 +78,15 @@ def load_knowledge(root: Path) -> Knowledge:
 
 
 def _lexicon_rows(lexicon: list[LexiconEntry]) -> list[dict[str, str]]:
+    """Every name and alias, also as a question writes it once normalised (一个月 → 1个月, 學校 → 学校)."""
     rows = {}
     for entry in lexicon:
-        for form in [entry.name, *entry.aliases]:
-            rows[(entry.kind, entry.name, form)] = {
-                "kind": entry.kind, "name": entry.name, "alias": form, "parent": entry.parent,
-                "unit": entry.unit, "pinyin": phrase_pinyin(form),
-            }
+        for written in [entry.name, *entry.aliases]:
+            for form in dict.fromkeys([written, normalize(written)]):
+                rows[(entry.kind, entry.name, form)] = {
+                    "kind": entry.kind, "name": entry.name, "alias": form, "parent": entry.parent,
+                    "unit": entry.unit, "pinyin": phrase_pinyin(written),
+                }
     return list(rows.values())
 
 
@@ -101,8 +104,11 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     db["metric_info"].insert_all({
         "name": e.name, "unit": e.unit, "grp": e.group, "counts": e.counts, "ratio": e.ratio, "formula": e.formula,
     } for e in lexicon if e.kind == "metric")
-    db["language_words"].insert_all({"word": w.word, "role": w.role, "meaning": w.meaning, "origin": w.origin}
-                                    for w in knowledge.words)
+    words = {}
+    for w in knowledge.words:  # as written, and as a normalised question writes it (头一个月 → 头1个月)
+        for form in dict.fromkeys([w.word, normalize(w.word)]):
+            words.setdefault(form, {"word": form, "role": w.role, "meaning": w.meaning, "origin": w.origin})
+    db["language_words"].insert_all(words.values())
     db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
     db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount}
                                      for g in knowledge.groups.values())
@@ -141,7 +147,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
 
 #: The modules whose output the report tables hold: a change to one of them rebuilds the tables.
 BUILD_MODULES = ("report/*.py", "language/segment.py", "language/words.py", "language/expand.py",
-                 "language/pinyin.py", "schema.py")
+                 "language/pinyin.py", "language/normalize.py", "schema.py")
 
 
 def knowledge_fingerprint(root: Path) -> str:

@@ -63,6 +63,11 @@ def total(r: Reading, ctx: Context) -> Result | None:
         elif len(r.names) >= 2:
             figs = [f for e in r.names for f in index.select(e, metric, quals, list(r.years))]
             label = "、".join(r.names)
+        elif "sum" in r.intents and len(r.names) == 1:  # 学校党员一共多少人: 在职 + 离退休
+            figs = index.select(r.names[0], metric, quals, list(r.years))
+            if len(figs) < 2 or index.computed(r.names[0], metric) is not None:
+                continue
+            label = r.names[0]
         elif not r.names:  # 技工类+中职类, 秋季+春季, 在职+离退休党员: the parts the school's figure is split into
             holders = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
             if len(holders) != 1 and not index.school_level(metric):

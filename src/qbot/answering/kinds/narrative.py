@@ -33,8 +33,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
     answer, and a wrong number is worse than none."""
     if strict is None:
         strict = r.asks_quantity and not r.asks_names
-    if strict and r.asked and any(m.start >= 0 for m in r.metrics):
-        return None  # a number of a named metric: the figures hold every number of the prose
+    if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names:
+        return None  # a named metric is answered by figures, which hold every number of the prose
     hit = ctx.search.search(search_text(r, ctx), ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
     if hit is None or strict and not NUMERAL.search(hit.sentence):
