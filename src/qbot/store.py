@@ -104,7 +104,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db["language_groups"].create({"name": str, "includes": str, "headcount": str}, pk="name")
     db["language_cards"].create({"kind": str, "metrics": str}, pk="kind")
     db["metric_info"].create({
-        "name": str, "unit": str, "grp": str, "counts": str, "ratio": str, "formula": str,
+        "name": str, "unit": str, "grp": str, "counts": str, "ratio": str, "change": str, "formula": str,
     }, pk="name")
     db["segmenter_words"].add_column("tag", str)
     db.execute("create table nouns (word text primary key) without rowid")

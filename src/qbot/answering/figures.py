@@ -28,6 +28,7 @@ class MetricInfo:
     group: str = ""  # whom its figures are about
     counts: str = ""  # the group it is a headcount of
     ratio: str = ""  # its rate (就业人数 -> 就业率)
+    change: str = ""  # the metric stating its change on the year before (实习工位数 -> 实习工位增加数)
     formula: str = ""  # "a - b" (a derived metric) or "a / b" (a rate computable from counts)
 
     @property

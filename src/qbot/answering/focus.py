@@ -98,6 +98,14 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
 def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
     """A qualifier named in the question picks, among the metrics asked, those whose figures it qualifies."""
     keys = {k for k, _ in r.qualifiers}
+    values = {v for _, vs in r.qualifiers for v in vs}
+    if values and asked and not any(values & set(f.qualifiers.values()) for m in asked
+                                    for f in index.by_metric.get(m, [])):
+        # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
+        owners = unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))
+        if 0 < len(owners) <= 2:
+            units = [m for m in owners if any(f.unit in r.units for f in index.by_metric.get(m, []))]
+            return units or owners
     if not keys or len(asked) < 2:
         return asked
     carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))]
@@ -331,6 +339,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             continue
         if info.ratio and r.intents & {"ratio", "much"} and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少
+        if info.change and r.intents & {"difference", "compare"} and len(r.years) < 2 and not (
+                set(r.versus) & index.years_of(metric)):
+            out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
         count = counts_of.get(metric)
         paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)
         if count and count not in chosen and (r.intents & {"much"} or

@@ -12,7 +12,7 @@ import re
 
 from qbot.answering.figure import Fig
 from qbot.answering.kinds import Context
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Result
 
 SENTENCE_END = re.compile(r"[。；！？]")
@@ -30,18 +30,36 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
     named = any(m.start >= 0 for m in r.metrics) and bool(r.entities)
-    words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)]
-    asked = _asked_families(r)
-    if asked and not any(UNIT_FAMILIES.get(f.unit) in asked for f in figs):
+    asked = _asking_clauses(r)
+    words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)
+             and _in_clauses(r, t, asked)]
+    families = _asked_families(r)
+    if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         words += [t.text for t in r.tokens if t.role == "unit"][:1]  # 一顿饭多少钱 answered in percent: not it
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
         if not any(key in f.qualifiers for f in figs):
-            # A qualifier the figures do not carry (离退休 asked of 教职工总人数) must be what their section is
-            # about; a two-character one (企业, 省级) is an ordinary word and tells nothing apart.
-            words += [v for v in values if len(v) > 2 and v not in carried and not _explained(v, context + sections)]
+            # A qualifier the figures do not carry (离退休 asked of 教职工总人数, 本科 of 毕业生) must be what their
+            # section is about.
+            words += [v for v in values if v not in carried and not _explained(v, context + sections)]
     return words
+
+
+CONTENT_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "table", "group", "intent"})
+
+
+def _asking_clauses(r: Reading) -> set[int]:
+    """The clauses that ask something (听说是孔繁森的母校 / 学校啥时候建的: only the second)."""
+    clause = clause_of(r.tokens)
+    asking = {clause[t.start] for t in r.tokens if t.role in CONTENT_ROLES
+              and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))}
+    return asking or set(clause.values())
+
+
+def _in_clauses(r: Reading, word: str, clauses: set[int]) -> bool:
+    clause = clause_of(r.tokens)
+    return any(clause[t.start] in clauses for t in r.tokens if (t.meaning or t.text) == word)
 
 
 def _asked_families(r: Reading) -> set[str]:

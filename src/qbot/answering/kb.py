@@ -93,7 +93,7 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
                            "school": school}
     editions = dict(sorted(editions.items()))
     metrics = {r[0]: MetricInfo(*r) for r in conn.execute(
-        "select name, unit, grp, counts, ratio, formula from metric_info")}
+        "select name, unit, grp, counts, ratio, change, formula from metric_info")}
     lexicon = Lexicon()
     for kind, name, alias, pinyin in conn.execute("select kind, name, alias, pinyin from lexicon"):
         role = "metric" if kind == "metric" else "entity"

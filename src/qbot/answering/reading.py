@@ -188,7 +188,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             before = _previous(tokens, i)
             heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
             if heads and before is not None and before.role == "intent" and not any(
-                    t.role == "entity" for t in tokens) and any(t.name in ("quantity", "count") for t in before.senses):
+                    t.role == "entity" or t.role == "unknown" and len(t.text) >= 2 for t in tokens) and any(
+                    t.name in ("quantity", "count") for t in before.senses):
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生
         elif role == "kind":
             kind = kind or next(t.name for t in token.senses if t.role == "kind")
@@ -265,7 +266,7 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
         and before.text in ("比", "相比", "比起", "对比")
 
 
-def _clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
+def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}
     for token in tokens:
@@ -278,7 +279,7 @@ def _clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
 def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[MetricAsk]:
     """招生电话 / 学生对宿舍满意不: a metric word in the same clause as an off-topic word is about that topic
     (the admissions phone, the dormitories), so it asks for no figure of the report."""
-    clause = _clause_of(tokens)
+    clause = clause_of(tokens)
     off = {clause[t.start] for t in tokens if t.role == "offtopic"}
     return [m for m in metrics if clause.get(m.start, -1) not in off]
 

@@ -141,9 +141,10 @@ def load_cards(root: Path, metrics: set[str], problems: list[str]) -> dict[str, 
 
 
 def load_words(root: Path, *, metrics: set[str], names: dict[str, str], groups: dict[str, Group],
-               problems: list[str]) -> list[Word]:
+               problems: list[str], qualifier_values: dict[str, bool] | None = None) -> list[Word]:
     """words.csv, each line checked: a known role, a meaning that fits it, no word twice, no empty word
     that is also a name. `names` maps every lexicon form (lower case) to what it names."""
+    qualifier_values = qualifier_values or {}  # a group word may also be how figures are qualified (企业)
     path = root / "language" / "words.csv"
     words: list[Word] = []
     seen: dict[str, str] = {}
@@ -164,7 +165,8 @@ def load_words(root: Path, *, metrics: set[str], names: dict[str, str], groups: 
         if problem:
             problems.append(f"{where}: {problem}")
             continue
-        if word in names and role in EMPTY_ROLES | {"metric", "group", "kind", "offtopic", "chitchat"}:
+        if word in names and role in EMPTY_ROLES | {"metric", "kind", "offtopic", "chitchat"} or \
+                word in names and role == "group" and not qualifier_values.get(word):
             problems.append(f"{where}: “{word}”已是词表中“{names[word]}”的名称或别名，不能再作为{role}")
             continue
         words.append(Word(word, role, meaning, row["note"], where))

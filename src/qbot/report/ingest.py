@@ -50,13 +50,17 @@ def load_knowledge(root: Path) -> Knowledge:
     problems: list[str] = []
     groups = load_groups(root, problems)
     names = {form.lower(): entry.name for entry in lexicon for form in (entry.name, *entry.aliases)}
+    qualifier_values: dict[str, bool] = {}
     for ed in editions:
         for fig in ed.figures:
             names.setdefault(fig.entity.lower(), fig.entity)
             for value in fig.qualifiers.values():
+                if value.lower() not in names:
+                    qualifier_values[value.lower()] = True
                 names.setdefault(value.lower(), value)
     metrics = {e.name for e in lexicon if e.kind == "metric"}
-    words = load_words(root, metrics=metrics, names=names, groups=groups, problems=problems)
+    words = load_words(root, metrics=metrics, names=names, groups=groups, problems=problems,
+                       qualifier_values=qualifier_values)
     cards = load_cards(root, metrics, problems)
     for group in groups.values():
         if group.headcount and group.headcount not in metrics:
@@ -102,7 +106,8 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     db["lexicon"].insert_all(_lexicon_rows(lexicon))
     db["nouns"].insert_all({"word": w} for w in common_nouns(vocabulary))
     db["metric_info"].insert_all({
-        "name": e.name, "unit": e.unit, "grp": e.group, "counts": e.counts, "ratio": e.ratio, "formula": e.formula,
+        "name": e.name, "unit": e.unit, "grp": e.group, "counts": e.counts, "ratio": e.ratio, "change": e.change,
+        "formula": e.formula,
     } for e in lexicon if e.kind == "metric")
     words = {}
     for w in knowledge.words:  # as written, and as a normalised question writes it (头一个月 → 头1个月)

@@ -110,6 +110,7 @@ class LexiconEntry:
     group: str = ""  # metrics: the group of people its figures are about (language/groups.csv)
     counts: str = ""  # metrics: the group it is a headcount of (专任教师人数 counts 教师)
     ratio: str = ""  # metrics: the rate of the same thing (就业人数 -> 就业率)
+    change: str = ""  # metrics: the metric stating its change on the year before (实习工位数 -> 实习工位增加数)
     formula: str = ""  # derived metrics: "毕业人数 - 就业人数"
 
 
@@ -186,14 +187,17 @@ def load_lexicon(root: Path) -> list[LexiconEntry]:
                 problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
         entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
                                     group=row.get("group", ""), counts=row.get("counts", ""),
-                                    ratio=row.get("ratio", ""), formula=row.get("formula", "")))
+                                    ratio=row.get("ratio", ""), change=row.get("change", ""),
+                                    formula=row.get("formula", "")))
         if row.get("formula") and not FORMULA.match(row["formula"]):
             problems.append(f"{where}: formula 应形如“指标A / 指标B”：{row['formula']!r}")
     entries += _derived_metrics(root, alias_owner, problems)
     names = {e.name for e in entries if e.kind == "metric"}
     for entry in entries:
-        if entry.kind == "metric" and entry.ratio and entry.ratio not in names:
-            problems.append(f"{root / 'lexicon' / 'metrics.csv'}: 指标 {entry.name} 的 ratio 指向未知指标 {entry.ratio}")
+        for column in ("ratio", "change"):
+            target = getattr(entry, column)
+            if entry.kind == "metric" and target and target not in names:
+                problems.append(f"{root / 'lexicon' / 'metrics.csv'}: 指标 {entry.name} 的 {column} 指向未知指标 {target}")
         for part in FORMULA.match(entry.formula).group("a", "b") if entry.formula and FORMULA.match(entry.formula) \
                 else ():
             if part not in names:

@@ -40,8 +40,15 @@ def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:
     """Two metrics of one entity in one unit (男生人数 vs 女生人数)."""
     index = ctx.index
     entities = list(r.names) or [e for m in r.asked for e in index.school_level(m)]
+    metrics = list(r.asked)
+    than = next((t for t in r.tokens if t.text == "比"), None)
+    if than is not None and len(metrics) > 2:  # 在校生 男生比女生多多少人: the two sides of 比
+        ordered = sorted((m for m in r.metrics if m.start >= 0), key=lambda m: m.start)
+        before = [m for m in ordered if m.start < than.start][-1:]
+        after = [m for m in ordered if m.start > than.start][:1]
+        metrics = [n for m in before + after for n in m.names if n in metrics] or metrics
     sides = []
-    for metric in r.asked:
+    for metric in metrics:
         figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))
                 if not f.uncertain]
         if figs and len({f.value for f in figs}) == 1:
@@ -62,6 +69,9 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
         return sides
     entities = list(r.names) or index.school_level(metric)
     years = unique([*r.years, *r.versus])
+    if not years and r.intents & {"difference", "compare"}:  # 班级数量从多少个增加到多少个: every year stated
+        years = sorted({f.qualifiers["year"] for e in entities for f in index.by_entity_metric.get((e, metric), [])
+                        if "year" in f.qualifiers}, reverse=True)
     if len(years) >= 2:
         sides = []
         for year in years:

@@ -90,7 +90,13 @@ def school(r: Reading, ctx: Context) -> Result | None:
     groups: list[tuple[Fig, ...]] = []
     missing: list[str] = []
     for metric in r.asked:
-        entities = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
+        holders = unique(f.entity for f in index.by_metric.get(metric, []))
+        entities = index.school_level(metric) or [e for e in holders if _school_body(e, holders)]
+        if not entities and not r.qualifiers:
+            # 学校一共有多少班主任: the report counts one department's, which does not answer for the school
+            missing.append(metric)
+            continue
+        entities = entities or holders
         figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))]
         if r.table:
             figs = [f for f in figs if f.table_no == r.table] or figs
@@ -133,6 +139,11 @@ def card(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("card", groups=tuple(groups), computed=tuple(computed), focus=focus_of(r, ctx, r.names, ()),
                   confidence=0.7)
+
+
+def _school_body(name: str, holders: list[str]) -> bool:
+    """学校党委, 学校团委: the one body of the school holding a metric speaks for the school."""
+    return len(holders) == 1 and name.startswith("学校")
 
 
 def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]

@@ -34,12 +34,30 @@ def group(r: Reading, ctx: Context) -> Result | None:
         return None
     kb = ctx.kb
     for asked_group in r.groups:
-        wrong = [m for m in r.asked if not kb.compatible(asked_group, kb.metrics[m].group if m in kb.metrics else "")]
+        wrong = [m for m in r.asked if not kb.compatible(asked_group, kb.metrics[m].group if m in kb.metrics else "")
+                 and not _qualified_by(ctx, m, asked_group) and not _said_so(r, ctx, m)]
         if wrong and len(wrong) == len(r.asked):
             metric = wrong[0]
             about = kb.metrics[metric].group
             return Result("refusal", reason="group", words=(asked_group, metric, about), confidence=0.9)
     return None
+
+
+def _qualified_by(ctx: Context, metric: str, group: str) -> bool:
+    """企业满意度: a figure qualified by the group itself (rater=企业) is about it."""
+    return any(group in f.qualifiers.values() for f in ctx.index.by_metric.get(metric, []))
+
+
+def _said_so(r: Reading, ctx: Context, metric: str) -> bool:
+    """企业订单班: the group word and the metric word together as the report writes them about its figures."""
+    words = [t for t in r.tokens if t.role in ("group", "metric")]
+    texts = {ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in ctx.index.by_metric.get(metric, [])}
+    for a, b in zip(words, words[1:]):
+        if a.role == "group" and b.role == "metric" and b.end - a.start <= len(a.text) + len(b.text) + 1:
+            phrase = a.text + b.text[:2]
+            if any(phrase in t for t in texts):
+                return True
+    return False
 
 
 def unknown_name(r: Reading, ctx: Context) -> Result | None:
