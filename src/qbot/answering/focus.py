@@ -102,7 +102,8 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
     if values and asked and not any(values & set(f.qualifiers.values()) for m in asked
                                     for f in index.by_metric.get(m, [])):
         # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
-        owners = unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))
+        owners = [m for m in unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))
+                  if any(m[i:i + 2] in r.text for i in range(len(m) - 1))]  # …多少个项目 → 项目数, not 党员人数
         if 0 < len(owners) <= 2:
             units = [m for m in owners if any(f.unit in r.units for f in index.by_metric.get(m, []))]
             return units or owners

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from qbot.language.segment import Segmenter
@@ -91,8 +91,39 @@ class PassageSearch:
                     best = Hit(passage_id, text, path, title, page, edition, coverage)
         if best is None or best.coverage < min_coverage:
             return None
+        if listing:
+            digest = self._digest(edition, best.section_path, terms)
+            if digest:
+                return replace(best, sentence=digest)
         return best
+
+    def _digest(self, edition: str, path: str, terms: list[str]) -> str:
+        """报告里说的主要问题有哪几条: when the question names a section (its title or its parent's holds every
+        term), the first sentence of each of its paragraphs, in order."""
+        titles = dict(self._conn.execute("select path, title from sections where edition = ?", [edition]).fetchall())
+        for depth in (path, *_ancestors(path)):
+            title = " ".join(titles.get(p, "") for p in (depth, *_ancestors(depth)))
+            if terms and all(t in title for t in terms):
+                rows = self._conn.execute(
+                    "select text from passages where edition = ? and (section_path = ? or section_path like ?) "
+                    "order by ord limit 8", [edition, depth, depth + "%"]).fetchall()
+                firsts = [m.group(0).strip() for (text,) in rows if (m := SENTENCE.search(text))]
+                return "；".join(firsts[:6]) if len(firsts) >= 2 else ""
+        return ""
 
 
 def _find_all(text: str, word: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
+def _ancestors(path: str) -> list[str]:
+    """八(一)1 → 八(一), 八; 七/案例一(三)2 → 七/案例一(三), 七/案例一, 七."""
+    out = []
+    while True:
+        cut = max(path.rfind("("), path.rfind("/"))
+        trimmed = path.rstrip("0123456789") if path and path[-1].isdigit() else path[:cut] if cut > 0 else ""
+        if not trimmed or trimmed == path:
+            break
+        out.append(trimmed)
+        path = trimmed
+    return out

@@ -19,7 +19,7 @@ def compare(r: Reading, ctx: Context) -> Result | None:
     figures: list[Fig] = []
     alone: list[Fig] = []
     by_metric = {m: _sides(r, ctx, m) for m in r.asked}
-    if len(r.asked) >= 2 and all(len(s) <= 1 for s in by_metric.values()):
+    if len(r.asked) >= 2 and (all(len(s) <= 1 for s in by_metric.values()) or _than_between_metrics(r)):
         by_metric = {"": _metric_sides(r, ctx)}  # 男生比女生多多少人: two metrics of one entity
     for metric, sides in by_metric.items():
         if len(sides) < 2:
@@ -34,6 +34,12 @@ def compare(r: Reading, ctx: Context) -> Result | None:
     figures += alone  # a metric asked beside the comparison (比去年增长了百分之多少) is still answered
     return Result("compare", groups=tuple(group(figures)), verdicts=tuple(verdicts),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _than_between_metrics(r: Reading) -> bool:
+    than = [t.start for t in r.tokens if t.text == "比"]
+    starts = [m.start for m in r.metrics if m.start >= 0]
+    return any(any(s < t for s in starts) and any(s > t for s in starts) for t in than)
 
 
 def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:

@@ -9,22 +9,26 @@ from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
 NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
-#: Token roles whose text says what a passage must be about.
-SEARCHED_ROLES = frozenset({"entity", "metric", "qualifier", "topic", "word", "unknown", "group", "kind", "year",
-                            "section", "offtopic"})
+#: Token roles that never say what a passage must be about.
+UNSEARCHED_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time", "punct"})
 
 
 def search_text(r: Reading, ctx: Context) -> str:
-    """The question as the report would write it: content words only, synonyms as the report writes them,
-    Chinese numerals kept (六个一工程)."""
-    parts = []
+    """The question as the report would write it: its content as typed (Chinese numerals kept, 六个一工程),
+    names as the report writes them (幼师 → 学前教育), fillers, intents and context left out."""
+    parts: list[str] = []
+    last_end = -1
     for token in ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain):
-        if token.role not in SEARCHED_ROLES or token.role == "unknown" and len(token.text) < 2:
-            continue
-        if any(t.role == "entity" and t.kind == "school" for t in token.senses):
-            continue  # the whole report is about the school
-        parts.append(token.meaning if token.how == "synonym" and token.meaning else token.text)
-    return " ".join(parts)
+        if token.role in UNSEARCHED_ROLES or any(t.role == "entity" and t.kind == "school" for t in token.senses):
+            continue  # (the whole report is about the school)
+        text = token.text
+        if token.role == "entity" and token.senses:
+            text = token.senses[0].name
+        elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
+            text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
+        parts.append(text if token.start == last_end and parts else " " + text)
+        last_end = token.end
+    return "".join(parts).strip()
 
 
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result | None:
