@@ -36,7 +36,7 @@ MAX_QUESTION = 300
 #: Roles that may also ask about draft editions (by naming their year); everyone else sees published ones only.
 STAFF_ROLES = frozenset({"staff", "admin"})
 #: Language roles whose words never decide which passage answers.
-STOP_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time", "unit"})
+STOP_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time"})
 
 
 @dataclass

@@ -73,12 +73,32 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         topics.remove(topic)
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
             return _ambiguous(r, topic, family)
-        names += family
+        names += [n for n in family if n not in names]
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
     r = _follow_up(r, focus, index)
+    r = _metric_words_as_qualifiers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
     return _in_years(replace(r, asked=tuple(asked)), index)
+
+
+def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
+    """招录的人员里硕士和本科各几名: 硕士 names a metric of its own (硕士以上学历人数), but beside 招录 it is the
+    qualifier value 硕士研究生 of the figures asked."""
+    if len(r.metrics) < 2:
+        return r
+    kept, quals = [], dict(r.qualifier_map)
+    for m in r.metrics:
+        others = [f for o in r.metrics if o is not m for n in o.names for f in index.by_metric.get(n, [])]
+        values = {(k, v) for f in others for k, v in f.qualifiers.items() if m.text and m.text in v and k != "approx"}
+        if len(m.names) == 1 and len({v for _, v in values}) == 1:
+            key, value = sorted(values)[0]
+            quals.setdefault(key, []).append(value)
+        else:
+            kept.append(m)
+    if len(kept) == len(r.metrics):
+        return r
+    return replace(r, metrics=tuple(kept), qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in quals.items()))
 
 
 def _in_years(r: Reading, index: FigureIndex) -> Reading:
@@ -136,9 +156,9 @@ def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[s
         return None
     figs = [f for m in wanted for f in index.by_metric.get(m, [])] if wanted else index.figures
     found = {(k, v) for f in figs for k, v in f.qualifiers.items() if word in v and word != v and k != "approx"}
-    if len(found) != 1:
+    if len({v for _, v in found}) != 1:
         return None
-    key, value = found.pop()
+    key, value = sorted(found)[0]  # one value (青少年毒品预防教育数字化平台学习), whichever key qualifies it
     metric = next(f.metric for f in figs if f.qualifiers.get(key) == value)
     return key, value, metric
 
@@ -340,8 +360,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             continue
         if info.ratio and r.intents & {"ratio", "much"} and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少
-        if info.change and r.intents & {"difference", "compare"} and len(r.years) < 2 and not (
-                set(r.versus) & index.years_of(metric)):
+        wants_rate = "ratio" in r.intents and kb.metrics.get(info.change, info).unit == "%"
+        if info.change and (r.intents & {"difference", "compare"} and len(r.years) < 2 and not (
+                set(r.versus) & index.years_of(metric)) or wants_rate):
             out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
         count = counts_of.get(metric)
         paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)

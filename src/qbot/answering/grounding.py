@@ -31,8 +31,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
     named = any(m.start >= 0 for m in r.metrics) and bool(r.entities)
     asked = _asking_clauses(r)
-    words = [t for t in (*r.topics, *(() if named else r.foreign)) if not _explained(t, context)
-             and _in_clauses(r, t, asked)]
+    words = [t for t in (*r.topics, *(() if named else r.foreign))
+             if not any(_explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
     families = _asked_families(r)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         words += [t.text for t in r.tokens if t.role == "unit"][:1]  # 一顿饭多少钱 answered in percent: not it
@@ -42,7 +42,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         if not any(key in f.qualifiers for f in figs):
             # A qualifier the figures do not carry (离退休 asked of 教职工总人数, 本科 of 毕业生) must be what their
             # section is about.
-            words += [v for v in values if v not in carried and not _explained(v, context + sections)]
+            words += [v for v in values if v not in carried
+                      and not any(_explained(w, context + sections) for w in ctx.kb.written(v))]
     return words
 
 

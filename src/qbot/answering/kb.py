@@ -46,6 +46,7 @@ class KnowledgeBase:
     section_texts: dict[tuple[str, str], str]  # (edition, section path) -> its text
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
+    _written: dict[str, list[str]] = field(default_factory=dict)
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -54,6 +55,16 @@ class KnowledgeBase:
             self._indexes[edition] = FigureIndex([f for f in self.figures if f.edition == edition], year,
                                                  self.metrics)
         return self._indexes[edition]
+
+    def written(self, word: str) -> list[str]:
+        """The ways the report may write `word`: itself and the words that are its synonyms (省级: 山东省)."""
+        if not self._written:
+            for surface, targets in self.lexicon.forms.items():
+                for t in targets:
+                    if t.role == "synonym":
+                        for part in t.name.split():
+                            self._written.setdefault(part, []).append(surface)
+        return [word, *self._written.get(word, [])]
 
     def counts(self) -> dict[str, str]:
         return {m.name: m.counts for m in self.metrics.values() if m.counts}

@@ -10,6 +10,8 @@ from functools import cached_property
 from qbot.language.segment import Segmenter
 
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+#: Right after a term: it is being defined or listed (推行"六个一工程",即:一部电影、…).
+DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|分别是|:|：)")
 @dataclass(frozen=True)
 class Hit:
     passage_id: str
@@ -30,6 +32,7 @@ class PassageSearch:
         self._conn = conn
         self._vocabulary = vocabulary
         self._stop = stop
+        self._section_titles: dict[str, dict[str, str]] = {}
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -38,9 +41,10 @@ class PassageSearch:
     def terms(self, text: str, ignore: frozenset[str] | set[str] = frozenset()) -> list[str]:
         """Content tokens of a question, segmented like the index."""
         seen: list[str] = []
+        numbers = set(re.findall(r"\d+", text))
         for token in self.segmenter.tokens(text):
-            if token in ignore or token.isdigit():
-                continue
+            if token in ignore or token.isdigit() and (len(token) < 2 or len(token) == 4 or token not in numbers):
+                continue  # a lone digit, a year or a piece of one says nothing of a passage; 24 (小时) does
             if token not in self._stop and token not in seen and (len(token) > 1 or token.isdigit()):
                 seen.append(token)
         return seen
@@ -71,19 +75,26 @@ class PassageSearch:
         ).fetchall()
         best: Hit | None = None
         best_score: tuple[float, ...] = (0.0,)
+        titles = self._titles(edition)
         for rank, (passage_id, passage, path, title, page) in enumerate(rows):
+            # The section titles count as context: 存在哪些问题 finds the sentences under 存在的问题, 主要问题 those
+            # under 八(一) of 主要问题和改进措施.
+            heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
             for sentence in SENTENCE.findall(passage):
                 lowered = sentence.lower()
-                # The section title counts as context: 存在哪些问题 finds the sentences under 存在的问题.
                 present = [t for t in terms if t in lowered or t in title]
+                about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
+                if about:
+                    present = list(terms)
                 if len(present) < min(2, len(terms)):
                     continue
                 coverage = len(set().union(*(spans[t] for t in present))) / len(content)
                 positions = [lowered.find(t) for t in present if t in lowered]
                 spread = (max(positions) - min(positions)) // 20 if positions else 0
                 tie = sentence.count("、") if listing else -(len(sentence) // 10)
-                about = all(t in title for t in terms)  # the whole section is about it: 存在的问题
-                score = (round(coverage, 3), about, -spread, tie, -rank)
+                defines = any(DEFINES.search(lowered, i) for t in present for i in _find_all(lowered, t)
+                              if DEFINES.match(lowered, i + len(t)))
+                score = (round(coverage, 3), about, -spread, defines, tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
@@ -97,10 +108,16 @@ class PassageSearch:
                 return replace(best, sentence=digest)
         return best
 
+    def _titles(self, edition: str) -> dict[str, str]:
+        if edition not in self._section_titles:
+            self._section_titles[edition] = dict(self._conn.execute(
+                "select path, title from sections where edition = ?", [edition]).fetchall())
+        return self._section_titles[edition]
+
     def _digest(self, edition: str, path: str, terms: list[str]) -> str:
         """报告里说的主要问题有哪几条: when the question names a section (its title or its parent's holds every
         term), the first sentence of each of its paragraphs, in order."""
-        titles = dict(self._conn.execute("select path, title from sections where edition = ?", [edition]).fetchall())
+        titles = self._titles(edition)
         for depth in (path, *_ancestors(path)):
             title = " ".join(titles.get(p, "") for p in (depth, *_ancestors(depth)))
             if terms and all(t in title for t in terms):
