@@ -39,6 +39,11 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if not chosen and not missing:
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
+    if r.table is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
+        tabled = {f.entity for f in index.by_table.get(r.table, [])}
+        if names and not set(names) & tabled:
+            starts = [a.start for a in r.entities]
+            names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
     if not names:
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not names:
@@ -68,6 +73,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read
             continue
         family = _family(topic, wanted, index, kb)
+        if r.table is not None:
+            family = [n for n in family if any(f.table_no == r.table for f in index.by_entity.get(n, []))]
         if not family:
             continue
         topics.remove(topic)
@@ -198,10 +205,12 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
     return candidates, []
 
 
-def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex) -> list[str]:
+def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex,
+                  among: set[str] | None = None) -> list[str]:
     """表2 住建系统培训人数: a name written in part (聊城市住建系统), read from the longest stretch of the
-    question at `start` that only one entity's name contains."""
-    names = [n for n in index.by_entity if not wanted or any(index.has_metric(n, m) for m in wanted)]
+    question at `start` that only one entity's name contains (among the entities of a table, if given)."""
+    names = [n for n in index.by_entity if (not wanted or any(index.has_metric(n, m) for m in wanted))
+             and (among is None or n in among)]
     best: list[str] = []
     for end in range(start + 3, min(len(text), start + 12) + 1):
         part = text[start:end]

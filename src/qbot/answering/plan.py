@@ -65,7 +65,7 @@ def run(r: Reading, ctx: Context) -> Result:
             continue
         words = grounding.unexplained(r, result, ctx)
         if not words:
-            if r.asks_names and _counts_only(result):
+            if (r.asks_names or not r.asks_quantity) and _counts_only(result):
                 # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure only counts them
                 return narrative.narrative(r, ctx, strict=False) or result
             return result

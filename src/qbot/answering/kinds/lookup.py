@@ -120,11 +120,12 @@ def card(r: Reading, ctx: Context) -> Result | None:
     if not r.names or r.asked or _leftovers(r):
         return None
     index = ctx.index
-    if any(_is_school(n, index) for n in r.names) and "describe" not in r.intents:
+    if all(_is_school(n, index) for n in r.names) and "describe" not in r.intents:
         return None  # the school's headline figures answer 学校怎么样, not any question that mentions the school
+    names = [n for n in r.names if not _is_school(n, index)] or list(r.names)
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
-    for entity in r.names[:4]:
+    for entity in names[:4]:
         kinds = [f.entity_type for f in index.by_entity.get(entity, [])] or (
             ["department"] if index.majors_of.get(entity) else [])
         kind = "major" if "major" in kinds else (kinds[0] if kinds else "")
