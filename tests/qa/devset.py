@@ -26,6 +26,16 @@ def load(path: Path = PATH) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def folded() -> list[Path]:
+    """The first-contact batches folded into the dev set after their round (tests/qa/first_contact/)."""
+    return sorted(FIRST_CONTACT.glob("batch-*.yaml"), key=lambda p: int(p.stem.split("-")[1]))
+
+
+def load_all() -> list[dict[str, Any]]:
+    """The dev set proper and every folded first-contact batch: what the test suite runs."""
+    return load() + [case for path in folded() for case in load(path)]
+
+
 def compact(text: str) -> str:
     """Text without whitespace or thousands separators, for comparing numbers."""
     return re.sub(r"[\s,，]", "", text)

@@ -1,9 +1,11 @@
 """The development question set: every question answered as the report says, or refused without a number.
 
-Each question is a test. The few the engine still gets wrong carry `known_gap` in
-dev_set.yaml with the reason; they run as strict xfails, so fixing one fails the suite
-until its marker is removed. The overall bar: at least 97 % right and no number stated
-in a reply to a question the report cannot answer.
+The dev set is tests/qa/dev_set.yaml plus every first-contact batch folded in after its round
+(tests/qa/first_contact/batch-N.yaml, written by helpers who never saw the code; see
+benchmarks/first_contact.md). Each question is a test. The few the engine still gets wrong carry
+`known_gap` with the reason; they run as strict xfails, so fixing one fails the suite until its
+marker is removed. The overall bar: at least 98 % right and no number stated in a reply to a
+question the report cannot answer, or to noise.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _spec = importlib.util.spec_from_file_location("devset", Path(__file__).with_nam
 devset = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(devset)
 
-CASES = devset.load()
+CASES = devset.load_all()
 
 
 def test_dev_set_is_large_and_covers_every_kind() -> None:
@@ -33,9 +35,9 @@ def test_dev_set_is_large_and_covers_every_kind() -> None:
 def test_accuracy_and_honesty(engine: Engine) -> None:
     results = [(case, devset.ask(engine, case)) for case in CASES]
     correct = sum(not devset.judge(case, answer) for case, answer in results)
-    assert correct / len(CASES) >= 0.97
+    assert correct / len(CASES) >= 0.98
     assert not [case["q"] for case, answer in results
-                if case["expect"] == "not_found" and devset.states_number(answer.text)]
+                if case["expect"] in ("not_found", "noise") and devset.states_number(answer.text)]
 
 
 @pytest.mark.parametrize("case", [

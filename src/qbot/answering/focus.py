@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qbot.answering import texts
+from qbot.answering.figure import MANNER_QUALIFIERS
 from qbot.answering.figures import FigureIndex, unique
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading
@@ -81,6 +81,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
             return _ambiguous(r, topic, family)
         names += [n for n in family if n not in names]
+    topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
     r = _follow_up(r, focus, index)
@@ -162,7 +163,8 @@ def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[s
     if len(word) < 2:
         return None
     figs = [f for m in wanted for f in index.by_metric.get(m, [])] if wanted else index.figures
-    found = {(k, v) for f in figs for k, v in f.qualifiers.items() if word in v and word != v and k != "approx"}
+    found = {(k, v) for f in figs for k, v in f.qualifiers.items()
+             if word in v and word != v and k not in MANNER_QUALIFIERS}
     if len({v for _, v in found}) != 1:
         return None
     key, value = sorted(found)[0]  # one value (青少年毒品预防教育数字化平台学习), whichever key qualifies it
