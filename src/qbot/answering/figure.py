@@ -59,6 +59,8 @@ def display(raw: str, unit: str, approx: str = "") -> str:
         return f"{raw}{unit}"
     if approx in ("近", "约"):
         return f"{approx}{raw}{unit}"
+    if approx and unit.startswith("万") and len(unit) > 1:
+        return f"{raw}万{approx}{unit[1:]}"  # 7万多册, not 7多万册
     if approx:
         return f"{raw}{approx}{unit}"
     return f"{raw}{unit}"

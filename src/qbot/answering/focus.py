@@ -14,9 +14,10 @@ from dataclasses import replace
 from qbot.answering.figure import MANNER_QUALIFIERS
 from qbot.answering.figures import FigureIndex, unique
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import EntityAsk, Reading
+from qbot.answering.reading import EntityAsk, Reading, clause_of
 from qbot.answering.result import Focus, Result
 
+COUNT_UNITS = ("人", "名", "位", "个", "台套", "台/套", "套", "项", "家", "门", "次", "人次")
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
 #: Intents under which a family of names means all of them, not "which one?".
 SET_INTENTS = frozenset({"each", "list", "compare", "sum", "avg", "rank", "rank_desc", "rank_asc", "same",
@@ -293,6 +294,8 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                        years=r.years or focus.years)
     if not names and not wanted and r.order:
         return replace(r, metrics=_carried(focus), kind=r.kind or focus.kind, carried=True)
+    if not names and not wanted and comparing:  # 哪个高 高多少: the last question's entities, compared
+        return replace(r, names=focus.entities, metrics=_carried(focus), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
         if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
@@ -326,8 +329,13 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         return []
     metrics = unique(f.metric for f in figs if "context" not in f.qualifiers)
     units = list(r.units) or (["人", "名"] if r.groups else [])  # 培训了多少学员: a number of people
+    if not units and "much" in r.intents:
+        units = list(COUNT_UNITS)  # 数控车床多不多: how many, not how much they cost
     if units and len(metrics) > 1:
         metrics = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
+    if len(metrics) > 1:  # 对口支援 顾庄村 给了多少钱: the metric the question's words name
+        named = [m for m in metrics if any(m[i:i + 2] in r.text for i in range(len(m) - 1))]
+        metrics = named if len(named) == 1 else metrics
     if len(metrics) > 1 and r.names:  # 金蓝领培训: the figure of its table row first
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
@@ -355,7 +363,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
     chosen = unique(chosen)
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
-    if "sum" in r.intents:  # 毕业 就业 对口 合计: headcounts add up, rates do not
+    if "sum" in r.intents and r.names:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add up, rates do not
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
                         for m in chosen)
     derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]
@@ -387,8 +395,11 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
 def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     """订单班有多少人 / 社团成员多少人: a metric counted in another unit than asked gives way to its sibling
     (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
-    units = [u for u in r.units if u not in ("个",)]
     figs = index.by_metric.get(metric, [])
+    clause = clause_of(r.tokens)
+    where = {clause.get(m.start) for m in r.metrics if metric in m.names}
+    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) in where
+             for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     stem = metric[:2]

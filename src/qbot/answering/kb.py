@@ -73,7 +73,10 @@ class KnowledgeBase:
         """Whether figures about group `about` answer a question about group `asked`."""
         if not asked or not about or asked == about:
             return True
-        return about in self.groups.get(asked, frozenset()) or asked in self.groups.get(about, frozenset())
+        if about in self.groups.get(asked, frozenset()) or asked in self.groups.get(about, frozenset()):
+            return True
+        # 在职老师里的党员: teachers and party members overlap, both being staff (教职工)
+        return any(asked in members and about in members for members in self.groups.values())
 
 
 def open_kb(db_path: Path | str) -> KnowledgeBase:
@@ -109,8 +112,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     for kind, name, alias, pinyin in conn.execute("select kind, name, alias, pinyin from lexicon"):
         role = "metric" if kind == "metric" else "entity"
         lexicon.add(alias, Target(role, name, "" if role == "metric" else kind), pinyin)
-    for word, role, meaning in conn.execute("select word, role, meaning from language_words"):
-        lexicon.add(word, Target(role, meaning, "word"))
+    for word, role, meaning, spelled in conn.execute("select word, role, meaning, pinyin from language_words"):
+        lexicon.add(word, Target(role, meaning, "word"), spelled or "")
     for alias, kind, name in conn.execute("select alias, kind, name from aliases"):
         lexicon.add(alias, _alias_target(kind, name))
     values_by_key: dict[str, set[str]] = defaultdict(set)

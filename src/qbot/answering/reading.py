@@ -7,6 +7,7 @@ It knows nothing of conversations or figures: `settle` (focus.py) adds those.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from qbot.language.tokens import EMPTY_ROLES, Token
@@ -15,6 +16,7 @@ from qbot.language.tokens import EMPTY_ROLES, Token
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
+ENGLISH_WORD = re.compile(r"[a-z]{4,}(?:[ -][a-z]{4,})*")
 #: Roles that separate the parts of a question when no punctuation does.
 RELATIVE_TIME = "time"
 
@@ -185,12 +187,13 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             section = token.meaning
         elif role == "group":
             groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
-            before = _previous(tokens, i)
             heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
-            if heads and before is not None and before.role == "intent" and not any(
-                    t.role == "entity" or t.role == "unknown" and len(t.text) >= 2 for t in tokens) and any(
-                    t.name in ("quantity", "count") for t in before.senses):
-                metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生
+            asking = [t for t in (_previous(tokens, i), _next(tokens, i)) if t is not None and t.role == "intent"
+                      and any(s.name in ("quantity", "count") for s in t.senses)]
+            alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
+                            or t.role in ("unknown", "topic") and len(t.text) >= 2 for t in tokens)
+            if heads and asking and alone:
+                metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":
             kind = kind or next(t.name for t in token.senses if t.role == "kind")
             before = _previous(tokens, i)
@@ -212,7 +215,11 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "number":
             numbers.append(token.meaning)
         elif role == "unit":
+            if i and tokens[i - 1].role == "topn":
+                continue  # 前三名: the 名 of a ranking
             units += next(t.name for t in token.senses if t.role == "unit").split("|")
+        elif role == "unknown" and ENGLISH_WORD.fullmatch(token.text.strip()):
+            foreign.append(token.text.strip())  # nursing, international: an English noun qbot does not know
     metrics = _off_the_topic(metrics, tokens)
     if "duration" in intents:
         units += DURATION_UNITS
@@ -257,6 +264,13 @@ def _previous(tokens: tuple[Token, ...], i: int) -> Token | None:
     while j >= 0 and tokens[j].role == "filler" and len(tokens[j].text) == 1:
         j -= 1
     return tokens[j] if j >= 0 else None
+
+
+def _next(tokens: tuple[Token, ...], i: int) -> Token | None:
+    j = i + 1
+    while j < len(tokens) and tokens[j].role == "filler" and len(tokens[j].text) == 1:
+        j += 1
+    return tokens[j] if j < len(tokens) else None
 
 
 def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:

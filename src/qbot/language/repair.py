@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from qbot.language.lexicon import Lexicon, Target
+from qbot.language.normalize import normalize
 from qbot.language.tokens import CJK, Scanner, Token, primary_role
 
 LATIN = re.compile(r"[a-z]{2,}")
+NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
 NOUN_TAGS = ("n", "vn", "j", "eng", "l")  # jieba tags of words that name things (l: set phrases, 退役军人)
 FUZZY_CUTOFF = 80
 
@@ -194,6 +196,8 @@ class Repairer:
             for word in self.vocabulary.tags:
                 if len(word) >= 2:
                     vocab.add(word, Target("word", word, self.vocabulary.tags[word]))
+                    if NUMERAL.search(word):  # 六个一 of the report is 6个一 in a normalised question
+                        vocab.add(normalize(word), Target("word", word, self.vocabulary.tags[word]))
             self._words = Scanner(vocab)
         return self._words
 

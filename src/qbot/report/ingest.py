@@ -111,8 +111,10 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     } for e in lexicon if e.kind == "metric")
     words = {}
     for w in knowledge.words:  # as written, and as a normalised question writes it (头一个月 → 头1个月)
+        spelled = phrase_pinyin(w.word) if w.role in SPELLED_ROLES and len(w.word) >= 2 and not w.word.isascii() else ""
         for form in dict.fromkeys([w.word, normalize(w.word)]):
-            words.setdefault(form, {"word": form, "role": w.role, "meaning": w.meaning, "origin": w.origin})
+            words.setdefault(form, {"word": form, "role": w.role, "meaning": w.meaning, "origin": w.origin,
+                                    "pinyin": spelled})
     db["language_words"].insert_all(words.values())
     db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
     db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount}
@@ -150,6 +152,8 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
         } for f in ed.figures)
 
 
+#: Roles of words whose pinyin is kept, so that a homophone typo of them is read (公资 → 工资).
+SPELLED_ROLES = frozenset({"metric", "synonym", "group", "offtopic", "kind"})
 #: The modules whose output the report tables hold: a change to one of them rebuilds the tables.
 BUILD_MODULES = ("report/*.py", "language/segment.py", "language/words.py", "language/expand.py",
                  "language/pinyin.py", "language/normalize.py", "schema.py")

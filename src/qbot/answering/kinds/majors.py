@@ -26,8 +26,9 @@ def majors(r: Reading, ctx: Context) -> Result | None:
 
 def table_count(r: Reading, ctx: Context) -> Result | None:
     """表4里一共统计了多少个专业: the rows of a table, counted."""
-    if r.table is None or r.names or not (r.intents & {"count", "quantity", "sum"} and (r.kind or "专业数" in r.asked)):
-        return None
+    if r.table is None or r.names or not (r.intents & {"count", "quantity", "sum"} and (r.kind == "major"
+                                                                                     or "专业数" in r.asked)):
+        return None  # (表3 设备总数 is the total of the table, not a count of its rows)
     if r.asked and r.asked != ("专业数",):
         return None
     figs = [f for f in ctx.index.by_table.get(r.table, []) if f.entity_type != "total"]

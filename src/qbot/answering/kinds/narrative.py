@@ -43,6 +43,13 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
                             min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
-    if any(word not in hit.sentence for word in r.foreign):
+    unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w)]
+    if unmet and len(unmet) * 3 >= len(ctx.search.terms(search_text(r, ctx))):
         return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+
+
+def _alternative(r: Reading, word: str) -> bool:
+    """公办的还是私立的: the other side of 还是 need not be in the answer."""
+    at = r.text.find(word)
+    return at >= 0 and "还是" in r.text[max(0, at - 4):at]
