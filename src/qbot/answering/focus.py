@@ -16,6 +16,8 @@ from qbot.answering.figures import FigureIndex, unique
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading, clause_of
 from qbot.answering.result import Focus, Result
+from qbot.language.lexicon import Target
+from qbot.language.tokens import Token
 
 COUNT_UNITS = ("人", "名", "位", "个", "台套", "台/套", "套", "项", "家", "门", "次", "人次")
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
@@ -49,10 +51,13 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not names:
                 names += _partial_name(r.text, token.start, wanted, index)
+                if names:
+                    r = _read_as_name(r, token.start, names[0])
     topics = list(r.topics)
     extra: list[str] = []
     for word, noun in _loose_words(r):
-        found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index)
+        found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index, names) or (
+            _qualifier_part(word, [], index) if len(word) >= 3 else None)
         if found is not None and not noun and _has_plain_figure(found[2], index):
             found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one
         if found is not None and wanted and found[2] not in wanted and not any(
@@ -125,7 +130,11 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
 
 
 def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
-    """A qualifier named in the question picks, among the metrics asked, those whose figures it qualifies."""
+    """The named entities pick, among the metrics asked, those they have; a qualifier named in the question
+    those whose figures it qualifies."""
+    if r.names and len(asked) > 1:
+        held = [m for m in asked if any(index.has_metric(n, m) for n in r.names)]
+        asked = held or asked
     keys = {k for k, _ in r.qualifiers}
     values = {v for _, vs in r.qualifiers for v in vs}
     if values and asked and not any(values & set(f.qualifiers.values()) for m in asked
@@ -158,12 +167,18 @@ def _has_plain_figure(metric: str, index: FigureIndex) -> bool:
     return any(not set(f.qualifiers) - IMPLICIT - {"context"} for f in index.by_metric.get(metric, []))
 
 
-def _qualifier_part(word: str, wanted: list[str], index: FigureIndex) -> tuple[str, str, str] | None:
+def _qualifier_part(word: str, wanted: list[str], index: FigureIndex,
+                    names: list[str] | None = None) -> tuple[str, str, str] | None:
     """The one qualifier value a word is part of (聊城 of 聊城及山东周边地区, 在职 of 在职职工), among the figures of
-    the metrics asked (or all): (key, value, a metric of the figures carrying it)."""
+    the metrics asked, of the entities named, or all: (key, value, a metric of the figures carrying it)."""
     if len(word) < 2:
         return None
-    figs = [f for m in wanted for f in index.by_metric.get(m, [])] if wanted else index.figures
+    if wanted:
+        figs = [f for m in wanted for f in index.by_metric.get(m, [])]
+    elif names:
+        figs = [f for n in names for f in index.by_entity.get(n, [])]
+    else:
+        figs = index.figures
     found = {(k, v) for f in figs for k, v in f.qualifiers.items()
              if word in v and word != v and k not in MANNER_QUALIFIERS}
     if len({v for _, v in found}) != 1:
@@ -206,6 +221,22 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index):
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
+
+
+def _read_as_name(r: Reading, start: int, name: str) -> Reading:
+    """The tokens a name written in part covers (住建 系 统 of 聊城市住建系统), read as that name; a metric word
+    inside it (技能大赛 of 全国扶贫职业技能大赛山东代表队) is part of the name."""
+    end = start
+    while end < len(r.text) and r.text[start:end + 1] in name:
+        end += 1
+    inside = [t for t in r.tokens if t.start >= start and t.end <= end]
+    if not inside:
+        return r
+    token = Token(start, end, r.text[start:end], "entity", (Target("entity", name, ""),), name, "partial")
+    tokens = tuple(sorted([t for t in r.tokens if t not in inside] + [token], key=lambda t: t.start))
+    metrics = tuple(m for m in r.metrics if not start <= m.start < end)
+    return replace(r, tokens=tokens, metrics=metrics,
+                   topics=tuple(t for t in r.topics if t not in {x.meaning or x.text for x in inside}))
 
 
 def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex,
