@@ -127,7 +127,7 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
         else:
             caveat = texts.UNCLEAR if fig.uncertain else ""
             restored = texts.RESTORED if fig.restored and fig.note else ""
-            lines.append(f"{_head(fig)}：{display(fig.raw, fig.unit, fig.qualifiers.get('approx', ''))}{caveat}"
+            lines.append(f"{_head(fig)}：{fig.shown()}{caveat}"
                          f"{restored}")
     return lines
 

@@ -145,7 +145,8 @@ class Engine:
                     break
         answer = compose(reading, result, note=note)
         if result.focus is not None:  # the conversation is updated once, from the answer
-            conv.focus = replace(result.focus, edition=edition)
+            before = conv.focus.entities if conv.focus.entities != result.focus.entities else conv.focus.previous
+            conv.focus = replace(result.focus, edition=edition, previous=before)
         return answer
 
     def read(self, question: str) -> Reading:

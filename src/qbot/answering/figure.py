@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from qbot.answering.models import FigureRef, Source
@@ -47,20 +48,24 @@ class Fig:
         return Source(self.edition, "section", f"{self.section_path} {self.section_title}".strip(), self.page,
                       self.quote)
 
+    def shown(self) -> str:
+        """The value as the report prints it, with its unit and its 余 / 多 / 近."""
+        return display(self.raw, self.unit, self.qualifiers.get("approx", ""), self.quote)
+
     def ref(self) -> FigureRef:
         return FigureRef(self.id, self.entity, self.metric, dict(self.qualifiers), self.value, self.unit,
-                         display(self.raw, self.unit, self.qualifiers.get("approx", "")), self.uncertain,
+                         self.shown(), self.uncertain,
                          self.source())
 
 
-def display(raw: str, unit: str, approx: str = "") -> str:
+def display(raw: str, unit: str, approx: str = "", quote: str = "") -> str:
     """A value as the report prints it, with its unit: 98.99%, 3816人, 16:1, 90余个."""
     if unit in ("%", ":1", "∶1"):
         return f"{raw}{unit}"
     if approx in ("近", "约"):
         return f"{approx}{raw}{unit}"
-    if approx and unit.startswith("万") and len(unit) > 1:
-        return f"{raw}万{approx}{unit[1:]}"  # 7万多册, not 7多万册
+    if approx and unit.startswith("万") and len(unit) > 1 and f"{raw}万{approx}" in re.sub(r"\s+", "", quote):
+        return f"{raw}万{approx}{unit[1:]}"  # 7万多册 as the report writes it (but 1600多万元)
     if approx:
         return f"{raw}{approx}{unit}"
     return f"{raw}{unit}"

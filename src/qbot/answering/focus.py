@@ -47,22 +47,26 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if names and not set(names) & tabled:
             starts = [a.start for a in r.entities]
             names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
-    if not names:
+    if not names:  # (北方汽车, 诺伯特, 千岛山庄, 清大东方): every name written in part
         for token in r.tokens:
-            if token.role in ("unknown", "topic", "word") and not names:
-                names += _partial_name(r.text, token.start, wanted, index)
-                if names:
-                    r = _read_as_name(r, token.start, names[0])
+            if token.role in ("unknown", "topic", "word") and not any(t.start <= token.start < t.end and
+                                                                        t.how == "partial" for t in r.tokens):
+                found = [n for n in _partial_name(r.text, token.start, wanted, index) if n not in names]
+                if found:
+                    names += found
+                    r = _read_as_name(r, token.start, found[0])
     topics = list(r.topics)
     extra: list[str] = []
     for word, noun in _loose_words(r):
-        found = _qualifier_part(word, wanted, index) or _qualifier_part(word, [], index, names) or (
-            _qualifier_part(word, [], index) if len(word) >= 3 else None)
+        own = [n for n in names if not _school(n, index, kb)]
+        found = _qualifier_part(word, wanted, index) or (_qualifier_part(word, [], index, own) if own else None)
+        if found is None and len(word) >= 3:
+            found = _qualifier_part(word, [], index)
+            if found is not None and wanted and found[2] not in wanted and not any(
+                    _overlaps(found[2], m) for m in wanted):
+                found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
         if found is not None and not noun and _has_plain_figure(found[2], index):
             found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one
-        if found is not None and wanted and found[2] not in wanted and not any(
-                _overlaps(found[2], m) for m in wanted):
-            found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
         if found is not None:
             key, value, metric = found
             qualifiers.setdefault(key, []).append(value)
@@ -90,6 +94,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
+    if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names):  # 学校数控车床多不多: the school is
+        r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
     r = _follow_up(r, focus, index)
     r = _metric_words_as_qualifiers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
@@ -325,8 +331,9 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                        years=r.years or focus.years)
     if not names and not wanted and r.order:
         return replace(r, metrics=_carried(focus), kind=r.kind or focus.kind, carried=True)
-    if not names and not wanted and comparing:  # 哪个高 高多少: the last question's entities, compared
-        return replace(r, names=focus.entities, metrics=_carried(focus), carried=True)
+    if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
+        compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
+        return replace(r, names=tuple(compared), metrics=_carried(focus), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
         if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
@@ -359,6 +366,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     else:
         return []
     metrics = unique(f.metric for f in figs if "context" not in f.qualifiers)
+    values = {v for _, vs in r.qualifiers for v in vs}
+    qualified = unique(f.metric for f in figs if values & set(f.qualifiers.values()))
+    metrics = qualified or metrics  # 社会培训多少人次: the metric the qualifier belongs to
     units = list(r.units) or (["人", "名"] if r.groups else [])  # 培训了多少学员: a number of people
     if not units and "much" in r.intents:
         units = list(COUNT_UNITS)  # 数控车床多不多: how many, not how much they cost
@@ -429,7 +439,8 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     figs = index.by_metric.get(metric, [])
     clause = clause_of(r.tokens)
     where = {clause.get(m.start) for m in r.metrics if metric in m.names}
-    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) in where
+    after_rank = {t.end for t in r.tokens if t.role == "topn"}  # 前三名: the 名 of a ranking
+    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) in where and t.start not in after_rank
              for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric

@@ -30,7 +30,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     context = " ".join(_context(f, ctx) for f in figs) + " " + school  # 聊城高级工程那个学校: the report's own
     # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
-    named = any(m.start >= 0 for m in r.metrics) and bool(r.entities)
+    named = any(m.start >= 0 for m in r.metrics) and any(
+        not any(t.kind == "school" for t in ctx.kb.lexicon.forms.get(e.text.lower(), [])) for e in r.entities)
     asked = _asking_clauses(r)
     words = [t for t in (*r.topics, *(() if named else r.foreign))
              if not any(_explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]

@@ -16,6 +16,7 @@ from qbot.language.tokens import EMPTY_ROLES, Token
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_WORD = re.compile(r"[a-z]{4,}(?:[ -][a-z]{4,})*")
 #: Roles that separate the parts of a question when no punctuation does.
 RELATIVE_TIME = "time"
@@ -191,7 +192,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             asking = [t for t in (_previous(tokens, i), _next(tokens, i)) if t is not None and t.role == "intent"
                       and any(s.name in ("quantity", "count") for s in t.senses)]
             alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
-                            or t.role in ("unknown", "topic") and len(t.text) >= 2 for t in tokens)
+                            or t.role == "topic" or t.role == "unknown" and CJK_CHAR.search(t.text) for t in tokens)
             if heads and asking and alone:
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":

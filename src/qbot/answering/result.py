@@ -24,6 +24,7 @@ class Focus:
     years: tuple[str, ...] = ()
     edition: str = ""
     kind: str = ""  # the entity kind of a ranking or column (那最低的呢)
+    previous: tuple[str, ...] = ()  # the entities of the answer before (那电商呢 … 哪个高: both are compared)
 
     @property
     def empty(self) -> bool:

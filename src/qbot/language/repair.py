@@ -140,6 +140,9 @@ class Repairer:
                     continue  # spelled right, or nothing unread in it
                 if any(t.start < start < t.end or t.start < end < t.end for t in tokens if t.role != "unknown"):
                     continue  # it would cut a word that was read
+                if end - start == 2 and not any(t.role == "unknown" and t.start == start and t.end == end
+                                                for t in tokens):
+                    continue  # 教院 of 继教院: two characters sound like too much to be read inside a longer run
                 targets = tuple(m.targets)
                 replacements.append(Token(start, end, written, primary_role(targets), targets, meaning=m.surface,
                                           how="pinyin"))

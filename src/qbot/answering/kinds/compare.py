@@ -3,7 +3,7 @@ two years (今年比去年), or two values of a qualifier (秋季 vs 春季)."""
 
 from __future__ import annotations
 
-from qbot.answering.figure import Fig, display
+from qbot.answering.figure import Fig
 from qbot.answering.figures import unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
@@ -27,8 +27,8 @@ def compare(r: Reading, ctx: Context) -> Result | None:
             continue
         figures += [f for _, f in sides]
         ordered = sorted(sides, key=lambda s: s[1].value, reverse=True)
-        verdicts.append(Verdict(metric, tuple(Side(label, display(f.raw, f.unit, f.qualifiers.get("approx", "")),
-                                                   f.value) for label, f in ordered), ordered[0][1].unit))
+        verdicts.append(Verdict(metric, tuple(Side(label, f.shown(), f.value) for label, f in ordered),
+                                ordered[0][1].unit))
     if not verdicts:
         return None
     figures += alone  # a metric asked beside the comparison (比去年增长了百分之多少) is still answered
