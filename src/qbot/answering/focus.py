@@ -60,7 +60,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     for word, noun in _loose_words(r):
         own = [n for n in names if not _school(n, index, kb)]
         found = _qualifier_part(word, wanted, index) or (_qualifier_part(word, [], index, own) if own else None)
-        if found is None and len(word) >= 3:
+        if found is None and (len(word) >= 3 or wanted):
             found = _qualifier_part(word, [], index)
             if found is not None and wanted and found[2] not in wanted and not any(
                     _overlaps(found[2], m) for m in wanted):

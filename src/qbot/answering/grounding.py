@@ -62,7 +62,7 @@ def _asking_clauses(r: Reading) -> set[int]:
 
 def _in_clauses(r: Reading, word: str, clauses: set[int]) -> bool:
     clause = clause_of(r.tokens)
-    return any(clause[t.start] in clauses for t in r.tokens if (t.meaning or t.text) == word)
+    return any(clause[t.start] in clauses for t in r.tokens if (t.meaning or t.text).strip() == word)
 
 
 def _asked_families(r: Reading) -> set[str]:

@@ -17,7 +17,7 @@ QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg"
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-ENGLISH_WORD = re.compile(r"[a-z]{4,}(?:[ -][a-z]{4,})*")
+ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 #: Roles that separate the parts of a question when no punctuation does.
 RELATIVE_TIME = "time"
 
