@@ -9,6 +9,7 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
@@ -19,6 +20,7 @@ from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import Token
 
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 COUNT_UNITS = ("人", "名", "位", "个", "台套", "台/套", "套", "项", "家", "门", "次", "人次")
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
 #: Intents under which a family of names means all of them, not "which one?".
@@ -94,6 +96,11 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
+    if r.absent or not r.names and not r.asked_any(index):
+        long = _long_name(r, index)
+        if long:  # 新能源汽车技能大赛设备: 新能源汽车关键技术技能大赛设备购置项目, written with words left out
+            r = replace(r, names=(long,), absent=(), metrics=tuple(m for m in r.metrics if m.text not in long),
+                        topics=tuple(t for t in r.topics if t not in long))
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names):  # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
     r = _follow_up(r, focus, index)
@@ -227,6 +234,25 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index):
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
+
+
+LONG_NAME = 8  # characters: project and equipment names people shorten
+
+
+def _long_name(r: Reading, index: FigureIndex) -> str:
+    """The one long name (表6's projects, 表3's platforms) the question's words spell in order, with words of
+    the name left out: the longest common subsequence covers what was asked."""
+    from rapidfuzz.distance import LCSseq
+
+    asked = "".join(t.text for t in r.tokens if t.role not in ("filler", "intent", "unit", "context", "punct",
+                                                                "chitchat", "table", "number") and CJK_RUN.match(t.text))
+    if len(asked) < 6:
+        return ""
+    scored = sorted(((LCSseq.similarity(asked, name), name) for name in index.by_entity if len(name) >= LONG_NAME),
+                    reverse=True)
+    if not scored or scored[0][0] < 0.9 * len(asked) or len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return ""
+    return scored[0][1]
 
 
 def _read_as_name(r: Reading, start: int, name: str) -> Reading:
@@ -430,7 +456,12 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
                                               (paraphrased and r.intents & {"quantity", "count"}
                                                and "ratio" not in r.intents)):
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
-    return unique(_in_unit(m, r, index) for m in out)
+    out = unique(_in_unit(m, r, index) for m in out)
+    if "much" in r.intents and r.names and out and not any(
+            f.unit in COUNT_UNITS for m in out for f in index.by_metric.get(m, [])):
+        counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS)
+        out += counted[:1] if len(counted) == 1 else []  # 汽修专业设备多不多 … 花了不少钱: how many, and the cost
+    return out
 
 
 def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:

@@ -118,6 +118,10 @@ class Reading:
         return bool(self.entities or self.metrics or self.qualifiers or self.topics or self.table or self.section
                     or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent)
 
+    def asked_any(self, index) -> bool:  # type: ignore[no-untyped-def]
+        """Whether a metric named has any figure at all."""
+        return any(index.by_metric.get(n) for m in self.metrics for n in m.names)
+
     @property
     def empty(self) -> bool:
         return all(t.role in EMPTY_ROLES or t.role == "unknown" and len(t.text) == 1 for t in self.tokens)
