@@ -49,7 +49,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if names and not set(names) & tabled:
             starts = [a.start for a in r.entities]
             names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
-    if not names:  # (北方汽车, 诺伯特, 千岛山庄, 清大东方): every name written in part
+    if not names or r.intents & SET_INTENTS:  # (北方汽车, 诺伯特, 千岛山庄, 清大东方): every name written in part
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not any(t.start <= token.start < t.end and
                                                                         t.how == "partial" for t in r.tokens):
@@ -459,7 +459,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     out = unique(_in_unit(m, r, index) for m in out)
     if "much" in r.intents and r.names and out and not any(
             f.unit in COUNT_UNITS for m in out for f in index.by_metric.get(m, [])):
-        counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS)
+        counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS
+                         and (not r.kind or f.entity_type == r.kind))
         out += counted[:1] if len(counted) == 1 else []  # 汽修专业设备多不多 … 花了不少钱: how many, and the cost
     return out
 

@@ -17,6 +17,7 @@ QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg"
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 #: Roles that separate the parts of a question when no punctuation does.
 RELATIVE_TIME = "time"
@@ -288,11 +289,18 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
 def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}
-    for token in tokens:
-        if token.role == "punct":
+    for i, token in enumerate(tokens):
+        if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)):
             clause += 1
         out[token.start] = clause
     return out
+
+
+def _between_chinese(tokens: tuple[Token, ...], i: int) -> bool:
+    """A space ends a clause of Chinese typed without punctuation; between English words it does not."""
+    before = tokens[i - 1].text[-1:] if i else ""
+    after = tokens[i + 1].text[:1] if i + 1 < len(tokens) else ""
+    return bool(CJK_CHAR.match(before) or CJK_CHAR.match(after))
 
 
 def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[MetricAsk]:
