@@ -119,8 +119,14 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
     several places (a table and the prose), which is shown once.
     """
     lines = []
+    groups = list(groups)
+    ranges = _ranges(groups)
     for group in groups:
         fig = group[0]
+        if id(fig) in ranges:
+            if ranges[id(fig)]:
+                lines.append(ranges[id(fig)])
+            continue
         if fig.uncertain and len(group) > 1:
             values = texts.or_values([display(f.raw, f.unit) for f in group])
             lines.append(f"{_head(fig)}：{values}{texts.UNCERTAIN}")
@@ -130,6 +136,26 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
             lines.append(f"{_head(fig)}：{fig.shown()}{caveat}"
                          f"{restored}")
     return lines
+
+
+def _ranges(groups: list[tuple[Fig, ...] | list[Fig]]) -> dict[int, str]:
+    """A least and a most of one figure (企业跟岗学习时长 每月最少1周、最多2周) are one line: 1-2周.
+    Maps the first figure of each pair to its line and the second to "" (already said)."""
+    by_key: dict[tuple, dict[str, Fig]] = {}
+    for group in groups:
+        fig = group[0]
+        bound = fig.qualifiers.get("bound")
+        if bound in ("最少", "最多") and len(group) == 1 and not fig.uncertain:
+            rest = tuple(sorted((k, v) for k, v in fig.qualifiers.items() if k != "bound"))
+            by_key.setdefault((fig.entity, fig.metric, rest, fig.unit), {})[bound] = fig
+    out: dict[int, str] = {}
+    for pair in by_key.values():
+        if len(pair) == 2:
+            low, high = pair["最少"], pair["最多"]
+            head = _head(low).replace("最少 ", "").replace("（最少）", "")
+            out[id(low)] = f"{head}：{low.raw}-{high.raw}{low.unit}"
+            out[id(high)] = ""
+    return out
 
 
 def _computed_line(c: Computed) -> str:

@@ -59,15 +59,23 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                     r = _read_as_name(r, token.start, found[0])
     topics = list(r.topics)
     extra: list[str] = []
-    for word, noun in _loose_words(r):
+    loose = _loose_words(r)
+    # Two or more words of one qualifier value (提质 培优 … 校级 of 校级提质培优) name it whatever else is asked.
+    votes: dict[tuple[str, str, str], int] = {}
+    for word, _ in loose:
+        hit = _qualifier_part(word, [], index)
+        if hit is not None:
+            votes[hit] = votes.get(hit, 0) + 1
+    strong = {hit for hit, n in votes.items() if n >= 2}
+    for word, noun in loose:
         own = [n for n in names if not _school(n, index, kb)]
         found = _qualifier_part(word, wanted, index) or (_qualifier_part(word, [], index, own) if own else None)
         if found is None and (len(word) >= 3 or wanted):
             found = _qualifier_part(word, [], index)
-            if found is not None and wanted and found[2] not in wanted and not any(
+            if found is not None and wanted and found[2] not in wanted and found not in strong and not any(
                     _overlaps(found[2], m) for m in wanted):
                 found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
-        if found is not None and not noun and _has_plain_figure(found[2], index):
+        if found is not None and not noun and found not in strong and _has_plain_figure(found[2], index):
             found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one
         if found is not None:
             key, value, metric = found

@@ -18,10 +18,15 @@ def search_text(r: Reading, ctx: Context) -> str:
     names as the report writes them (幼师 → 学前教育), fillers, intents and context left out."""
     parts: list[str] = []
     last_end = -1
-    for token in ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain):
-        if token.role in UNSEARCHED_ROLES or any(t.role == "entity" and t.kind == "school" for t in token.senses):
-            continue  # (the whole report is about the school)
+    tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
+    for i, token in enumerate(tokens):
+        if any(t.role == "entity" and t.kind == "school" for t in token.senses):
+            continue  # the whole report is about the school
+        if token.role in UNSEARCHED_ROLES and not _inside_word(tokens, i):
+            continue
         text = token.text
+        if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
+            continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
         if token.role == "entity" and token.senses:
             text = token.senses[0].name
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
@@ -47,6 +52,15 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
     if unmet and len(unmet) * 3 >= len(ctx.search.terms(search_text(r, ctx))):
         return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+
+
+def _inside_word(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
+    """学 of 现代学徒制: a one-character filler between two searched words is part of them."""
+    if len(tokens[i].text) != 1 or not 0 < i < len(tokens) - 1:
+        return False
+    before, after = tokens[i - 1], tokens[i + 1]
+    return before.end == tokens[i].start and after.start == tokens[i].end and \
+        before.role not in UNSEARCHED_ROLES and after.role not in UNSEARCHED_ROLES
 
 
 def _alternative(r: Reading, word: str) -> bool:
