@@ -147,6 +147,14 @@ def _school_body(name: str, holders: list[str]) -> bool:
     return len(holders) == 1 and name.startswith("学校")
 
 
+def _alone(r: Reading) -> bool:
+    """98.99% — a number and nothing else (no sign, no stray characters, no per-mille)."""
+    numbers = [t for t in r.tokens if t.role == "number"]
+    others = [t for t in r.tokens if t.role not in ("number", "punct", "filler", "unit")]
+    signed = any(t.start and r.text[t.start - 1] in "-−+" for t in numbers)
+    return len(numbers) == 1 and not others and not signed and "‰" not in r.text
+
+
 def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]
     return any(f.entity_type == "school" for f in index.by_entity.get(name, []))
 
@@ -199,7 +207,7 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
 
 def number(r: Reading, ctx: Context) -> Result | None:
     """A number alone that matches figures exactly (98.99%): those figures."""
-    if not r.numbers or r.names or r.asked or r.topics:
+    if not r.numbers or r.names or r.asked or r.topics or not _alone(r):
         return None
     figs = [f for f in ctx.index.figures for n in r.numbers
             if (f.raw + "%" if f.unit == "%" else f.raw) == n or (f.unit != "%" and f.raw == n)]

@@ -8,6 +8,7 @@ from qbot.answering.kinds import Context
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
+NUMBER_TERM = re.compile(r"[\d.%‰]+")
 NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 #: Token roles that never say what a passage must be about.
 UNSEARCHED_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time", "punct"})
@@ -44,7 +45,10 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result
         strict = r.asks_quantity and not r.asks_names
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names:
         return None  # a named metric is answered by figures, which hold every number of the prose
-    hit = ctx.search.search(search_text(r, ctx), ctx.edition, min_coverage=1.0 if strict else 0.6,
+    text = search_text(r, ctx)
+    if not any(not NUMBER_TERM.fullmatch(term) for term in ctx.search.terms(text)):
+        return None  # numbers alone (-98‰) say nothing of what a passage is about
+    hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it

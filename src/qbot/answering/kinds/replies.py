@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qbot.answering.kinds import Context
+from qbot.answering.kinds import Context, lookup
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
@@ -15,13 +15,9 @@ def noise(r: Reading, ctx: Context) -> Result | None:
     """Symbols, random characters, a number that matches no figure: a short request to rephrase."""
     if any(t.role in LANGUAGE_ROLES for t in r.tokens):
         return None
-    if r.numbers and _matching(r, ctx):
-        return None  # a number alone that matches a figure exactly is answered with it (lookup.number)
+    if lookup.number(r, ctx) is not None:
+        return None  # a number alone that matches a figure exactly is answered with it
     return Result("noise", reason="noise", confidence=0.0)
-
-
-def _matching(r: Reading, ctx: Context) -> bool:
-    return any(f.raw + ("%" if f.unit == "%" else "") == n or f.raw == n for n in r.numbers for f in ctx.index.figures)
 
 
 def chitchat(r: Reading, ctx: Context) -> Result | None:
