@@ -302,22 +302,36 @@ def stats(days: int, db_path: Path) -> None:
 
 @cli.command()
 @click.argument("alias")
-@click.argument("name")
+@click.argument("name", required=False, default="")
+@click.option("--role", help="teach a word of another role of knowledge/language/words.csv: filler, context, "
+                             "intent, group, metric, synonym, offtopic …")
 @db_option
-def alias(alias: str, name: str, db_path: Path) -> None:
-    """Teach qbot another way to say an entity or metric name, so such questions are understood.
+def alias(alias: str, name: str, role: str | None, db_path: Path) -> None:
+    """Teach qbot another way to say something, so such questions are understood.
+
+    Without --role, ALIAS becomes another name for the entity or metric NAME. With --role, ALIAS
+    becomes a word of that role, NAME its meaning where the role has one (a metric for "metric",
+    a group for "group", an intent for "intent" …).
 
     \b
-    Example:
+    Examples:
         qbot alias 修车专业 汽车维修
+        qbot alias 到底 --role filler
+        qbot alias 钱途 起薪 --role metric
     """
     from qbot.corrections import CLI_ACTOR
+    from qbot.teaching import TeachError, add_word, describe
     from qbot.usage import AliasError, add_alias
 
     db = _writable(db_path)
     try:
+        if role and role not in ("entity",):
+            click.echo(describe(add_word(db, CLI_ACTOR, alias, role, name)))
+            return
+        if not name:
+            _refuse("请给出别名指向的名称，例如：qbot alias 修车专业 汽车维修")
         added = add_alias(db, CLI_ACTOR, alias, name)
-    except AliasError as exc:
+    except (AliasError, TeachError) as exc:
         _refuse(str(exc))
     finally:
         db.conn.close()

@@ -161,7 +161,7 @@ def load_words(root: Path, *, metrics: set[str], names: dict[str, str], groups: 
             problems.append(f"{where}: “{word}”重复（已见于 {seen[word]}）；一个词只能有一个角色")
             continue
         seen[word] = where
-        problem = _check_meaning(role, meaning, metrics, groups)
+        problem = check_meaning(role, meaning, metrics, groups)
         if problem:
             problems.append(f"{where}: {problem}")
             continue
@@ -173,7 +173,7 @@ def load_words(root: Path, *, metrics: set[str], names: dict[str, str], groups: 
     return words
 
 
-def _check_meaning(role: str, meaning: str, metrics: set[str], groups: dict[str, Group]) -> str:
+def check_meaning(role: str, meaning: str, metrics: set[str], groups: dict[str, Group]) -> str:
     """What is wrong with the meaning of a word of `role` (empty when it fits)."""
     if role == "metric":
         if "+" in meaning and "|" in meaning:

@@ -56,6 +56,8 @@ from qbot.updates import (
     unpublish,
     validate,
 )
+from qbot.language.words import ROLES
+from qbot.teaching import TeachError, add_word, describe
 from qbot.usage import AliasError, add_alias, render_stats, stats
 
 logger = logging.getLogger(__name__)
@@ -271,16 +273,23 @@ class DataHandlers:
     async def on_alias(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/alias <别名> <名称>: teach qbot another word for a name, then reload the engine."""
         user, args = update.effective_user, context.args or []
-        if user is None or len(args) != 2:
+        if user is None or not 2 <= len(args) <= 3:
             await reply_text(context.bot, update, texts.ALIAS_USAGE)
             return
         try:
-            added = add_alias(self.qbot.db, user.id, args[0], args[1])
-        except AliasError as exc:
+            if args[1] in ROLES:  # /alias 到底 filler, /alias 钱途 metric 起薪: a word of any role
+                reply = describe(add_word(self.qbot.db, user.id, args[0], args[1], " ".join(args[2:])))
+            elif len(args) == 2:
+                added = add_alias(self.qbot.db, user.id, args[0], args[1])
+                reply = texts.ALIAS_ADDED.format(alias=added.alias, name=added.name)
+            else:
+                await reply_text(context.bot, update, texts.ALIAS_USAGE)
+                return
+        except (AliasError, TeachError) as exc:
             await reply_text(context.bot, update, str(exc))
             return
         self.qbot.reload()
-        await reply_text(context.bot, update, texts.ALIAS_ADDED.format(alias=added.alias, name=added.name))
+        await reply_text(context.bot, update, reply)
 
     async def on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/status: edition, data version, counts, uptime (Qbot.status)."""

@@ -229,5 +229,6 @@ UNPUBLISHED = "已撤回 {edition} 年度：改为草稿，只有工作人员和
 ALREADY_DRAFT = "{edition} 年度本来就是草稿。"
 STATS_USAGE = "用法：/stats [天数]\n例如：/stats 7"
 ALIAS_HINT = "教 qbot 认识没听懂的说法：/alias 别名 名称，例如：/alias 汽车保养 汽车维修"
-ALIAS_USAGE = "用法：/alias 别名 名称\n例如：/alias 汽车保养 汽车维修"
+ALIAS_USAGE = ("用法：/alias 别名 名称，或 /alias 词语 角色 [含义]\n"
+               "例如：/alias 汽车保养 汽车维修；/alias 到底 filler；/alias 钱途 metric 起薪")
 ALIAS_ADDED = "已添加别名：“{alias}”→ {name}。现在可以这样提问了。"
