@@ -337,6 +337,8 @@ async def test_stats_and_alias(tg: TgClient, people: Callable[[int, str], Person
     assert "私聊" in (await tg.reply(-100778)).plain
     assert "已添加别名：“汽车保养”→ 汽车维修" in (await admin.command("/alias 汽车保养 汽车维修")).plain
     assert "98.99%" in (await parent.ask("汽车保养就业率多少")).plain
+    assert "已添加词语：“钱途”（指标说法，表示“起薪”）" in (await admin.command("/alias 钱途 metric 起薪")).plain
+    assert "3500元" in (await parent.ask("钱途最高的专业")).plain
 
 
 # ---------------------------------------------------------------------------- refusals
