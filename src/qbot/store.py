@@ -101,7 +101,7 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     """Language knowledge (knowledge/language, built by ingest): words with their roles, groups of people,
     what the answering pipeline needs to know of each metric, and the part of speech of report words."""
     db["language_words"].create({"word": str, "role": str, "meaning": str, "origin": str, "pinyin": str}, pk="word")
-    db["language_groups"].create({"name": str, "includes": str, "headcount": str}, pk="name")
+    db["language_groups"].create({"name": str, "includes": str, "headcount": str, "exclusive": int}, pk="name")
     db["language_cards"].create({"kind": str, "metrics": str}, pk="kind")
     db["metric_info"].create({
         "name": str, "unit": str, "grp": str, "counts": str, "ratio": str, "change": str, "formula": str,

@@ -144,6 +144,12 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
     dated = [m for m in r.asked if any("year" in f.qualifiers for f in index.by_metric.get(m, []))]
     if r.soft_years and not dated:
         return replace(r, years=tuple(y for y in r.years if y not in r.soft_years))
+    have = set().union(*(index.years_of(m) for m in r.asked))
+    said = set(r.years) | set(r.versus)
+    if r.soft_years and not said <= have and {str(int(y) + 1) for y in said} <= have:
+        # 去年招生比前年多了多少, read the year after the report: 2020 against 2019
+        return replace(r, years=tuple(str(int(y) + 1) for y in r.years),
+                       versus=tuple(str(int(y) + 1) for y in r.versus))
     covered = [m for m in r.asked if set(r.years) & index.years_of(m)]
     if covered and len(covered) < len(r.asked):
         return replace(r, asked=tuple(covered))

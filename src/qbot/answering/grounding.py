@@ -37,7 +37,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
              if not any(_explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
     families = _asked_families(r)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
-        words += [t.text for t in r.tokens if t.role == "unit"][:1]  # 一顿饭多少钱 answered in percent: not it
+        # 一顿饭多少钱 answered in percent, 多久转正 in 元: not it
+        words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
@@ -56,7 +57,8 @@ def _asking_clauses(r: Reading) -> set[int]:
     """The clauses that ask something (听说是孔繁森的母校 / 学校啥时候建的: only the second)."""
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role in CONTENT_ROLES
-              and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))}
+              and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))
+              and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))}
     return asking or set(clause.values())
 
 
@@ -68,9 +70,10 @@ def _in_clauses(r: Reading, word: str, clauses: set[int]) -> bool:
 def _asked_families(r: Reading) -> set[str]:
     """The unit families a question's unit words name unambiguously (钱: money; 万 could be anything)."""
     families: set[str] = set()
-    for token in r.tokens:
-        if token.role != "unit":
-            continue
+    for i, token in enumerate(r.tokens):
+        before = r.tokens[i - 1] if i else None
+        if token.role != "unit" or before is None or before.role != "intent":
+            continue  # 1个月开多少 is a month's pay; 多少钱, 几个月 ask in a unit
         units = [u for t in token.senses if t.role == "unit" for u in t.name.split("|")]
         found = {UNIT_FAMILIES.get(u) for u in units}
         if len(found) == 1 and None not in found:

@@ -41,6 +41,7 @@ class KnowledgeBase:
     metrics: dict[str, MetricInfo]
     groups: dict[str, frozenset[str]]  # group -> itself and every group it includes
     headcounts: dict[str, str]  # group -> the metric counting its members
+    exclusive: frozenset[str]  # groups that only figures about themselves answer for (男生, 女生)
     cards: dict[str, tuple[str, ...]]  # entity kind -> the metrics a vague question about one gets
     vocabulary: dict[str, int]
     section_texts: dict[tuple[str, str], str]  # (edition, section path) -> its text
@@ -73,6 +74,8 @@ class KnowledgeBase:
         """Whether figures about group `about` answer a question about group `asked`."""
         if not asked or not about or asked == about:
             return True
+        if asked in self.exclusive:
+            return False  # 女孩子就业率: the report gives no figure of the girls but their number
         if about in self.groups.get(asked, frozenset()) or asked in self.groups.get(about, frozenset()):
             return True
         # 在职老师里的党员: teachers and party members overlap, both being staff (教职工)
@@ -128,9 +131,10 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         for short, value in short_forms(values).items():
             if short not in lexicon.forms:
                 lexicon.add(short, Target("qualifier", value, key))
-    group_rows = conn.execute("select name, includes, headcount from language_groups").fetchall()
-    groups = _groups({name: includes for name, includes, _ in group_rows})
-    headcounts = {name: headcount for name, _, headcount in group_rows if headcount}
+    group_rows = conn.execute("select name, includes, headcount, exclusive from language_groups").fetchall()
+    groups = _groups({name: includes for name, includes, _, _ in group_rows})
+    headcounts = {name: headcount for name, _, headcount, _ in group_rows if headcount}
+    exclusive = frozenset(name for name, _, _, flag in group_rows if flag)
     vocabulary: dict[str, int] = {}
     tags: dict[str, str] = {}
     for word, freq, tag in conn.execute("select word, freq, tag from segmenter_words"):
@@ -148,7 +152,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     table_texts = {(e, n): f"{title} {labels or ''}" for e, n, title, labels in conn.execute(
         "select edition, number, title, labels from report_tables")}
     cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
-    return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, cards,
+    return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
+                         cards,
                          vocabulary, dict(section_texts), table_texts)
 
 

@@ -180,6 +180,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             year = str(edition_year + int(token.senses[0].name if token.senses else token.meaning or 0))
             if _is_comparison_side(tokens, i):
                 versus.append(year)
+                soft.append(year)
             elif year not in years:
                 years.append(year)
                 soft.append(year)

@@ -64,6 +64,7 @@ class Group:
     name: str
     includes: tuple[str, ...]
     headcount: str = ""  # the metric counting its members (学生 -> 在校生人数)
+    exclusive: bool = False  # figures about others never answer for it (女生: no 就业率 of the girls)
 
 
 class LanguageError(Exception):
@@ -117,7 +118,7 @@ def load_groups(root: Path, problems: list[str]) -> dict[str, Group]:
         if row["group"] in groups:
             problems.append(f"{path}:{line}: 重复的人群 {row['group']}")
         groups[row["group"]] = Group(row["group"], tuple(g for g in row["includes"].split("|") if g),
-                                     row["headcount"])
+                                     row["headcount"], row.get("exclusive", "") in ("yes", "1", "true"))
     for group in groups.values():
         for part in group.includes:
             if part not in groups:
@@ -203,10 +204,10 @@ def check_meaning(role: str, meaning: str, metrics: set[str], groups: dict[str, 
 
 
 def check_synonyms(words: Iterable[Word], known: set[str], text: str, problems: list[str]) -> None:
-    """A synonym must stand for something qbot can read: a known form or a word of the report."""
+    """A synonym must stand for something qbot can read: a known form (or part of one) or a word of the report."""
     for w in words:
         if w.role != "synonym":
             continue
         for part in w.meaning.split():  # "国家级 一等奖": each part is read on its own
-            if part.lower() not in known and part not in text:
+            if part.lower() not in known and part not in text and not any(part in k for k in known):
                 problems.append(f"{w.origin}: 同义词“{w.word}”指向的“{part}”既不是已知名称，也不在报告原文中")

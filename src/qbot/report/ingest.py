@@ -117,7 +117,8 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
                                     "pinyin": spelled})
     db["language_words"].insert_all(words.values())
     db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
-    db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount}
+    db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount,
+                                      "exclusive": int(g.exclusive)}
                                      for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     for ed in editions:

@@ -33,7 +33,7 @@ def group(r: Reading, ctx: Context) -> Result | None:
     if not r.groups or not r.asked:
         return None
     kb = ctx.kb
-    for asked_group in r.groups:
+    for asked_group in _asking_groups(r):
         wrong = [m for m in r.asked if not kb.compatible(asked_group, kb.metrics[m].group if m in kb.metrics else "")
                  and not _qualified_by(ctx, m, asked_group) and not _said_so(r, ctx, m)]
         if wrong and len(wrong) == len(r.asked):
@@ -41,6 +41,17 @@ def group(r: Reading, ctx: Context) -> Result | None:
             about = kb.metrics[metric].group
             return Result("refusal", reason="group", words=(asked_group, metric, about), confidence=0.9)
     return None
+
+
+def _asking_groups(r: Reading) -> list[str]:
+    """Groups named in a clause that asks for a figure (娃是女孩 / 学电商还是学会计 哪个工资高: not 女孩)."""
+    from qbot.answering.reading import clause_of
+
+    clause = clause_of(r.tokens)
+    asking = {clause[t.start] for t in r.tokens if t.role == "metric"} or set(clause.values())
+    named = [s.name for t in r.tokens if t.role == "group" and clause[t.start] in asking
+             for s in t.senses if s.role == "group"]
+    return [g for g in r.groups if g in named or g not in {s.name for t in r.tokens for s in t.senses}]
 
 
 def _qualified_by(ctx: Context, metric: str, group: str) -> bool:
