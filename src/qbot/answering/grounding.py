@@ -12,7 +12,7 @@ import re
 
 from qbot.answering.figure import Fig
 from qbot.answering.kinds import Context
-from qbot.answering.reading import Reading, clause_of
+from qbot.answering.reading import ENGLISH_WORD, Reading, clause_of
 from qbot.answering.result import Result
 
 SENTENCE_END = re.compile(r"[。；！？]")
@@ -58,7 +58,8 @@ def _asking_clauses(r: Reading) -> set[int]:
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role in CONTENT_ROLES
               and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))
-              and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))}
+              and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))
+              or t.role == "unknown" and ENGLISH_WORD.fullmatch(t.text.strip())}  # a nursing program
     return asking or set(clause.values())
 
 
