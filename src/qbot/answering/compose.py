@@ -21,6 +21,19 @@ MORE_WORDS = {"人": "多", "人次": "多", "个": "多", "项": "多", "名": 
               "次": "多", "门": "多", "万元": "多"}
 
 
+def compose_parts(r: Reading, results: list[Result]) -> Answer:
+    """One answer for a question of several parts: each part's figures in turn, then every source once."""
+    lines: list[str] = []
+    for result in results:
+        lines += _body(result) + _notes(r, result)
+    lines = list(dict.fromkeys(lines))
+    lines += source_lines(f for result in results for f in _sources(result))
+    refs = [f.ref() for x in results for g in x.groups for f in g] + [c.ref for x in results for c in x.computed]
+    unique_refs = list({ref.figure_id: ref for ref in refs}.values())
+    return Answer("answered", "\n".join(lines), unique_refs, kind="parts",
+                  confidence=min(x.confidence for x in results))
+
+
 def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     kind = result.kind
     if kind == "ambiguous":

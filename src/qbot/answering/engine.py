@@ -17,14 +17,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qbot.answering import texts
-from qbot.answering.compose import compose
+from qbot.answering.compose import compose, compose_parts
 from qbot.answering.figure import Fig
 from qbot.answering.focus import settle
 from qbot.answering.kb import EngineError, KnowledgeBase, open_kb
 from qbot.answering.kinds import Context
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
-from qbot.answering.reading import Reading, read
+from qbot.answering.reading import Reading, read, segments_of
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import normalize
@@ -136,6 +136,11 @@ class Engine:
             return Answer("not_found", texts.NOT_PUBLISHED, kind="refusal")
         reading = self._read(tokens, text, plain, edition)
         result = self._answer(reading, conv.focus, edition)
+        parts = self._parts(tokens, text, plain, edition, conv.focus, result)
+        if parts:  # 项目化课程 几门 精品资源共享课 推荐几门: each part answered on its own
+            answer = compose_parts(reading, parts)
+            conv.focus = replace(parts[-1].focus or Focus(), edition=edition, previous=conv.focus.entities)
+            return answer
         note = ""
         if not result.answered and not reading.years and result.kind not in ("ambiguous", "chitchat", "noise"):
             for earlier in self._earlier(edition, role):
@@ -158,6 +163,25 @@ class Engine:
     def tokens(self, question: str) -> tuple[Token, ...]:
         text = normalize(question)[:MAX_QUESTION]
         return self.kb.repairer.repair(self.kb.scanner.tokens(text), text)
+
+    def _parts(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str, focus: Focus,
+               whole: Result) -> list[Result]:
+        """A question of several parts (each naming what it asks), answered part by part, when that answers more
+        than reading it whole: the parts' answers, or nothing."""
+        segments = segments_of(tokens)
+        if len(segments) < 2:
+            return []
+        results, carried = [], focus
+        for part in segments:
+            sub = self._answer(self._read(part, text, plain, edition), carried, edition)
+            if sub.focus is not None:
+                carried = replace(sub.focus, edition=edition)
+            results.append(sub)
+        if not all(x.answered for x in results):
+            return []
+        found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed}
+        had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed}
+        return results if whole.answered and found > had else []
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:
         year = int(edition) if edition.isdigit() else 0

@@ -367,3 +367,28 @@ def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
     """Nothing but 的 (or nothing) between the token starting at `first` and the one starting at `second`."""
     between = [t for t in tokens if first < t.start < second]
     return all(t.text == "的" for t in between)
+
+
+#: Roles that say what a part of a question is about.
+TARGET_ROLES = frozenset({"entity", "metric", "qualifier", "table", "kind"})
+
+
+def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
+    """The parts of a question that each name what they ask (项目化课程 几门 | 精品资源共享课 推荐几门): a clause
+    naming an entity, a metric, a qualifier or a table starts a part; clauses that only ask (几门, 多少) or
+    talk belong to the part before them."""
+    clause = clause_of(tokens)
+    clauses: dict[int, list[Token]] = {}
+    for token in tokens:
+        clauses.setdefault(clause[token.start], []).append(token)
+    parts: list[list[Token]] = []
+    for group in clauses.values():
+        targets = [t for t in group if t.role in TARGET_ROLES
+                   and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))]
+        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])):
+            parts.append(list(group))
+        elif parts:
+            parts[-1] += group
+        else:
+            parts.append(list(group))
+    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p)]
