@@ -236,7 +236,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     order = _order(intents) or ("desc" if top_n else "")
     if order and top_n is None:
         top_n = _count_after_rank(tokens)
-    metrics, modifiers = _modifiers(metrics, tokens, counts)
+    metrics, modifiers = _modifiers(metrics, tokens, counts, spaced="sum" not in intents)
     for name in modifiers:
         group = counts[name]
         if group not in groups:
@@ -345,8 +345,8 @@ def _count_after_rank(tokens: tuple[Token, ...]) -> int | None:
     return None
 
 
-def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...],
-               counts: dict[str, str]) -> tuple[list[MetricAsk], list[str]]:
+def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict[str, str],
+               spaced: bool = True) -> tuple[list[MetricAsk], list[str]]:
     """A headcount metric right before another metric names whose figure is asked ("教职工平均年龄",
     "毕业生就业率"): it becomes a group, not a second figure."""
     if len(metrics) < 2:
@@ -356,11 +356,19 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...],
     for i, metric in enumerate(metrics):
         nxt = metrics[i + 1] if i + 1 < len(metrics) else None
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
-                and _adjacent(tokens, metric.start, nxt.start):
+                and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)):
             modifiers.append(metric.names[0])
             continue
         kept.append(metric)
     return kept, modifiers
+
+
+def _spaced(tokens: tuple[Token, ...], first: int, nxt: MetricAsk) -> bool:
+    """毕业生 就业率 (a staff's keywords): a headcount, a space, then a rate — whose rate it is."""
+    between = [t for t in tokens if first < t.start < nxt.start]
+    head = next((t.text for t in tokens if t.start == first), "")
+    return bool(between) and all(t.role == "punct" and not t.text.strip() for t in between) and all(
+        n.endswith("率") for n in nxt.names) and not any(w in head for w in ("多少", "几"))  # (毕业多少人 asks)
 
 
 def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
