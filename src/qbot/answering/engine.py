@@ -169,8 +169,8 @@ class Engine:
         """A question of several parts (each naming what it asks), answered part by part, when that answers more
         than reading it whole: the parts' answers, or nothing."""
         segments = segments_of(tokens)
-        if len(segments) < 2:
-            return []
+        if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "ambiguous"):
+            return []  # (a comparison or a total runs across the parts)
         results, carried = [], focus
         for part in segments:
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)

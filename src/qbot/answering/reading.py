@@ -377,8 +377,8 @@ def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
     return all(t.text == "的" for t in between)
 
 
-#: Roles that say what a part of a question is about.
-TARGET_ROLES = frozenset({"entity", "metric", "qualifier", "table", "kind"})
+#: Roles that say what a part of a question asks for (an entity alone is what the parts are about).
+TARGET_ROLES = frozenset({"metric", "qualifier"})
 
 
 def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
@@ -391,8 +391,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         clauses.setdefault(clause[token.start], []).append(token)
     parts: list[list[Token]] = []
     for group in clauses.values():
-        targets = [t for t in group if t.role in TARGET_ROLES
-                   and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))]
+        targets = [t for t in group if t.role in TARGET_ROLES]
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])):
             parts.append(list(group))
         elif parts:
