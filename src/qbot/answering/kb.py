@@ -20,7 +20,7 @@ from qbot.language.pinyin import readings
 from qbot.language.repair import Repairer, Vocabulary
 from qbot.language.tokens import Scanner
 from qbot.schema import SCHEMA_VERSION
-from qbot.updates import edition_statuses, effective_figures
+from qbot.in_force import edition_statuses, effective_figures
 
 #: Qualifier keys whose values are not names a question uses.
 SILENT_QUALIFIERS = frozenset({"year", "approx", "context", "mention"})
