@@ -300,6 +300,37 @@ def stats(days: int, db_path: Path) -> None:
         db.conn.close()
 
 
+def _service(db_path: Path, knowledge_dir: Path):  # type: ignore[no-untyped-def]
+    """The same core the bot uses, acting as the local administrator (actor id 0)."""
+    from qbot.answering.engine import EngineError
+    from qbot.corrections import CLI_ACTOR
+    from qbot.report.knowledge import KnowledgeError
+    from qbot.service import Qbot
+    from qbot.store import StoreError
+
+    try:
+        if not db_path.exists():
+            from qbot.report.ingest import ensure_database  # only the first run builds the knowledge base
+
+            ensure_database(db_path, knowledge_dir)
+        return Qbot(db_path, frozenset({CLI_ACTOR}))
+    except (EngineError, KnowledgeError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@db_option
+@knowledge_option
+def status(db_path: Path, knowledge_dir: Path) -> None:
+    """The default edition, the data update in force, each edition's status (and when it changed), counts.
+
+    \b
+    Example:
+        qbot status
+    """
+    click.echo(_service(db_path, knowledge_dir).status(uptime=False))
+
+
 @cli.command()
 @click.argument("alias")
 @click.argument("name")

@@ -1,10 +1,10 @@
 """Facts about the database schema that code outside the store needs without importing sqlite-utils."""
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Tables an ingest may rebuild; nothing else is ever deleted by it.
 REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
                  "pinyin")
 
 #: Tables that refuse UPDATE and DELETE (triggers): what is submitted is never lost.
-APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "questions")
+APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "revision_editions", "questions")

@@ -14,15 +14,15 @@ from pathlib import Path
 from qbot import __version__
 from qbot.answering.engine import Conversation, Engine
 from qbot.answering.models import Answer
-from qbot.corrections import CorrectionDesk
+from qbot.corrections import CorrectionDesk, local_time
 from qbot.roles import PRIVATE_CHAT, Role, RoleBook
 from qbot.store import open_db
-from qbot.updates import head
+from qbot.updates import edition_statuses, head
 from qbot.usage import log_question
 
 
-def meta_status(meta: dict[str, str]) -> str:
-    return "已发布" if meta["status"] == "published" else "草稿"
+def status_zh(status: str) -> str:
+    return "已发布" if status == "published" else "草稿"
 
 
 class Qbot:
@@ -60,21 +60,27 @@ class Qbot:
     def role_of(self, user_id: int | None) -> Role:
         return self.roles.role_of(user_id)
 
-    def status(self) -> str:
-        """Edition, revision, counts, uptime and version, in Chinese."""
+    def status(self, *, uptime: bool = True) -> str:
+        """Edition, revision, edition statuses, counts, uptime and version, in Chinese."""
         conn = self.db.conn
         revision = head(conn)
         figures = len(self.engine.all_figures)
         passages = conn.execute("select count(*) from passages").fetchone()[0]
         pending = len(self.desk.list_pending())
         questions = conn.execute("select count(*) from questions").fetchone()[0]
-        uptime = int(time.monotonic() - self.started)
-        hours, rest = divmod(uptime, 3600)
-        return "\n".join([
+        statuses = edition_statuses(conn)
+        changes = conn.execute("select edition, changed_at from edition_status order by edition").fetchall()
+        lines = [
             f"qbot {__version__}",
             f"默认年度：{self.engine.edition}（{self.engine.editions[self.engine.edition]['title']}）",
             f"数据版本：{'数据更新 #' + str(revision) if revision else '原始报告数据'}",
-            f"年度：{'、'.join(f'{e}（{meta_status(m)}）' for e, m in self.engine.editions.items())}",
-            f"数据 {figures} 项，段落 {passages} 段，待审核更正 {pending} 条，累计提问 {questions} 次",
-            f"已运行 {hours} 小时 {rest // 60} 分钟",
-        ])
+            f"年度：{'、'.join(f'{e}（{status_zh(s)}）' for e, s in sorted(statuses.items()))}",
+        ]
+        if changes:
+            lines.append("状态变更：" + "；".join(f"{e} {local_time(at)} 设为{status_zh(statuses[e])}"
+                                              for e, at in changes))
+        lines.append(f"数据 {figures} 项，段落 {passages} 段，待审核更正 {pending} 条，累计提问 {questions} 次")
+        if uptime:
+            hours, rest = divmod(int(time.monotonic() - self.started), 3600)
+            lines.append(f"已运行 {hours} 小时 {rest // 60} 分钟")
+        return "\n".join(lines)

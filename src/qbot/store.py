@@ -91,13 +91,24 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         "latency_ms": float, "figure_ids": str,
     }, pk="id")
     db["questions"].create_index(["at"])
-    for table in APPEND_ONLY:
-        for op in ("update", "delete"):
-            db.execute(f"create trigger [{table}_no_{op}] before {op} on [{table}] "
-                       f"begin select raise(abort, '{table} is append-only'); end")
+    for table in ("audit_log", "correction_events", "revisions", "revision_figures", "questions"):
+        _append_only(db, table)
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2}
+def _append_only(db: sqlite_utils.Database, table: str) -> None:
+    for op in ("update", "delete"):
+        db.execute(f"create trigger [{table}_no_{op}] before {op} on [{table}] "
+                   f"begin select raise(abort, '{table} is append-only'); end")
+
+
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """Operations: the edition status each data update found, so that a rollback restores it."""
+    db["revision_editions"].create({"revision": int, "edition": str, "status_before": str},
+                                   pk=("revision", "edition"), foreign_keys=[("revision", "revisions", "id")])
+    _append_only(db, "revision_editions")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
 
 
 class StoreError(Exception):

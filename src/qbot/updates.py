@@ -10,7 +10,10 @@ current head) with its `revision_figures`; a rollback appends a revision of kind
 whose parent is the revision to return to. The figures qbot answers from are the ingested
 ones with the revisions on the chain from the head back to the root laid over them
 (`effective_figures`). An edition is draft or published: an `edition_status` row overrides
-the status of meta.toml, and an edition first created by an update starts as a draft.
+the status of meta.toml, and an edition first created by an update starts as a draft. Each
+update records the status rows of the editions it touches (`revision_editions`); undoing it
+restores them, so an edition the rollback takes away loses its status and, created again,
+starts as a draft once more. Every status change is in the audit log.
 """
 
 from __future__ import annotations
@@ -725,13 +728,45 @@ def apply(db: sqlite_utils.Database, actor: int, updates: list[FigureUpdate], so
             "insert into revision_figures (revision, figure_id, edition, entity, entity_type, department, metric, "
             "qualifiers, value, unit, raw, uncertain, section_path, page, quote, note, origin) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        for edition in plan.new_editions:
-            conn.execute("insert or ignore into edition_status (edition, status, changed_by, changed_at) "
-                         "values (?, 'draft', ?, ?)", [edition, actor, iso(at)])
+        # What each touched edition's status row is now, so that undoing this update restores it.
+        rows_before = dict(conn.execute("select edition, status from edition_status").fetchall())
+        conn.executemany("insert into revision_editions (revision, edition, status_before) values (?, ?, ?)",
+                         [(rev, e, rows_before.get(e)) for e in sorted({r[2] for r in rows})])
         log_action(conn, at, actor, "update.apply", f"revision:{rev}", {
             "source": source_name, "new": len(plan.new), "changed": len(plan.changed),
             "unchanged": len(plan.unchanged), "new_editions": plan.new_editions})
+        for edition in plan.new_editions:
+            _set_status_row(conn, at, actor, edition, "draft", "edition.new", {"revision": rev})
     return rev
+
+
+def _set_status_row(conn: sqlite3.Connection, at: datetime, actor: int, edition: str, status: str | None,
+                    action: str, details: dict[str, Any]) -> None:
+    """Set (or, with None, remove) an edition's status row and log the change (inside a transaction)."""
+    before = edition_statuses(conn).get(edition)
+    if status is None:
+        conn.execute("delete from edition_status where edition = ?", [edition])
+    else:
+        conn.execute("insert or replace into edition_status (edition, status, changed_by, changed_at) "
+                     "values (?, ?, ?, ?)", [edition, status, actor, iso(at)])
+    after = edition_statuses(conn).get(edition)
+    log_action(conn, at, actor, action, f"edition:{edition}", {"from": before, "to": after, **details})
+
+
+def _restore_statuses(conn: sqlite3.Connection, at: datetime, actor: int, undone: int, rev: int) -> None:
+    """After undoing revision `undone`: the editions it touched get back the status they had before it,
+    and an edition without any figure left loses its status (created again later, it starts as a draft)."""
+    rows = dict(conn.execute("select edition, status from edition_status").fetchall())
+    details = {"rollback": rev, "undone": undone}
+    for edition, before in conn.execute("select edition, status_before from revision_editions where revision = ?",
+                                        [undone]).fetchall():
+        if rows.get(edition) != before:
+            _set_status_row(conn, at, actor, edition, before, "edition.restore", details)
+            rows[edition] = before
+    alive = {r[0] for r in conn.execute("select edition from editions")} | {
+        r["edition"] for r in effective_overlay(conn)}
+    for edition in sorted(e for e, status in rows.items() if status is not None and e not in alive):
+        _set_status_row(conn, at, actor, edition, None, "edition.restore", details)
 
 
 def rollback(db: sqlite_utils.Database, actor: int) -> tuple[int, Revision]:
@@ -747,8 +782,10 @@ def rollback(db: sqlite_utils.Database, actor: int) -> tuple[int, Revision]:
             "values ('rollback', ?, ?, ?, ?, ?)",
             [undone.parent, actor, iso(utc_now()), undone.source, f"撤销数据更新 #{undone.id}"]).lastrowid
         assert rev is not None
-        log_action(conn, utc_now(), actor, "update.rollback", f"revision:{rev}",
+        at = utc_now()
+        log_action(conn, at, actor, "update.rollback", f"revision:{rev}",
                    {"undone": undone.id, "back_to": undone.parent})
+        _restore_statuses(conn, at, actor, undone.id, rev)
     return rev, undone
 
 
@@ -767,10 +804,8 @@ def set_status(db: sqlite_utils.Database, actor: int, edition: str, status: str)
                 "select 1 from figures where edition = ? limit 1", [edition]).fetchone():
             raise UpdateError(f"{edition} 年度还没有任何数据（数据更新可能已被撤销），不能发布或撤回。")
         previous = statuses.get(edition, "draft")
-        conn.execute("insert or replace into edition_status (edition, status, changed_by, changed_at) "
-                     "values (?, ?, ?, ?)", [edition, status, actor, iso(utc_now())])
-        log_action(conn, utc_now(), actor, f"edition.{'publish' if status == 'published' else 'unpublish'}",
-                   f"edition:{edition}", {"from": previous, "to": status})
+        _set_status_row(conn, utc_now(), actor, edition, status,
+                        f"edition.{'publish' if status == 'published' else 'unpublish'}", {})
     return previous
 
 

@@ -328,6 +328,34 @@ async def test_data_update_preview_confirm_publish_and_rollback(
     assert "没有可以撤销" in (await admin.command("/rollback")).plain
 
 
+async def test_a_rolled_back_edition_uploaded_again_is_a_draft_again(people: Callable[[int, str], Person]) -> None:
+    admin, parent = people(ADMIN_ID, "王主任"), people(880_055, "家长")
+
+    async def upload_and_confirm() -> BotMessage:
+        _, preview = await admin.upload("2021招生.csv", UPDATE_CSV)
+        await admin.press(preview, "确认")
+        await admin.edited(preview, lambda m: "已应用数据更新" in m.plain)
+        return preview
+
+    first = await upload_and_confirm()
+    assert "状态为草稿" in first.plain
+    assert "已发布 2021 年度" in (await admin.command("/publish 2021")).plain
+    assert "4000" in (await parent.ask("2021年招生多少")).plain
+    confirm = await admin.command("/rollback")
+    await admin.press(confirm, "确认撤销")
+    await admin.edited(confirm, lambda m: "现在生效的是原始报告数据" in m.plain)
+    assert "2021" not in (await admin.command("/status")).plain
+
+    again = await upload_and_confirm()  # the same figures again: unreviewed, so not public at once
+    assert "将新建 2021 年度，状态为草稿" in again.plain, again.plain
+    assert no_number((await parent.ask("2021年招生多少")).plain)
+    status = (await admin.command("/status")).plain
+    assert "2021（草稿）" in status and "状态变更：2021" in status, status
+    confirm = await admin.command("/rollback")
+    await admin.press(confirm, "确认撤销")
+    await admin.edited(confirm, lambda m: "现在生效的是原始报告数据" in m.plain)
+
+
 async def test_stats_and_alias(tg: TgClient, people: Callable[[int, str], Person]) -> None:
     admin, parent = people(ADMIN_ID, "王主任"), people(880_060, "家长")
     await parent.ask("汽车保养就业率多少")
