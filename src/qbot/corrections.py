@@ -30,6 +30,7 @@ import sqlite_utils
 from qbot.answering.compose import display, label, qualifier_text
 from qbot.answering.models import FigureRef, Source
 from qbot.journal import Clock, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.quantities import EXAMPLE, parse_value
 from qbot.roles import PermissionDenied, Role
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ DISPLAY_TZ = timezone(timedelta(hours=8))  # times in the errata table are Beiji
 
 USAGE = ("用法：/correct <数据> <正确数值> [理由]\n"
          "例如：/correct 汽车维修就业率 99.12% 表中人数有误\n"
-         "非数值的更正请用“改为”：/correct 汽车维修专业名称 改为 汽车运用与维修 [理由]")
+         "文字表述的更正：回复那段文字的回答 /correct 改为 <正确内容>，或 /note <章节> <内容>")
 
 HEADERS = ("编号", "年度", "章节/表格", "页码", "对象", "原文数值/内容", "更正为", "理由", "提交人", "审核人", "状态",
            "提交时间", "审核时间", "审核意见")
@@ -73,7 +74,9 @@ _NUMBER_RE = r"[-+]?\d+(?:\.\d+)?"
 _VALUE = re.compile(rf"\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:{_UNIT_RE})?")
 _UNIT = re.compile(_UNIT_RE)
 _BARE_NUMBER = re.compile(_NUMBER_RE)
-_INLINE_VALUE = re.compile(rf"(?<![\d.])(?:\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:({_UNIT_RE}))?)")
+# A number written without a space after the data's name: not inside a word, a formula or another number.
+_INLINE_VALUE = re.compile(rf"(?<![\dA-Za-z_.!'|=@+\-/\\:$])(?:\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:({_UNIT_RE}))?)")
+_CHINESE_VALUE = re.compile(rf"(?:百分之)?[零〇一二两三四五六七八九十百千万亿点]+(?:{_UNIT_RE})?")
 _EXPLICIT = re.compile(r"\s*(?:→|->|=>|⇒|更正为|改为|应为)\s*")
 _BOUNDARY = " \t\n,.;:!?，。；：！？、)）]】"
 _ASCII = str.maketrans("０１２３４５６７８９％．：＋－　", "0123456789%.:+- ")
@@ -164,7 +167,7 @@ def parse_correct_command(args: str) -> CorrectCommand:
             return CorrectCommand(text[:explicit.start()].strip(), value, reason.strip())
     tokens = text.split()
     for i in range(1, len(tokens)):
-        if _VALUE.fullmatch(tokens[i]):
+        if _VALUE.fullmatch(tokens[i]) or _CHINESE_VALUE.fullmatch(tokens[i]):
             value, rest = tokens[i], tokens[i + 1:]
             if rest and _BARE_NUMBER.fullmatch(value) and _UNIT.fullmatch(rest[0]):
                 value, rest = value + rest[0], rest[1:]  # 130 人
@@ -174,6 +177,9 @@ def parse_correct_command(args: str) -> CorrectCommand:
         bounded = match.end() == len(text) or text[match.end()] in _BOUNDARY
         if what and (bounded or (match.group(1) and match.group(1) not in _WEAK_UNITS) or ":" in match.group()):
             return CorrectCommand(what, match.group(), text[match.end():].strip(_BOUNDARY))
+    attempted = next((t for t in tokens[1:] if re.search(r"\d", t)), None)
+    if attempted is not None:
+        raise CorrectionError(f"无法识别更正的数值“{_short(attempted, 20)}”：{EXAMPLE}。\n{USAGE}")
     raise CorrectionError(USAGE)
 
 
@@ -281,11 +287,26 @@ class CorrectionDesk:
 
     # ------------------------------------------------------------------ life cycle
 
+    @staticmethod
+    def proposed_value(target: Target, text: str) -> str:
+        """The new value as it will be recorded: for a figure one number with a unit that fits it (strict,
+        raises CorrectionError with a clear message), for a passage or a section the text as typed."""
+        text = _clean(text, multiline=False)
+        if len(text) > MAX_PROPOSED:
+            raise CorrectionError(f"更正内容最多 {MAX_PROPOSED} 个字符，请精简后再提交。")
+        if not isinstance(target, FigureRef) or not text:
+            return text
+        try:
+            return parse_value(text, target.unit)
+        except ValueError as exc:
+            raise CorrectionError(f"{exc}\n数据只能更正为数值；文字表述的更正请回复那段文字的回答，"
+                                  "或用 /note 章节 内容。") from None
+
     def submit(self, user_id: int, user_name: str, chat_id: int | None, target: Target, proposed: str,
                reason: str = "") -> Correction:
         """Record a pending correction of `target` (a figure, a passage or a section note)."""
         fields = self._target_fields(target)
-        proposed = _clean(proposed, multiline=False)
+        proposed = self.proposed_value(target, proposed)
         reason = _clean(reason, multiline=True)
         if not proposed:
             raise CorrectionError("请填写更正后的数值或内容。\n" + USAGE)

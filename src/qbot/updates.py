@@ -34,6 +34,7 @@ from rapidfuzz import fuzz, process
 
 from qbot.answering.compose import MANNER_QUALIFIERS, Fig, display, qualifier_text
 from qbot.journal import iso, log_action, utc_now, write_transaction
+from qbot.quantities import MAX_VALUE, UNIT_EQUIVALENTS, number_text
 from qbot.report.knowledge import EDITION_STATUSES, NUMBER, LexiconEntry, parse_qualifiers
 
 if TYPE_CHECKING:
@@ -49,13 +50,9 @@ MAX_ROWS = 50_000
 REQUIRED_COLUMNS = ("entity", "metric", "value", "unit")
 OPTIONAL_COLUMNS = ("edition", "section", "entity_type", "qualifiers", "quote", "uncertain", "note")
 TEXT_LIMIT = 500
-#: Units that mean the same; a figure may also keep the unit of the figure it replaces.
-UNIT_EQUIVALENTS = (frozenset({"人", "名", "位"}), frozenset({"个", "项", "所"}), frozenset({":1", "∶1"}),
-                    frozenset({"台/套", "台套", "套", "台"}), frozenset({"平方米", "㎡", "m2"}))
 UNCERTAIN_VALUES = {"": False, "0": False, "否": False, "no": False, "false": False,
                     "1": True, "是": True, "yes": True, "true": True}
 FORMULA_START = ("=", "+", "-", "@")  # cells are stripped, so a leading tab or CR is gone already
-MAX_VALUE = 1e12
 KIND_WORDS = {"major": "专业", "department": "系部", "school": "学校", "equipment": "设备类别",
               "training": "培训项目", "teacher_training": "教师培训项目", "project": "项目", "programme": "项目",
               "organisation": "机构", "total": "合计行"}
@@ -212,14 +209,10 @@ def _xlsx_cell(cell: Any) -> str:
     if isinstance(value, (int, float)):
         if "%" in (getattr(cell, "number_format", "") or ""):
             value = round(value * 100, 10)  # 98.99% typed into a percent-formatted cell is 0.9899
-        return _number_text(float(value))
+        return number_text(float(value))
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value).strip()
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() else f"{value:.12g}"
 
 
 def _read_json(text: str) -> Upload:
@@ -271,7 +264,7 @@ def _json_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _number_text(value)
+        return number_text(value)
     if isinstance(value, dict):  # qualifiers written as an object: {"year": "2019"}
         return ";".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, str):

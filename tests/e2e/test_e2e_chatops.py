@@ -243,6 +243,35 @@ async def test_reply_corrections_reject_with_a_note_and_withdraw(people: Callabl
     assert f"已撤回更正 #{fresh_id}" in (await staff.command(f"/withdraw {fresh_id}")).plain
 
 
+async def test_correction_values_are_one_number_with_the_figures_unit(people: Callable[[int, str], Person]) -> None:
+    admin, staff = people(ADMIN_ID, "王主任"), people(880_045, "钱老师")
+    await admin.command(f"/grant {staff.uid} staff")
+    await staff.latest()
+    for command, message in [("/correct 汽车维修就业率 =cmd|' /C calc'!A0", "无法识别"),
+                             ("/correct 汽车维修就业率 1e999%", "无法识别"),
+                             ("/correct 汽车维修就业率 -5%", "不能为负数"),
+                             ("/correct 汽车维修就业率 150%", "0% 到 100%"),
+                             ("/correct 汽车维修就业率 98人", "单位“人”不适用")]:
+        reply = (await staff.command(command)).plain
+        assert message in reply and "已提交" not in reply and ERROR_REPLY not in reply, (command, reply)
+    assert "没有提交过更正" in (await staff.command("/mycorrections")).plain
+
+    salary = await staff.ask("会计专业的起薪")
+    assert "2800元" in salary.plain, salary.plain
+    submitted = (await staff.command("/correct 3600", reply_to=salary)).plain
+    assert "2800元 → 3600元" in submitted, submitted  # the figure's unit is kept
+    cid = int(re.search(r"#(\d+)", submitted).group(1))  # type: ignore[union-attr]
+    await admin.latest()
+    assert f"已撤回更正 #{cid}" in (await staff.command(f"/withdraw {cid}")).plain
+
+    # The guided /correct checks the value at its step and asks again.
+    assert "哪一项数据" in (await staff.command("/correct")).plain
+    assert "请发送正确的数值" in (await staff.ask("汽车维修就业率")).plain
+    assert "0% 到 100%" in (await staff.ask("999%")).plain
+    assert "理由" in (await staff.ask("九十九点一%")).plain
+    assert "已取消" in (await staff.command("/cancel")).plain
+
+
 async def test_guided_correction_with_buttons_and_cancel(people: Callable[[int, str], Person]) -> None:
     admin, staff = people(ADMIN_ID, "王主任"), people(880_040, "孙老师")
     await admin.command(f"/grant {staff.uid} staff")

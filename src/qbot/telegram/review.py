@@ -416,7 +416,11 @@ class ReviewHandlers:
         message = update.effective_message
         value, reason = split_value(message.text or "" if message is not None else "")
         draft = self._draft(context)
-        draft.value = value
+        try:
+            draft.value = self.qbot.desk.proposed_value(draft.target, value) if draft.target else value
+        except CorrectionError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return VALUE
         if reason:
             draft.reason = reason
             return await self.ask_confirmation(update, context, draft)
