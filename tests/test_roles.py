@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from qbot.roles import INVITE_CODE, PERMISSIONS, PermissionDenied, Role, RoleBook, RoleError
+from qbot.roles import INVITE_CODE, PERMISSIONS, PermissionDenied, Role, RoleBook, RoleError, code_digest
 from qbot.store import open_db
 
 ENV_ADMIN, TABLE_ADMIN, STAFF, PUBLIC = 100, 101, 200, 300
@@ -163,11 +163,36 @@ def test_invite_is_one_time(book: RoleBook, db: sqlite_utils.Database) -> None:
     with pytest.raises(RoleError, match="已被使用"):
         book.redeem(code, 601)
     assert book.role_of(601) is Role.PUBLIC
-    invite = db["invites"].get(code)
+    invite = db["invites"].get(code_digest(code))
     assert invite["used_by"] == 600 and invite["used_at"]
     log = audit_rows(db)
     assert [a for _, a, _, _ in log][-3:] == ["invite.create", "invite.redeem", "refused"]
     assert all(code not in (o + d) for _, _, o, d in log)  # the code itself is never logged in full
+
+
+def test_a_copy_of_the_database_cannot_redeem_an_invite(book: RoleBook, db: sqlite_utils.Database,
+                                                        db_path: Path) -> None:
+    code = book.create_invite(ENV_ADMIN, "admin")
+    dumped = "\n".join(sqlite3.connect(db_path).iterdump())
+    assert code not in dumped  # only its SHA-256 is stored
+    [(stored,)] = db.execute("select code from invites").fetchall()
+    assert stored == hashlib.sha256(code.encode()).hexdigest()
+    with pytest.raises(RoleError, match="邀请码无效"):
+        book.redeem(stored, 601)  # what a copy of the database holds does not work as a code
+    assert book.redeem(code, 601) is Role.ADMIN
+
+
+def test_plain_invite_codes_of_an_older_database_are_hashed(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("delete from schema where version = 3")
+    conn.execute("drop table revision_editions")
+    conn.execute("insert into invites (code, role, created_by, created_at, expires_at) values "
+                 "('OldPlainCode1234', 'staff', 1, '2021-01-01T00:00:00+00:00', '2999-01-01T00:00:00+00:00')")
+    conn.commit()
+    conn.close()
+    book = RoleBook(open_db(db_path), [ENV_ADMIN])
+    assert [r[0] for r in book.conn.execute("select code from invites")] == [code_digest("OldPlainCode1234")]
+    assert book.redeem("OldPlainCode1234", 602) is Role.STAFF
 
 
 def test_invite_expires(book: RoleBook, clock: Clock) -> None:

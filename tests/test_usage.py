@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,12 +40,37 @@ def test_the_log_never_stores_the_raw_user_id(db_path: Path) -> None:
     rows = conn.execute("select user_hash, role, chat_type, question, status, figure_ids from questions "
                         "order by id").fetchall()
     assert rows[0][0] == rows[1][0] != rows[2][0] and len(rows[0][0]) == 64
-    [secret] = conn.execute("select secret from usage_secret").fetchone()
+    # The key is not in the database (a copy of it cannot link the hashes): it is a 0600 file beside it.
+    key_file = db_path.with_name("qbot.db.key")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    secret = key_file.read_text().strip()
+    assert secret not in dumped and "usage_secret" not in dumped
     assert rows[0][0] == hmac.new(bytes.fromhex(secret), str(USER).encode(), hashlib.sha256).hexdigest()
     assert rows[0][1:] == ("public", "private", "汽修专业就业率多少", "answered", '["2020/表4/汽车维修/就业率"]')
     assert rows[1][4] == "not_found" and len(rows[2][3]) == 500
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("update questions set user_hash = 'x'")
+
+
+def test_a_key_kept_in_an_older_database_moves_out_and_keeps_hashing_the_same(db_path: Path) -> None:
+    secret = "ab" * 32
+    conn = sqlite3.connect(db_path)
+    conn.execute("create table usage_secret (id integer primary key check (id = 1), secret text not null)")
+    conn.execute("insert into usage_secret values (1, ?)", [secret])
+    conn.commit()
+    old_hash = hmac.new(bytes.fromhex(secret), str(USER).encode(), hashlib.sha256).hexdigest()
+    ask_and_log(db_path, [(USER, "public", "汽修专业就业率多少")])
+    assert conn.execute("select user_hash from questions").fetchone()[0] == old_hash
+    assert not conn.execute("select 1 from sqlite_master where name = 'usage_secret'").fetchone()
+    assert db_path.with_name("qbot.db.key").read_text().strip() == secret
+
+
+def test_the_key_can_be_a_setting(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QBOT_HASH_KEY", "a setting of the deployment")
+    ask_and_log(db_path, [(USER, "public", "汽修专业就业率多少")])
+    row = sqlite3.connect(db_path).execute("select user_hash from questions").fetchone()
+    assert row[0] == hmac.new(b"a setting of the deployment", str(USER).encode(), hashlib.sha256).hexdigest()
+    assert not db_path.with_name("qbot.db.key").exists()
 
 
 def test_stats_count_days_roles_statuses_figures_and_unanswered(db_path: Path) -> None:

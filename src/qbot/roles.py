@@ -3,12 +3,13 @@
 Transport-free: every front end (the Telegram adapter, …) asks `RoleBook.authorize` before
 running a command and shows `Decision.reason_zh` when it is refused. Administrators come from
 the settings (`QBOT_ADMINS`, passed in as `env_admins`; they cannot be revoked) and from the
-`roles` table; everybody else is public. Every change (grant, revoke, invite, redemption) and
+`roles` table; everybody else is public. Invite codes are stored only as their SHA-256. Every change (grant, revoke, invite, redemption) and
 every refusal is written to the append-only audit_log; a refusal changes nothing else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -124,9 +125,14 @@ def _refusal_text(command: str, permission: Permission | None, role: Role, chat_
     return ""
 
 
+def code_digest(code: str) -> str:
+    """What the database keeps of an invite code: its SHA-256, so a copy of the database cannot redeem it."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def _code_tag(code: str) -> str:
-    """How an invite code appears in the audit log: enough to tell codes apart, not enough to redeem."""
-    return f"invite:{code[:6]}…"
+    """How an invite code appears in the audit log: enough to tell codes apart, nothing to redeem with."""
+    return f"invite:#{code_digest(code)[:8]}"
 
 
 class RoleBook:
@@ -233,7 +239,7 @@ class RoleBook:
         expires = now + ttl
         with write_transaction(self.conn) as conn:
             conn.execute("insert into invites (code, role, created_by, created_at, expires_at) values (?, ?, ?, ?, ?)",
-                         [code, new.value, actor, iso(now), iso(expires)])
+                         [code_digest(code), new.value, actor, iso(now), iso(expires)])
             log_action(conn, now, actor, "invite.create", _code_tag(code),
                        {"role": new.value, "expires_at": iso(expires)})
         return code
@@ -249,13 +255,13 @@ class RoleBook:
         tag = _code_tag(code) if INVITE_CODE.fullmatch(code) else "invite:(格式无效)"
         with write_transaction(self.conn) as conn:
             row = conn.execute("select role, created_by, expires_at, used_by from invites where code = ?",
-                               [code]).fetchone() if INVITE_CODE.fullmatch(code) else None
+                               [code_digest(code)]).fetchone() if INVITE_CODE.fullmatch(code) else None
             error = self._redeem_error(row, user_id, now)
             if not error:
                 assert row is not None
                 role = Role(row[0])
                 conn.execute("update invites set used_by = ?, used_at = ? where code = ? and used_by is null",
-                             [user_id, iso(now), code])
+                             [user_id, iso(now), code_digest(code)])
                 conn.execute("insert or replace into roles (user_id, role, granted_by, granted_at) "
                              "values (?, ?, ?, ?)", [user_id, role.value, row[1], iso(now)])
                 log_action(conn, now, user_id, "invite.redeem", tag,

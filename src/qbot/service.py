@@ -15,6 +15,8 @@ from qbot import __version__
 from qbot.answering.engine import Conversation, Engine
 from qbot.answering.models import Answer
 from qbot.corrections import CorrectionDesk, local_time
+from qbot.journal import write_transaction
+from qbot.keyfile import hash_key
 from qbot.roles import PRIVATE_CHAT, Role, RoleBook
 from qbot.store import open_db
 from qbot.updates import edition_statuses, head
@@ -31,6 +33,8 @@ class Qbot:
     def __init__(self, db_path: Path, admins: frozenset[int] = frozenset()):
         self.db_path = Path(db_path)
         self.db = open_db(self.db_path, create=False)
+        with write_transaction(self.db.conn):
+            hash_key(self.db.conn)  # created now, or moved out of a database an older version wrote
         self.roles = RoleBook(self.db, admins)
         self.engine = Engine.open(self.db_path)
         self.desk = CorrectionDesk(self.db, self.engine)

@@ -6,6 +6,7 @@ table belongs to later features (logs, corrections, …) and is never touched by
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -102,7 +103,10 @@ def _append_only(db: sqlite_utils.Database, table: str) -> None:
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
-    """Operations: the edition status each data update found, so that a rollback restores it."""
+    """Operations: the edition status each data update found, so that a rollback restores it; invite
+    codes kept only as their SHA-256."""
+    for (code,) in db.execute("select code from invites").fetchall():
+        db.execute("update invites set code = ? where code = ?", [hashlib.sha256(code.encode()).hexdigest(), code])
     db["revision_editions"].create({"revision": int, "edition": str, "status_before": str},
                                    pk=("revision", "edition"), foreign_keys=[("revision", "revisions", "id")])
     _append_only(db, "revision_editions")

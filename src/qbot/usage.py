@@ -1,8 +1,8 @@
 """Usage: the question log, its statistics, and aliases that teach qbot how people ask.
 
-User ids are never stored: the log keeps an HMAC-SHA256 of the id under a secret kept
-in the database itself (table `usage_secret`), so one user's questions can be counted
-together but not traced back to the user.
+User ids are never stored: the log keeps an HMAC-SHA256 of the id under a key kept outside
+the database (`qbot.keyfile`), so one user's questions can be counted together but a copy of
+the database cannot trace them back to the user.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -21,6 +20,7 @@ from rapidfuzz import fuzz, process
 from qbot.answering.compose import label
 from qbot.answering.models import Answer
 from qbot.journal import iso, log_action, utc_now, write_transaction
+from qbot.keyfile import hash_key
 from qbot.language.normalize import normalize
 from qbot.roles import Role
 from qbot.updates import effective_figures, load_lexicon_entries
@@ -35,17 +35,11 @@ class AliasError(Exception):
     """An alias is refused; the message is safe to show (Chinese)."""
 
 
-def _secret(conn: sqlite3.Connection) -> bytes:
-    conn.execute("create table if not exists usage_secret (id integer primary key check (id = 1), secret text not null)")
-    conn.execute("insert or ignore into usage_secret (id, secret) values (1, ?)", [secrets.token_hex(32)])
-    return bytes.fromhex(conn.execute("select secret from usage_secret where id = 1").fetchone()[0])
-
-
 def _user_hash(conn: sqlite3.Connection, user_id: int | None) -> str:
-    """The salted hash a user is logged under ("" for a local user without an id)."""
+    """The keyed hash a user is logged under ("" for a local user without an id)."""
     if user_id is None:
         return ""
-    return hmac.new(_secret(conn), str(user_id).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(hash_key(conn), str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
 def log_question(db: sqlite_utils.Database, user_id: int | None, role: str, chat_type: str, question: str,

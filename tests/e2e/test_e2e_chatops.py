@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def no_number(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- roles
-async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[int, str], Person]) -> None:
+async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[int, str], Person],
+                                              kb_file: Path) -> None:
     admin, staff, parent = people(ADMIN_ID, "王主任"), people(880_002, "李老师"), people(880_003, "家长")
     assert [c["command"] for c in await tg.commands() or []] == ["start", "help", "ask", "whoami"]
     admin_menu = [c["command"] for c in await tg.commands({"type": "chat", "chat_id": ADMIN_ID}) or []]
@@ -118,6 +120,9 @@ async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[in
     match = re.search(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)", invite)
     assert match and "24 小时" in invite and "工作人员" in invite, invite
     code = match.group(1)
+    dumped = "\n".join(sqlite3.connect(kb_file).iterdump())
+    assert code not in dumped and "usage_secret" not in dumped  # a copy of the database redeems nothing
+    assert kb_file.with_name(kb_file.name + ".key").exists()  # the key of the hashed ids lives beside it
     assert "您现在是工作人员" in (await staff.command(f"/start {code}")).plain
     assert "工作人员" in (await staff.command("/whoami")).plain
     staff_menu = [c["command"] for c in await tg.commands({"type": "chat", "chat_id": staff.uid}) or []]
