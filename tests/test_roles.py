@@ -20,7 +20,8 @@ PUBLIC_COMMANDS = {"ask", "start", "help", "whoami"}
 STAFF_COMMANDS = {"correct", "note", "mycorrections", "withdraw"}
 ADMIN_COMMANDS = {"pending", "approve", "reject", "export", "grant", "revoke", "invite", "update", "rollback",
                   "publish", "stats", "alias", "status"}
-PRIVATE_ONLY = {"export", "stats", "invite", "grant", "pending"}
+PRIVATE_ONLY = {"export", "stats", "invite", "grant", "pending", "mycorrections", "withdraw", "approve", "reject",
+                "revoke", "rollback", "status"}
 
 
 class Clock:
@@ -96,7 +97,8 @@ def test_permission_matrix(book: RoleBook, db: sqlite_utils.Database, user: int,
             if expected:
                 assert decision.reason_zh == "" and len(log) == log_before
             else:
-                assert decision.reason_zh and f"/{command}" in decision.reason_zh
+                in_group = command in allowed_commands  # allowed, but not outside a private chat
+                assert decision.reason_zh == "请私聊我使用此命令" if in_group else f"/{command}" in decision.reason_zh
                 assert len(log) == log_before + 1
                 actor, action, obj, _ = log[-1]
                 assert (actor, action, obj) == (user, "refused", f"command:{command}")

@@ -60,7 +60,8 @@ class Permission:
 
 
 #: The one permission table: every command of every front end, its minimum role and whether it
-#: may only be used in a private chat with the bot.
+#: may only be used in a private chat with the bot (everything that shows data beyond the public's:
+#: pending values, drafts, reviews, people and their roles, statistics).
 PERMISSIONS: dict[str, Permission] = {
     "start": Permission(Role.PUBLIC),
     "help": Permission(Role.PUBLIC),
@@ -68,24 +69,27 @@ PERMISSIONS: dict[str, Permission] = {
     "whoami": Permission(Role.PUBLIC),
     "correct": Permission(Role.STAFF),
     "note": Permission(Role.STAFF),
-    "mycorrections": Permission(Role.STAFF),
-    "withdraw": Permission(Role.STAFF),
+    "mycorrections": Permission(Role.STAFF, private_only=True),
+    "withdraw": Permission(Role.STAFF, private_only=True),
     "pending": Permission(Role.ADMIN, private_only=True),
-    "approve": Permission(Role.ADMIN),
-    "reject": Permission(Role.ADMIN),
+    "approve": Permission(Role.ADMIN, private_only=True),
+    "reject": Permission(Role.ADMIN, private_only=True),
     "export": Permission(Role.ADMIN, private_only=True),
     "grant": Permission(Role.ADMIN, private_only=True),
-    "revoke": Permission(Role.ADMIN),
+    "revoke": Permission(Role.ADMIN, private_only=True),
     "invite": Permission(Role.ADMIN, private_only=True),
     "update": Permission(Role.ADMIN),
-    "rollback": Permission(Role.ADMIN),
+    "rollback": Permission(Role.ADMIN, private_only=True),
     "publish": Permission(Role.ADMIN),
     "stats": Permission(Role.ADMIN, private_only=True),
     "alias": Permission(Role.ADMIN),
-    "status": Permission(Role.ADMIN),
+    "status": Permission(Role.ADMIN, private_only=True),
 }
 
 PRIVATE_CHAT = "private"  # Telegram's chat type of a one-to-one chat with the bot
+#: The whole answer to a command that shows private data (drafts, pending values, people) outside a private
+#: chat: whatever a whole chat reads is public-level.
+PRIVATE_ONLY_REPLY = "请私聊我使用此命令"
 INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what a t.me deep link's start= payload may carry
 DEFAULT_INVITE_TTL = timedelta(hours=24)
 MAX_INVITE_TTL = timedelta(days=30)
@@ -121,7 +125,7 @@ def _refusal_text(command: str, permission: Permission | None, role: Role, chat_
             return f"/{command} 仅限工作人员和管理员使用。如需权限，请向管理员索取邀请链接。"
         return f"/{command} 仅限管理员使用。"
     if permission.private_only and chat_type != PRIVATE_CHAT:
-        return f"出于安全考虑，/{command} 只能在与机器人的私聊中使用，请私聊机器人后再试。"
+        return PRIVATE_ONLY_REPLY
     return ""
 
 

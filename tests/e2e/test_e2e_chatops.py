@@ -401,6 +401,31 @@ async def test_stats_and_alias(tg: TgClient, people: Callable[[int, str], Person
     assert "98.99%" in (await parent.ask("汽车保养就业率多少")).plain
 
 
+# ---------------------------------------------------------------------------- groups
+async def test_groups_see_public_data_only(tg: TgClient, people: Callable[[int, str], Person]) -> None:
+    admin, staff = people(ADMIN_ID, "王主任"), people(880_080, "郑老师")
+    await admin.command(f"/grant {staff.uid} staff")
+    await staff.latest()
+    submitted = (await staff.command("/correct 汽车维修就业率 99.3% 复核")).plain
+    cid = int(re.search(r"#(\d+)", submitted).group(1))  # type: ignore[union-attr]
+    await admin.latest()
+    group = group_chat(-100_779)
+    for sender, command in [(staff.user, "/mycorrections"), (staff.user, f"/withdraw {cid}"),
+                            (ADMIN, "/status"), (ADMIN, f"/approve {cid}"), (ADMIN, f"/reject {cid} 不对"),
+                            (ADMIN, "/pending"), (ADMIN, "/rollback"), (ADMIN, "/revoke 880080")]:
+        await tg.send_command(sender, group, command)
+        replies = await tg.replies(-100_779, 1, settle=0.3)
+        assert [m.plain for m in replies] == ["请私聊我使用此命令"], (command, [m.plain for m in replies])
+    # Nothing was done: the correction is still pending, the role still there.
+    assert f"#{cid} [待审核]" in (await staff.command("/mycorrections")).plain
+    assert "工作人员" in (await staff.command("/whoami")).plain
+    # Answers in the group are public-level: no pending value.
+    await tg.send_command(staff.user, group, "/ask 汽修就业率多少")
+    answer = (await tg.reply(-100_779)).plain
+    assert "98.99%" in answer and "99.3" not in answer
+    assert f"已撤回更正 #{cid}" in (await staff.command(f"/withdraw {cid}")).plain
+
+
 # ---------------------------------------------------------------------------- refusals
 async def test_public_user_is_refused_politely(tg: TgClient, people: Callable[[int, str], Person]) -> None:
     parent = people(880_070, "家长")

@@ -66,21 +66,22 @@ HELP_STAFF = (
     "回复我的回答并发送 /correct 正确数值 [理由] - 更正该回答中的数据或原文表述\n"
     "/correct - 分步提交更正（私聊），/cancel 取消\n"
     "/note 章节 内容 - 对报告某一章节提出意见，例如：/note 二(三)1 资助对象的表述不清楚\n"
-    "/mycorrections - 查看我提交的更正\n"
-    "/withdraw 编号 - 撤回待审核的更正"
+    "/mycorrections * - 查看我提交的更正\n"
+    "/withdraw * 编号 - 撤回待审核的更正\n"
+    "（标 * 的只能在私聊中使用）"
 )
 NOTE_USAGE = "用法：/note 章节 内容，例如：/note 二(三)1 资助对象的表述不清楚（章节编号见报告目录）"
 HELP_ADMIN = (
     "管理员命令（标 * 的只能在私聊中使用）：\n"
     "/pending * - 待审核的更正（可直接点按钮审核）\n"
-    "/approve 编号 [意见]、/reject 编号 理由 - 审核更正\n"
+    "/approve * 编号 [意见]、/reject * 编号 理由 - 审核更正\n"
     "/export * [xlsx|csv|md] [approved|pending|all] - 导出勘误表\n"
     "/update - 如何上传数据文件更新数据；私聊发送 CSV/XLSX/JSON 文件即可\n"
-    "/rollback - 撤销最近的数据更新\n"
+    "/rollback * - 撤销最近的数据更新\n"
     "/publish 年度、/unpublish 年度 - 发布或撤回某年度的数据\n"
     "/stats * [天数] - 使用统计；/alias 别名 名称 - 教 qbot 认识新说法\n"
-    "/status - 运行状态\n"
-    "/grant * 用户ID staff|admin、/revoke 用户ID - 授予或撤销角色\n"
+    "/status * - 运行状态\n"
+    "/grant * 用户ID staff|admin、/revoke * 用户ID - 授予或撤销角色\n"
     "/invite * staff|admin [小时数] - 生成一次性邀请链接（默认 24 小时内有效）"
 )
 
