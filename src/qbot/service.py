@@ -1,7 +1,8 @@
 """One transport-free object for the chat front ends: questions with roles, logging and correction notes.
 
-The Telegram adapter (and any other front end) talks to `Qbot`; it never opens the
-database or the engine itself. After anything that changes what the engine knows (a data
+The Telegram adapter and the command line (`qbot ask`, `qbot chat`, as the local
+administrator, actor 0) talk to `Qbot`; they never open the engine themselves, so answers,
+correction notes, editions and the question log are the same in every front end. After anything that changes what the engine knows (a data
 update, a rollback, publishing an edition, a new alias) call `reload()`.
 """
 
@@ -21,6 +22,10 @@ from qbot.roles import PRIVATE_CHAT, Role, RoleBook
 from qbot.store import open_db
 from qbot.updates import edition_statuses, head
 from qbot.usage import log_question
+
+
+#: The chat type the command line (qbot ask, qbot chat) asks with.
+LOCAL_CHAT = "cli"
 
 
 def status_zh(status: str) -> str:
@@ -46,12 +51,17 @@ class Qbot:
         self.desk = CorrectionDesk(self.db, self.engine)
 
     def ask(self, user_id: int | None, chat_type: str, question: str,
-            conversation: Conversation | None = None) -> Answer:
-        """Answer as the user's role allows (in private chats), note registered corrections, log the question."""
+            conversation: Conversation | None = None, *, as_role: Role | None = None) -> Answer:
+        """Answer as the user's role allows (in private chats), note registered corrections, log the question.
+
+        `as_role` answers as a lower role would (the command line's `--as public`: what parents see).
+        """
         role = self.roles.role_of(user_id)
+        if as_role is not None and not as_role.at_least(role):
+            role = as_role
         # Outside a private chat (a group, an inline answer sent into any chat) everyone there reads the
-        # reply: drafts and pending corrections stay out of it.
-        shown = role if chat_type == PRIVATE_CHAT else Role.PUBLIC
+        # reply: drafts and pending corrections stay out of it. The console is one person's, like a private chat.
+        shown = role if chat_type in (PRIVATE_CHAT, LOCAL_CHAT) else Role.PUBLIC
         start = time.perf_counter()
         answer = self.engine.ask(question, conversation, role=shown.value)
         latency_ms = (time.perf_counter() - start) * 1000
