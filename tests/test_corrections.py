@@ -204,6 +204,22 @@ def test_invalid_submissions_are_refused(desk: CorrectionDesk, engine: Engine, d
     assert desk.submit(OTHER_STAFF, "李老师", None, ref, "99.12%").id == 2  # another submitter may
 
 
+@pytest.mark.parametrize("policy, admins, allowed", [("sole", [ADMIN], True), ("sole", [ADMIN, 55], False),
+                                                     ("never", [ADMIN], False), ("always", [ADMIN, 55], True)])
+def test_an_admins_own_correction_needs_a_second_admin(db: sqlite_utils.Database, engine: Engine, policy: str,
+                                                       admins: list[int], allowed: bool) -> None:
+    desk = CorrectionDesk(db, engine, admins=lambda: admins, self_approval=policy)
+    own = desk.submit(ADMIN, "王主任", None, figure(desk, "汽车维修就业率"), "99.12%")
+    if allowed:
+        assert desk.approve(ADMIN, own.id).status == "approved"
+        return
+    with pytest.raises(PermissionDenied, match="另一位管理员"):
+        desk.approve(ADMIN, own.id)
+    assert desk.get(own.id).status == "pending" and audit_actions(db)[-1] == (ADMIN, "refused", f"correction:{own.id}")
+    if 55 in admins:
+        assert desk.approve(55, own.id).status == "approved"  # the second administrator may
+
+
 def test_approve(desk: CorrectionDesk, db: sqlite_utils.Database) -> None:
     c = desk.submit(STAFF, "张老师", None, figure(desk, "汽车维修就业率"), "99.12%")
     approved = desk.approve(ADMIN, c.id, "已核实", actor_name="王主任")

@@ -16,7 +16,7 @@ from qbot.store import open_db
 ENV_ADMIN, TABLE_ADMIN, STAFF, PUBLIC = 100, 101, 200, 300
 
 # The matrix of issue 5, written out independently of the module's table.
-PUBLIC_COMMANDS = {"ask", "start", "help", "whoami"}
+PUBLIC_COMMANDS = {"ask", "start", "help", "whoami", "cancel"}
 STAFF_COMMANDS = {"correct", "note", "mycorrections", "withdraw"}
 ADMIN_COMMANDS = {"pending", "approve", "reject", "export", "grant", "revoke", "invite", "update", "rollback",
                   "publish", "stats", "alias", "status"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -259,6 +260,22 @@ def test_bad_file_is_refused_with_line_numbers_and_changes_nothing(db_path: Path
     problems = output.splitlines()[1:] if "处问题" in output else []
     assert all(p.startswith("第") and "行：" in p for p in problems), problems
     assert dump(db_path) == before
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("bad.csv", 'entity,metric,value,unit\n"学校"x,招生人数,1,人\n', "引号内的内容结束后应紧跟逗号"),
+    ("bad.csv", 'entity,metric,value,unit\n"学校,招生人数,1,人\n', "引号没有闭合"),
+    ("bad.json", '[{"entity": "学校",}]', "键名应使用英文双引号"),
+    ("bad.json", '[{"entity" "学校"}]', "缺少冒号"),
+    ("bad.json", '[{"entity": "学校} ]', "字符串的引号没有闭合"),
+    ("bad.json", '[{"entity": "学校"} {"metric": "招生人数"}]', "缺少逗号或右方括号"),
+    ("bad.json", '[{"entity": [1, }]', "缺少值"),
+])
+def test_parse_errors_are_explained_in_chinese(name: str, data: str, message: str) -> None:
+    with pytest.raises(UpdateError) as refused:
+        read_upload(name, data.encode())
+    assert message in str(refused.value)
+    assert not re.search(r"[A-Za-z]{3,}", str(refused.value).replace("CSV", "").replace("JSON", "")), refused.value
 
 
 def test_oversized_file_is_refused_before_it_is_read(db_path: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from qbot.answering.engine import Engine
 from qbot.cli import cli
-from qbot.journal import iso, utc_now
+from qbot.journal import iso, parse_iso, utc_now
 from qbot.store import open_db
 from qbot.usage import AliasError, add_alias, log_question, render_stats, stats
 
@@ -139,3 +139,35 @@ def test_bad_aliases_are_refused(db_path: Path, alias: str, name: str, message: 
     assert db["aliases"].count == 0 and db["audit_log"].count == 0
     result = CliRunner().invoke(cli, ["alias", alias, name, "--db", str(db_path)])
     assert result.exit_code == 1 and message in result.output
+
+
+@pytest.mark.parametrize("zone, day", [(None, "2026-01-02"), ("Asia/Shanghai", "2026-01-02"), ("UTC", "2026-01-01"),
+                                       ("America/New_York", "2026-01-01")])
+def test_times_are_shown_in_one_zone_everywhere(db_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str | None,
+                                                day: str) -> None:
+    from qbot.answering.engine import Engine
+    from qbot.corrections import CorrectionDesk
+
+    if zone:
+        monkeypatch.setenv("QBOT_TZ", zone)
+    else:
+        monkeypatch.delenv("QBOT_TZ", raising=False)
+    moment = "2026-01-01T20:30:00+00:00"  # 04:30 the next morning in Beijing
+    conn = sqlite3.connect(db_path)
+    conn.execute("insert into questions (at, user_hash, role, chat_type, question, status, latency_ms, figure_ids) "
+                 "values (?, 'x', 'public', 'private', '宿舍几人间', 'not_found', 1, '[]')", [moment])
+    conn.commit()
+    db = open_db(db_path, create=False)
+    monkeypatch.setattr("qbot.usage.utc_now", lambda: parse_iso(moment))
+    assert stats(db, days=3).per_day == [(day, 1)]
+    engine = Engine.open(db_path)
+    desk = CorrectionDesk(db, engine, clock=lambda: parse_iso(moment))
+    correction = desk.submit(5, "张老师", None, engine.ask("汽修就业率多少").figures[0], "99%")
+    assert f"提交：张老师，{day} " in correction.detail_lines()[0]  # corrections and /stats agree
+
+
+def test_an_unknown_zone_is_a_configuration_error() -> None:
+    from qbot.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="QBOT_TZ"):
+        Settings.from_env({"QBOT_TZ": "Mars/Olympus"})

@@ -255,6 +255,7 @@ def rollback(yes: bool, db_path: Path) -> None:
         qbot rollback --yes
     """
     from qbot.corrections import CLI_ACTOR
+    from qbot.journal import local_time
     from qbot.updates import UpdateError, head, revision
     from qbot.updates import rollback as roll_back
 
@@ -265,7 +266,7 @@ def rollback(yes: bool, db_path: Path) -> None:
             raise UpdateError("没有可以撤销的数据更新：现在使用的就是原始报告数据。")
         undo = revision(db.conn, current)
         assert undo is not None
-        click.echo(f"将撤销数据更新 #{undo.id}（{undo.source}，{undo.summary}，{undo.created_at}）。")
+        click.echo(f"将撤销数据更新 #{undo.id}（{undo.source}，{undo.summary}，{local_time(undo.created_at)}）。")
         _confirm("确认撤销吗？", yes)
         _, undone = roll_back(db, CLI_ACTOR)
     except UpdateError as exc:
@@ -339,6 +340,33 @@ def stats(days: int, db_path: Path) -> None:
         click.echo(render_stats(usage_stats(db, days)))
     finally:
         db.conn.close()
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists")
+@db_option
+def backup(file: Path, force: bool, db_path: Path) -> None:
+    """A consistent copy of the knowledge base, safe while the bot runs (SQLite's online backup API).
+
+    The copy is one self-contained file, checked with integrity_check. The key
+    of the hashed user ids (qbot.db.key beside the database) is not in it.
+
+    \b
+    Example:
+        qbot backup /var/backups/qbot/qbot-$(date +%F).db
+    """
+    from qbot.keyfile import key_path
+    from qbot.store import StoreError
+    from qbot.store import backup as make_backup
+
+    try:
+        target = make_backup(db_path, file, overwrite=force)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已备份到 {target}（{target.stat().st_size // 1024} KB）。")
+    if key_path(db_path).exists():
+        click.echo(f"提示：用户哈希的密钥 {key_path(db_path)} 不在备份中，恢复后若要与旧的提问记录对应，请另行保存它。")
 
 
 @cli.command()

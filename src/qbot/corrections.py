@@ -20,16 +20,16 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 
 from qbot.answering.compose import display, label, qualifier_text
 from qbot.answering.models import FigureRef, Source
-from qbot.journal import Clock, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.journal import Clock, iso, local_time, log_action, utc_now, write_transaction
 from qbot.quantities import EXAMPLE, parse_value
 from qbot.roles import PermissionDenied, Role
 
@@ -52,9 +52,12 @@ MAX_NOTE = 1000
 MAX_NAME = 64
 MAX_OPTIONS = 10
 CLI_ACTOR = 0  # the local administrator at the command line
+#: QBOT_SELF_APPROVAL: may an administrator approve their own correction? "sole": only when there is no
+#: other administrator (default), "never", "always".
+SOLE_ADMIN = "sole"
+SELF_APPROVAL = (SOLE_ADMIN, "never", "always")
 CLI_ACTOR_NAME = "本地管理员（命令行）"
 AUDIT_SUBMITTER = "核对程序（qbot audit）"
-DISPLAY_TZ = timezone(timedelta(hours=8))  # times in the errata table are Beijing time
 
 USAGE = ("用法：/correct <数据> <正确数值> [理由]\n"
          "例如：/correct 汽车维修就业率 99.12% 表中人数有误\n"
@@ -142,7 +145,7 @@ class Correction:
         return f"#{self.id} [{self.status_zh}] {self.target_label}：{change}（{self.source_label}{page}）"
 
     def detail_lines(self) -> list[str]:
-        """Who submitted it when and why, and its review (times in Beijing time)."""
+        """Who submitted it when and why, and its review (times in the display zone, QBOT_TZ)."""
         submitted = f"提交：{self.submitter_name or _person(self.submitter_id)}，{local_time(self.created_at)}"
         lines = [submitted + (f"；理由：{self.reason}" if self.reason else "")]
         if self.status != "pending":
@@ -186,10 +189,18 @@ def parse_correct_command(args: str) -> CorrectCommand:
 class CorrectionDesk:
     """Submits, reviews, lists and exports corrections of one knowledge base (`store.open_db`)."""
 
-    def __init__(self, db: sqlite_utils.Database, engine: Engine, *, clock: Clock = utc_now):
+    def __init__(self, db: sqlite_utils.Database, engine: Engine, *, clock: Clock = utc_now,
+                 admins: Callable[[], Iterable[int]] | None = None, self_approval: str = SOLE_ADMIN):
+        """`admins` lists the administrators; with `self_approval` "sole" (default) an administrator may
+        approve their own correction only when there is no other administrator, "never" not at all,
+        "always" always."""
+        if self_approval not in SELF_APPROVAL:
+            raise ValueError(self_approval)
         self.conn = db.conn
         self.engine = engine
         self.clock = clock
+        self.admins = admins or (lambda: ())
+        self.self_approval = self_approval
         self._indexed: Engine | None = None
         self._by_option: dict[str, list[FigureRef]] = {}
         self._readings: dict[str, list[str]] = {}
@@ -357,6 +368,8 @@ class CorrectionDesk:
                                       f"不能再{ACTION_ZH[status]}。")
             if status == "withdrawn" and actor != current.submitter_id:
                 refusal = "只有提交人本人可以撤回这条更正。"
+            elif status == "approved" and self._needs_second_admin(actor, current):
+                refusal = "这条更正是您本人提交的，需要由另一位管理员审核通过。"
             else:
                 event = conn.execute("insert into correction_events (correction_id, status, actor, at, note) "
                                      "values (?, ?, ?, ?, ?)", [correction_id, status, actor, iso(now), note]).lastrowid
@@ -366,9 +379,17 @@ class CorrectionDesk:
         if refusal:
             with write_transaction(self.conn) as conn:
                 log_action(conn, now, actor, "refused", f"correction:{correction_id}",
-                           {"command": "withdraw", "reason": refusal})
+                           {"command": "withdraw" if status == "withdrawn" else "approve", "reason": refusal})
             raise PermissionDenied(refusal)
         return self._require(correction_id)
+
+    def _needs_second_admin(self, actor: int, correction: Correction) -> bool:
+        """Whether `actor` approving their own correction must leave it to another administrator."""
+        if actor != correction.submitter_id or correction.submitter_name == AUDIT_SUBMITTER:
+            return False  # not their own (an audit finding is the checking program's)
+        if self.self_approval == "always":
+            return False
+        return self.self_approval == "never" or any(a != actor for a in self.admins())
 
     def propose_from_audit(self, actor: int, checks: Iterable[Check]) -> list[Correction]:
         """Pending corrections for the inconsistent checks of `qbot audit` (the stated figure → the computed
@@ -551,11 +572,6 @@ def _person(user_id: int | None) -> str:
     if user_id == CLI_ACTOR:
         return CLI_ACTOR_NAME
     return f"用户 {user_id}" if user_id is not None else ""
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC timestamp in Beijing time: `2021-03-05 14:30`."""
-    return parse_iso(stamp).astimezone(DISPLAY_TZ).strftime("%Y-%m-%d %H:%M") if stamp else ""
 
 
 def _neutral(value: Any) -> Any:

@@ -67,6 +67,7 @@ PERMISSIONS: dict[str, Permission] = {
     "help": Permission(Role.PUBLIC),
     "ask": Permission(Role.PUBLIC),
     "whoami": Permission(Role.PUBLIC),
+    "cancel": Permission(Role.PUBLIC),
     "correct": Permission(Role.STAFF),
     "note": Permission(Role.STAFF),
     "mycorrections": Permission(Role.STAFF, private_only=True),

@@ -15,11 +15,11 @@ from pathlib import Path
 from qbot import __version__
 from qbot.answering.engine import Conversation, Engine
 from qbot.answering.models import Answer
-from qbot.corrections import CorrectionDesk, local_time
-from qbot.journal import write_transaction
+from qbot.corrections import SOLE_ADMIN, CorrectionDesk
+from qbot.journal import local_time, write_transaction
 from qbot.keyfile import hash_key
 from qbot.roles import PRIVATE_CHAT, Role, RoleBook
-from qbot.store import open_db
+from qbot.store import checkpoint, open_db
 from qbot.updates import edition_statuses, head
 from qbot.usage import log_question
 
@@ -35,20 +35,35 @@ def status_zh(status: str) -> str:
 class Qbot:
     """The knowledge base, the roles and the correction desk of one running bot."""
 
-    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset()):
+    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset(), *, self_approval: str = SOLE_ADMIN):
         self.db_path = Path(db_path)
         self.db = open_db(self.db_path, create=False)
         with write_transaction(self.db.conn):
             hash_key(self.db.conn)  # created now, or moved out of a database an older version wrote
         self.roles = RoleBook(self.db, admins)
+        self.self_approval = self_approval
         self.engine = Engine.open(self.db_path)
-        self.desk = CorrectionDesk(self.db, self.engine)
+        self.desk = self._desk(self.engine)
         self.started = time.monotonic()
+
+    def _desk(self, engine: Engine) -> CorrectionDesk:
+        return CorrectionDesk(self.db, engine, admins=self.admin_ids, self_approval=self.self_approval)
+
+    def admin_ids(self) -> list[int]:
+        """Every administrator: the settings' and those granted the role."""
+        return sorted(uid for uid, role in self.roles.holders().items() if role is Role.ADMIN)
 
     def reload(self) -> None:
         """Re-read the knowledge base after an update, rollback, publication or new alias."""
         self.engine = Engine.open(self.db_path)
-        self.desk = CorrectionDesk(self.db, self.engine)
+        self.desk = self._desk(self.engine)
+
+    def close(self) -> None:
+        """A clean stop: close the engine's connection, checkpoint the write-ahead log into the database file
+        and close it (a plain copy of qbot.db then holds all data)."""
+        self.engine.conn.close()
+        checkpoint(self.db.conn)
+        self.db.conn.close()
 
     def ask(self, user_id: int | None, chat_type: str, question: str,
             conversation: Conversation | None = None, *, as_role: Role | None = None) -> Answer:

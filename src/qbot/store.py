@@ -15,7 +15,8 @@ import sqlite_utils
 
 from qbot.schema import APPEND_ONLY, REPORT_TABLES, SCHEMA_VERSION
 
-__all__ = ["APPEND_ONLY", "REPORT_TABLES", "SCHEMA_VERSION", "StoreError", "migrate", "open_db", "schema_version"]
+__all__ = ["APPEND_ONLY", "REPORT_TABLES", "SCHEMA_VERSION", "StoreError", "backup", "checkpoint", "migrate",
+           "open_db", "schema_version"]
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -155,3 +156,38 @@ def open_db(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"无法打开知识库 {path}：{exc}") from exc
     return db
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Move everything in the write-ahead log into the database file and empty the log (a clean stop:
+    afterwards a plain copy of the file holds all data)."""
+    conn.execute("pragma wal_checkpoint(truncate)")
+
+
+def backup(source: Path | str, target: Path | str, *, overwrite: bool = False) -> Path:
+    """A consistent copy of the database at `source`, safe while the bot writes to it (SQLite's online
+    backup API), as one self-contained file at `target` (checked with integrity_check)."""
+    source, target = Path(source), Path(target)
+    if not source.exists():
+        raise StoreError(f"知识库 {source} 不存在")
+    if target.exists() and not overwrite:
+        raise StoreError(f"{target} 已存在；换一个文件名，或加 --force 覆盖")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        src, dst = sqlite3.connect(source, timeout=30), sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("pragma journal_mode=delete")  # one file, no -wal beside it
+            verdict = dst.execute("pragma integrity_check").fetchone()[0]
+        finally:
+            src.close()
+            dst.close()
+        if verdict != "ok":
+            raise StoreError(f"备份校验失败：{verdict}")
+        partial.replace(target)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"无法备份知识库 {source}：{exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

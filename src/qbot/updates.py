@@ -127,6 +127,31 @@ def _decode(data: bytes) -> str:
     raise UpdateError("无法识别文件内容：请上传 UTF-8 编码的 CSV、XLSX 或 JSON 文件。")
 
 
+#: What Python's csv and json modules say (in English), as the uploader should read it.
+CSV_ERRORS = (("expected after", "引号内的内容结束后应紧跟逗号，请检查这一行的引号"),
+              ("unexpected end of data", "引号没有闭合，请检查这一行的引号"),
+              ("eof inside string", "引号没有闭合，请检查这一行的引号"),
+              ("new-line character", "单元格中有未加引号的换行，请检查这一行"),
+              ("field larger than field limit", "某个单元格的内容过长"),
+              ("nul", "包含无效的空字符"))
+JSON_ERRORS = (("expecting value", "缺少值（或有多余的逗号）"),
+               ("expecting property name", "键名应使用英文双引号括起来"),
+               ("expecting ',' or ']'", "缺少逗号或右方括号 ]"),
+               ("expecting ',' delimiter", "缺少逗号"),
+               ("expecting ':' delimiter", "缺少冒号"),
+               ("unterminated string", "字符串的引号没有闭合"),
+               ("invalid control character", "字符串中有无效的控制字符"),
+               ("invalid \\escape", "字符串中有无效的反斜杠转义"),
+               ("extra data", "数组结束后还有多余的内容"))
+FORMAT_FALLBACK = "格式不正确，请检查引号、逗号和括号"
+
+
+def _in_chinese(message: str, known: tuple[tuple[str, str], ...]) -> str:
+    """A parser's English error message in Chinese (a generic sentence for one not listed)."""
+    lowered = message.lower()
+    return next((zh for english, zh in known if english in lowered), FORMAT_FALLBACK)
+
+
 def _read_csv(text: str) -> Upload:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
@@ -148,7 +173,7 @@ def _read_csv(text: str) -> Upload:
             if len(rows) > MAX_ROWS:
                 break
     except csv.Error as exc:
-        raise UpdateError(f"CSV 格式错误（第{reader.line_num}行）：{exc}") from None
+        raise UpdateError(f"CSV 格式错误（第{reader.line_num}行）：{_in_chinese(str(exc), CSV_ERRORS)}") from None
     return Upload(header_line, header or [], rows)
 
 
@@ -242,9 +267,9 @@ def _read_json(text: str) -> Upload:
             if text.startswith(",", pos):
                 pos += 1
             elif not text.startswith("]", pos):
-                raise json.JSONDecodeError("应为 , 或 ]", text, pos)
+                raise json.JSONDecodeError("Expecting ',' or ']'", text, pos)
     except json.JSONDecodeError as exc:
-        raise UpdateError(f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}") from None
+        raise UpdateError(f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{_in_chinese(exc.msg, JSON_ERRORS)}") from None
     except (ValueError, RecursionError):  # numbers with thousands of digits, nesting thousands deep
         raise UpdateError("JSON 内容过于复杂（数字过长或嵌套过深），请上传对象数组：[{…}, {…}]") from None
     return Upload(rows[0].line if rows else 1, list(columns), rows)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from qbot.answering.compose import label
 from qbot.answering.models import Answer
-from qbot.journal import iso, log_action, utc_now, write_transaction
+from qbot.journal import display_zone, iso, log_action, parse_iso, utc_now, write_transaction
 from qbot.keyfile import hash_key
 from qbot.language.normalize import normalize
 from qbot.roles import Role
@@ -79,8 +80,12 @@ def stats(db: sqlite_utils.Database, days: int = 30, top: int = 10) -> Stats:
         "select count(*), count(distinct nullif(user_hash, '')) from questions where at >= ?", [since]).fetchone()
     if not result.total:
         return result
-    result.per_day = conn.execute("select date(at, 'localtime') as day, count(*) from questions where at >= ? "
-                                  "group by day order by day", [since]).fetchall()
+    per_day: Counter[str] = Counter()
+    zone = display_zone()
+    for minute, count in conn.execute("select substr(at, 1, 16), count(*) from questions where at >= ? "
+                                      "group by 1", [since]):  # every zone's offset is whole minutes
+        per_day[parse_iso(minute + ":00+00:00").astimezone(zone).date().isoformat()] += count
+    result.per_day = sorted(per_day.items())
     result.per_role = dict(conn.execute("select role, count(*) from questions where at >= ? group by role "
                                         "order by count(*) desc", [since]).fetchall())
     result.per_status = dict(conn.execute("select status, count(*) from questions where at >= ? group by status",

@@ -171,7 +171,7 @@ async def test_correction_is_reviewed_told_and_exported(tg: TgClient, people: Ca
     assert "98.99%" in public and "已登记更正" in public and "99.12" not in public
 
     # The errata table as an xlsx document, in a private chat only.
-    await tg.send_command(ADMIN, ADMIN_CHAT, "/export xlsx")
+    await tg.send_command(ADMIN, ADMIN_CHAT, "/export xlsx all")
     (sent,) = await admin.latest()
     assert sent.document is not None, sent.raw
     assert sent.document["file_name"] == "勘误表-2020.xlsx"

@@ -58,7 +58,7 @@ from .test_tg_handlers import TOKEN, FakeRequest
 ADMIN, PARENT = 7, 42
 NOW = dtm.datetime(2026, 1, 1, tzinfo=dtm.UTC)
 #: Commands registered under another command's permission.
-SHARED_PERMISSION = {"cancel": "correct", "unpublish": "publish"}
+SHARED_PERMISSION = {"unpublish": "publish"}
 #: Handlers that do nothing but hint or refuse, so have no permission of their own.
 UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button"}
 
@@ -194,8 +194,8 @@ def test_split_value_reads_the_value_like_the_core() -> None:
 
 
 def test_parse_export_args() -> None:
-    assert parse_export_args([]) == ("xlsx", None)
-    assert parse_export_args(["csv"]) == ("csv", None)
+    assert parse_export_args([]) == ("xlsx", "approved")  # a bare /export: the errata to publish
+    assert parse_export_args(["csv"]) == ("csv", "approved")
     assert parse_export_args(["approved", "md"]) == ("md", "approved")
     assert parse_export_args(["XLSX", "all"]) == ("xlsx", None)
     assert parse_export_args(["已通过"]) == ("xlsx", "approved")

@@ -214,10 +214,13 @@ def main(env: Mapping[str, str] | None = None) -> int:
             logger.info("building the knowledge base %s from %s", settings.db_path,
                         settings.knowledge_dir)
         ensure_database(settings.db_path, settings.knowledge_dir)
-        qbot = Qbot(settings.db_path, settings.admins)
+        qbot = Qbot(settings.db_path, settings.admins, self_approval=settings.self_approval)
         logger.info("knowledge base %s loaded", settings.db_path)
-        application = build_application(settings, qbot, Conversation, tuning)
-        run(application, settings, tuning)
+        try:
+            application = build_application(settings, qbot, Conversation, tuning)
+            run(application, settings, tuning)
+        finally:
+            qbot.close()  # checkpoints the write-ahead log: the database file alone holds everything
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

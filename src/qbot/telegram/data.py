@@ -24,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from qbot.corrections import local_time
+from qbot.journal import local_time
 from qbot.service import Qbot
 from qbot.telegram import texts
 from qbot.telegram.access import Guard

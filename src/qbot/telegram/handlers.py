@@ -108,6 +108,12 @@ def command_name(text: str | None) -> str:
     return first.lstrip("/").split("@", 1)[0]
 
 
+def addressed_bot(text: str | None) -> str:
+    """The bot a ``/command@bot`` message names ("" when it names none)."""
+    first = (text or "").split(None, 1)[0] if (text or "").strip() else ""
+    return first.partition("@")[2]
+
+
 def addressed_question(message: Message, bot_username: str | None, bot_id: int) -> str | None:
     """The question of a group message addressed to the bot, or None for other chatter.
 
@@ -328,9 +334,12 @@ class QbotHandlers:
         user = update.effective_user
         if message is None:
             return
+        addressee = addressed_bot(message.text)
+        if addressee and addressee.lower() != (context.bot.username or "").lower():
+            return  # /approve@OtherBot is another bot's command: not ours to answer
         decision = self.qbot.roles.authorize(user.id if user else None, command_name(message.text),
                                              chat_type_of(update))
-        await refuse(update, context, decision.reason_zh)
+        await refuse(update, context, decision.reason_zh or texts.COMMAND_NOT_HERE)
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, … in a private chat: ask for a text question."""

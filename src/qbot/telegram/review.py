@@ -49,7 +49,7 @@ from qbot.corrections import (
 from qbot.roles import PermissionDenied
 from qbot.service import Qbot
 from qbot.telegram import texts
-from qbot.telegram.access import Guard, admin_ids
+from qbot.telegram.access import Guard
 from qbot.telegram.formatting import format_text, shorten
 from qbot.telegram.keyboards import (
     GUIDED_PREFIX,
@@ -112,8 +112,11 @@ def split_value(text: str) -> tuple[str, str]:
 
 
 def parse_export_args(args: list[str]) -> tuple[str, str | None] | None:
-    """``/export`` arguments in any order → (format, status or None for all); None when not understood."""
-    fmt, status = "xlsx", None
+    """``/export`` arguments in any order → (format, status or None for all); None when not understood.
+
+    Without a status the approved corrections are exported (the errata to publish), as the menu says.
+    """
+    fmt, status = "xlsx", "approved"
     seen_status = False
     by_name = {zh: key for key, zh in STATUS_ZH.items()} | {texts.EXPORT_ALL: EXPORT_ALL}
     for arg in (a.strip().lower() for a in args):
@@ -236,7 +239,7 @@ class ReviewHandlers:
                                                    pattern=rf"^{GUIDED_PREFIX}:(ok|no)$"),
                               MessageHandler(text, step(self.on_guided_remind))],
                 },
-                fallbacks=[CommandHandler("cancel", step(self.on_cancel))],
+                fallbacks=[CommandHandler("cancel", guard("cancel", self.on_cancel))],
                 allow_reentry=True,
             )
 
@@ -249,6 +252,7 @@ class ReviewHandlers:
             CommandHandler("approve", guard("approve", self.on_approve), filters=NEW_MESSAGE),
             CommandHandler("reject", guard("reject", self.on_reject), filters=NEW_MESSAGE),
             CommandHandler("export", guard("export", self.on_export), filters=NEW_MESSAGE),
+            CommandHandler("cancel", guard("cancel", self.on_cancel_idle), filters=NEW_MESSAGE),
             CallbackQueryHandler(guard("correct", self.on_target_pick), pattern=pattern(TARGET_PREFIX)),
             CallbackQueryHandler(guard("approve", self.on_review_button), pattern=rf"^{REVIEW_PREFIX}:a:"),
             CallbackQueryHandler(guard("reject", self.on_review_button), pattern=rf"^{REVIEW_PREFIX}:r:"),
@@ -477,12 +481,16 @@ class ReviewHandlers:
         await reply_text(context.bot, update, texts.GUIDED_CANCELLED)
         return ConversationHandler.END
 
+    async def on_cancel_idle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cancel when nothing is in progress."""
+        await reply_text(context.bot, update, texts.NOTHING_TO_CANCEL)
+
     # ------------------------------------------------------------------ notifications
     async def notify_admins(self, context: ContextTypes.DEFAULT_TYPE, correction: Correction) -> None:
         """A private message with 通过/驳回 to every administrator."""
         text = "\n".join([correction.line(), *correction.detail_lines()])
         heading = texts.NEW_CORRECTION.format(id=correction.id)
-        for admin in admin_ids(self.qbot.roles):
+        for admin in self.qbot.admin_ids():
             try:
                 await send_text(context.bot, admin, text, heading=heading, markup=review_keyboard([correction.id]))
             except TelegramError as exc:  # e.g. an administrator who never opened a chat with the bot
@@ -517,7 +525,7 @@ class ReviewHandlers:
                 correction = desk.approve(user.id, correction_id, note, user.full_name)
             else:
                 correction = desk.reject(user.id, correction_id, note, user.full_name)
-        except CorrectionError as exc:
+        except (CorrectionError, PermissionDenied) as exc:
             return str(exc)
         logger.info("correction #%s %s by user %s", correction.id, correction.status, user.id)
         await self.notify_submitter(context, correction, user.id)

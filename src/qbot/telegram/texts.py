@@ -171,6 +171,8 @@ GUIDED_REASON = "请简要说明理由（例如：表中人数有误），或点
 GUIDED_CONFIRM = "请确认要提交的更正：\n对象：{label}\n更正为：{value}\n理由：{reason}"
 GUIDED_REMIND = "请点击上面的“确认”或“取消”，或发送 /cancel 取消。"
 GUIDED_CANCELLED = "已取消，没有提交更正。"
+NOTHING_TO_CANCEL = "当前没有进行中的操作，无需取消。"
+COMMAND_NOT_HERE = "这个命令在这里用不了。发送 /help 查看可用命令。"
 NO_REASON = "（未填写）"
 
 NEW_CORRECTION = "新的更正待审核 #{id}"
@@ -191,7 +193,8 @@ MINE_NONE = "您还没有提交过更正。"
 MINE_HEADER = "您提交的更正（共 {count} 条，显示最近 {shown} 条）："
 WITHDRAW_USAGE = "用法：/withdraw 编号\n例如：/withdraw 3"
 WITHDRAWN = "已撤回更正 #{id}。"
-EXPORT_USAGE = "用法：/export [xlsx|csv|md] [approved|pending|all]\n例如：/export xlsx approved"
+EXPORT_USAGE = ("用法：/export [xlsx|csv|md] [approved|pending|all]（不写状态时导出已通过的更正）\n"
+                "例如：/export xlsx approved")
 EXPORT_EMPTY = "没有{status}的更正，无需导出。"
 EXPORT_CAPTION = "勘误表（{status}，共 {count} 条）"
 EXPORT_ALL = "全部"

@@ -1,0 +1,110 @@
+"""End-to-end: operations of the real `python bot.py` — exports, /cancel, other bots' commands, a second admin's
+approval, upload errors in Chinese, and a clean stop that leaves one complete database file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from e2e_harness import (
+    BotProcess,
+    Emulator,
+    TgClient,
+    assert_clean_logs,
+    private_chat,
+    start_bot,
+    user,
+)
+
+pytestmark = pytest.mark.e2e
+
+FIRST_ADMIN, SECOND_ADMIN = 881_001, 881_002
+
+
+@pytest.fixture(scope="module")
+def bot(
+    emulator: Emulator, kb_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[BotProcess, str]]:
+    workdir = tmp_path_factory.mktemp("ops")
+    proc, token = start_bot(emulator, workdir, kb_file, {"QBOT_ADMINS": f"{FIRST_ADMIN},{SECOND_ADMIN}"},
+                            name="ops")
+    try:
+        yield proc, token
+    finally:
+        code = proc.stop()
+        assert code == 0, proc.stderr()[-5000:]
+        assert_clean_logs(proc, [token])
+
+
+async def say(tg: TgClient, uid: int, text: str, *, settle: float = 0.0) -> list[str]:
+    if text.startswith("/"):
+        await tg.send_command(user(uid), private_chat(uid), text)
+    else:
+        await tg.send_text(user(uid), private_chat(uid), text)
+    return [m.plain for m in await tg.replies(uid, 1, settle=settle)]
+
+
+async def test_an_admins_own_correction_waits_for_the_other_admin(tg: TgClient) -> None:
+    await tg.send_command(user(FIRST_ADMIN), private_chat(FIRST_ADMIN), "/correct 汽车维修就业率 99.2% 复核后")
+    submitted = "\n".join(m.plain for m in await tg.replies(FIRST_ADMIN, 2))  # the reply and its notification
+    cid = int(re.search(r"已提交更正 #(\d+)", submitted).group(1))  # type: ignore[union-attr]
+    await tg.replies(SECOND_ADMIN, 1)  # the other admin is notified too
+    [refused] = await say(tg, FIRST_ADMIN, f"/approve {cid}")
+    assert "需要由另一位管理员审核" in refused
+    [approved] = await say(tg, SECOND_ADMIN, f"/approve {cid} 已核实")
+    assert f"已通过更正 #{cid}" in approved
+    await tg.replies(FIRST_ADMIN, 1)  # the submitter hears the outcome
+
+    # A bare /export sends the approved corrections, as its menu says.
+    await tg.send_command(user(SECOND_ADMIN), private_chat(SECOND_ADMIN), "/correct 汽车维修对口就业率 93.5%")
+    await tg.replies(SECOND_ADMIN, 2)  # the submission and its own notification
+    await tg.replies(FIRST_ADMIN, 1)
+    await tg.send_command(user(SECOND_ADMIN), private_chat(SECOND_ADMIN), "/export")
+    [sent] = await tg.replies(SECOND_ADMIN, 1)
+    assert sent.document is not None and sent.document["file_name"] == "勘误表-2020-已通过.xlsx", sent.raw
+    assert "已通过" in sent.plain and "1 条" in sent.plain, sent.plain
+
+
+async def test_cancel_outside_a_conversation_and_other_bots_commands(tg: TgClient) -> None:
+    assert await say(tg, 881_010, "/cancel") == ["当前没有进行中的操作，无需取消。"]
+    await tg.send_command(user(FIRST_ADMIN), private_chat(FIRST_ADMIN), "/approve@OtherBot 1")
+    await tg.send_command(user(FIRST_ADMIN), private_chat(FIRST_ADMIN), "/whoami")
+    replies = [m.plain for m in await tg.replies(FIRST_ADMIN, 1, settle=0.5)]
+    assert len(replies) == 1 and "管理员" in replies[0], replies  # only /whoami was ours to answer
+
+
+async def test_upload_parse_errors_are_in_chinese(tg: TgClient) -> None:
+    await tg.send_document(user(FIRST_ADMIN), private_chat(FIRST_ADMIN), "坏.csv",
+                           'entity,metric,value,unit\n"学校"x,招生人数,1,人\n'.encode())
+    [reply] = await tg.replies(FIRST_ADMIN, 1)
+    assert "第2行" in reply.plain and "引号" in reply.plain and "expected" not in reply.plain, reply.plain
+
+
+async def test_a_clean_stop_leaves_one_complete_database_file(emulator: Emulator, kb_file: Path,
+                                                              tmp_path: Path) -> None:
+    db = tmp_path / "qbot.db"
+    source, target = sqlite3.connect(kb_file), sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    target.close()
+    proc, token = start_bot(emulator, tmp_path, db, name="clean-stop")
+    try:
+        async with httpx.AsyncClient() as http:
+            tg = TgClient(http, emulator.url, token)
+            reply = await tg.ask(user(881_020), private_chat(881_020), "学校占地面积多少亩")
+            assert "709.4" in reply.plain
+    finally:
+        code = proc.stop()
+    assert code == 0, proc.stderr()[-5000:]
+    wal = db.with_name("qbot.db-wal")
+    assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
+    copy = tmp_path / "copied.db"
+    shutil.copyfile(db, copy)  # `cp qbot.db` without its -wal
+    rows = sqlite3.connect(copy).execute("select question from questions").fetchall()
+    assert rows == [("学校占地面积多少亩",)]
+    assert_clean_logs(proc, [token])
