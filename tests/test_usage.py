@@ -171,3 +171,23 @@ def test_an_unknown_zone_is_a_configuration_error() -> None:
 
     with pytest.raises(ConfigError, match="QBOT_TZ"):
         Settings.from_env({"QBOT_TZ": "Mars/Olympus"})
+
+
+def test_the_question_log_is_pruned_after_its_retention(db_path: Path) -> None:
+    from qbot.config import ConfigError, Settings
+    from qbot.service import Qbot
+
+    conn = sqlite3.connect(db_path)
+    for days, question in [(400, "去年的问题"), (366, "刚过期的问题"), (10, "最近的问题")]:
+        conn.execute("insert into questions (at, user_hash, role, chat_type, question, status, latency_ms, "
+                     "figure_ids) values (?, 'x', 'public', 'private', ?, 'not_found', 1, '[]')",
+                     [iso(utc_now() - timedelta(days=days)), question])
+    conn.commit()
+    Qbot(db_path, log_days=0).close()  # 0: kept for ever
+    assert conn.execute("select count(*) from questions").fetchone()[0] == 3
+    service = Qbot(db_path)  # QBOT_LOG_DAYS defaults to 365: pruned on start (and daily by the bot)
+    assert [r[0] for r in conn.execute("select question from questions")] == ["最近的问题"]
+    service.close()
+    assert Settings.from_env({}).log_days == 365 and Settings.from_env({"QBOT_LOG_DAYS": "30"}).log_days == 30
+    with pytest.raises(ConfigError, match="QBOT_LOG_DAYS"):
+        Settings.from_env({"QBOT_LOG_DAYS": "一年"})

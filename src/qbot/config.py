@@ -44,6 +44,8 @@ class Settings:
     webhook_secret: str | None = field(default=None, repr=False)
     #: QBOT_SELF_APPROVAL: sole (an admin approves their own correction only without another admin) | never | always
     self_approval: str = "sole"
+    #: QBOT_LOG_DAYS: days the question log keeps a question (0: for ever)
+    log_days: int = 365
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -62,8 +64,12 @@ class Settings:
         self_approval = (env.get("QBOT_SELF_APPROVAL") or "sole").strip().lower()
         if self_approval not in ("sole", "never", "always"):
             raise ConfigError(f"QBOT_SELF_APPROVAL 应为 sole、never 或 always，无法识别：{self_approval!r}")
+        log_days = (env.get("QBOT_LOG_DAYS") or "365").strip()
+        if not log_days.isdigit():
+            raise ConfigError(f"QBOT_LOG_DAYS 应为天数（0 表示永久保留），无法识别：{log_days!r}")
         return cls(
             self_approval=self_approval,
+            log_days=int(log_days),
             db_path=Path(env.get("QBOT_DB") or DEFAULT_DB),
             knowledge_dir=Path(env.get("QBOT_KNOWLEDGE") or DEFAULT_KNOWLEDGE),
             token=env.get("TELEGRAM_BOT_TOKEN") or None,

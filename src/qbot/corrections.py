@@ -29,7 +29,7 @@ import sqlite_utils
 
 from qbot.answering.compose import display, label, qualifier_text
 from qbot.answering.models import FigureRef, Source
-from qbot.journal import Clock, iso, local_time, log_action, utc_now, write_transaction
+from qbot.journal import Clock, iso, local_time, log_action, log_refusal, utc_now, write_transaction
 from qbot.quantities import EXAMPLE, parse_value
 from qbot.roles import PermissionDenied, Role
 
@@ -378,8 +378,8 @@ class CorrectionDesk:
                             "actor_name": _clean(actor_name, multiline=False)[:MAX_NAME]})
         if refusal:
             with write_transaction(self.conn) as conn:
-                log_action(conn, now, actor, "refused", f"correction:{correction_id}",
-                           {"command": "withdraw" if status == "withdrawn" else "approve", "reason": refusal})
+                log_refusal(conn, now, actor, f"correction:{correction_id}",
+                            {"command": "withdraw" if status == "withdrawn" else "approve", "reason": refusal})
             raise PermissionDenied(refusal)
         return self._require(correction_id)
 

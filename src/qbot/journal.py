@@ -91,3 +91,17 @@ def log_action(conn: sqlite3.Connection, at: datetime, actor: int | None, action
     """Append one entry to audit_log (call inside `write_transaction`)."""
     conn.execute("insert into audit_log (at, actor, action, object, details) values (?, ?, ?, ?, ?)",
                  [iso(at), actor, action, obj, json.dumps(details or {}, ensure_ascii=False)])
+
+
+def log_refusal(conn: sqlite3.Connection, at: datetime, actor: int | None, obj: str,
+                details: dict[str, Any]) -> None:
+    """Record a refusal (inside `write_transaction`): the first of its kind goes to audit_log, the same
+    refusal again (same actor, object and details) only counts in `refusals`, with its first and last time."""
+    text = json.dumps(details, ensure_ascii=False, sort_keys=True)
+    key = f"{actor}|{obj}|{text}"
+    if conn.execute("update refusals set count = count + 1, last_at = ? where key = ?", [iso(at), key]).rowcount:
+        return
+    log_action(conn, at, actor, "refused", obj, details)
+    audit_id = conn.execute("select last_insert_rowid()").fetchone()[0]
+    conn.execute("insert into refusals (key, actor, object, details, count, first_at, last_at, audit_id) "
+                 "values (?, ?, ?, ?, 1, ?, ?, ?)", [key, actor, obj, text, iso(at), iso(at), audit_id])

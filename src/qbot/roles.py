@@ -4,7 +4,8 @@ Transport-free: every front end (the Telegram adapter, …) asks `RoleBook.autho
 running a command and shows `Decision.reason_zh` when it is refused. Administrators come from
 the settings (`QBOT_ADMINS`, passed in as `env_admins`; they cannot be revoked) and from the
 `roles` table; everybody else is public. Invite codes are stored only as their SHA-256. Every change (grant, revoke, invite, redemption) and
-every refusal is written to the append-only audit_log; a refusal changes nothing else.
+every refusal is written to the append-only audit_log (the same refusal again is only counted, in
+`refusals`); a refusal changes nothing else.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from qbot.journal import Clock, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.journal import Clock, iso, log_action, log_refusal, parse_iso, utc_now, write_transaction
 
 
 class Role(StrEnum):
@@ -298,4 +299,4 @@ class RoleBook:
     def _log_refusal(self, actor: int | None, obj: str, details: dict[str, str]) -> None:
         now = self.clock()
         with write_transaction(self.conn) as conn:
-            log_action(conn, now, actor, "refused", obj, details)
+            log_refusal(conn, now, actor, obj, details)

@@ -6,5 +6,6 @@ SCHEMA_VERSION = 3
 REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",
                  "pinyin")
 
-#: Tables that refuse UPDATE and DELETE (triggers): what is submitted is never lost.
-APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "revision_editions", "questions")
+#: Tables that refuse UPDATE and DELETE (triggers): what is submitted is never lost. (The question log
+#: refuses UPDATE only: it is pruned after QBOT_LOG_DAYS.)
+APPEND_ONLY = ("audit_log", "correction_events", "revisions", "revision_figures", "revision_editions")

@@ -21,7 +21,7 @@ from qbot.keyfile import hash_key
 from qbot.roles import PRIVATE_CHAT, Role, RoleBook
 from qbot.store import checkpoint, open_db
 from qbot.updates import edition_statuses, head
-from qbot.usage import log_question
+from qbot.usage import DEFAULT_LOG_DAYS, log_question, prune_questions
 
 
 #: The chat type the command line (qbot ask, qbot chat) asks with.
@@ -35,13 +35,16 @@ def status_zh(status: str) -> str:
 class Qbot:
     """The knowledge base, the roles and the correction desk of one running bot."""
 
-    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset(), *, self_approval: str = SOLE_ADMIN):
+    def __init__(self, db_path: Path, admins: frozenset[int] = frozenset(), *, self_approval: str = SOLE_ADMIN,
+                 log_days: int = DEFAULT_LOG_DAYS):
         self.db_path = Path(db_path)
         self.db = open_db(self.db_path, create=False)
         with write_transaction(self.db.conn):
             hash_key(self.db.conn)  # created now, or moved out of a database an older version wrote
         self.roles = RoleBook(self.db, admins)
         self.self_approval = self_approval
+        self.log_days = log_days
+        self.prune_log()
         self.engine = Engine.open(self.db_path)
         self.desk = self._desk(self.engine)
         self.started = time.monotonic()
@@ -57,6 +60,10 @@ class Qbot:
         """Re-read the knowledge base after an update, rollback, publication or new alias."""
         self.engine = Engine.open(self.db_path)
         self.desk = self._desk(self.engine)
+
+    def prune_log(self) -> int:
+        """Drop logged questions older than the retention (QBOT_LOG_DAYS); returns how many."""
+        return prune_questions(self.db, self.log_days)
 
     def close(self) -> None:
         """A clean stop: close the engine's connection, checkpoint the write-ahead log into the database file

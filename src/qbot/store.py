@@ -105,12 +105,17 @@ def _append_only(db: sqlite_utils.Database, table: str) -> None:
 
 def _migration_3(db: sqlite_utils.Database) -> None:
     """Operations: the edition status each data update found, so that a rollback restores it; invite
-    codes kept only as their SHA-256."""
+    codes kept only as their SHA-256; repeated refusals collapsed; a prunable question log."""
     for (code,) in db.execute("select code from invites").fetchall():
         db.execute("update invites set code = ? where code = ?", [hashlib.sha256(code.encode()).hexdigest(), code])
     db["revision_editions"].create({"revision": int, "edition": str, "status_before": str},
                                    pk=("revision", "edition"), foreign_keys=[("revision", "revisions", "id")])
     _append_only(db, "revision_editions")
+    # A refusal goes to audit_log once; the same refusal again only counts here (first and last time).
+    db["refusals"].create({"key": str, "actor": int, "object": str, "details": str, "count": int, "first_at": str,
+                           "last_at": str, "audit_id": int}, pk="key")
+    # The question log is pruned after QBOT_LOG_DAYS; its rows still cannot be changed.
+    db.execute("drop trigger [questions_no_delete]")
 
 
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}

@@ -55,6 +55,19 @@ def log_question(db: sqlite_utils.Database, user_id: int | None, role: str, chat
              round(latency_ms, 3), json.dumps([f.figure_id for f in answer.figures], ensure_ascii=False)])
 
 
+#: QBOT_LOG_DAYS: questions older than this many days are pruned from the log (0: kept for ever).
+DEFAULT_LOG_DAYS = 365
+
+
+def prune_questions(db: sqlite_utils.Database, days: int) -> int:
+    """Delete the logged questions older than `days` days (none when `days` is 0); returns how many."""
+    if days <= 0:
+        return 0
+    conn = db.conn
+    with write_transaction(conn):
+        return conn.execute("delete from questions where at < ?", [iso(utc_now() - timedelta(days=days))]).rowcount
+
+
 @dataclass
 class Stats:
     days: int

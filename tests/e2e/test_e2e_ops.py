@@ -3,6 +3,7 @@ approval, upload errors in Chinese, and a clean stop that leaves one complete da
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import sqlite3
@@ -85,6 +86,20 @@ async def test_upload_parse_errors_are_in_chinese(tg: TgClient) -> None:
     assert "第2行" in reply.plain and "引号" in reply.plain and "expected" not in reply.plain, reply.plain
 
 
+async def test_a_flood_of_commands_is_dropped_and_its_refusals_collapse(tg: TgClient, kb_file: Path) -> None:
+    flooder, other = 881_030, 881_031
+    await asyncio.gather(*(tg.send_command(user(flooder), private_chat(flooder), "/stats") for _ in range(600)))
+    answer = await tg.ask(user(other), private_chat(other), "汽修专业就业率多少", timeout=60)
+    assert "98.99%" in answer.plain  # another user is answered during the flood
+    replies = [m.plain for m in await tg.replies(flooder, 1, timeout=60, settle=2.0)]
+    assert 2 <= len(replies) <= 21, len(replies)  # the limit (20 per 10 s) and one notice; the rest dropped
+    assert sum("仅限管理员" in r for r in replies) == len(replies) - 1 and any("太快" in r or "稍" in r for r in replies)
+    conn = sqlite3.connect(kb_file)
+    audit = conn.execute("select count(*) from audit_log where actor = ? and action = 'refused'", [flooder]).fetchone()
+    [(count,)] = conn.execute("select count from refusals where actor = ?", [flooder]).fetchall()
+    assert audit == (1,) and count == len(replies) - 1  # one audit row, the repeats counted
+
+
 async def test_a_clean_stop_leaves_one_complete_database_file(emulator: Emulator, kb_file: Path,
                                                               tmp_path: Path) -> None:
     db = tmp_path / "qbot.db"
@@ -105,6 +120,6 @@ async def test_a_clean_stop_leaves_one_complete_database_file(emulator: Emulator
     assert not wal.exists() or wal.stat().st_size == 0, "the write-ahead log was not checkpointed"
     copy = tmp_path / "copied.db"
     shutil.copyfile(db, copy)  # `cp qbot.db` without its -wal
-    rows = sqlite3.connect(copy).execute("select question from questions").fetchall()
-    assert rows == [("学校占地面积多少亩",)]
+    rows = sqlite3.connect(copy).execute("select question from questions order by id").fetchall()
+    assert rows[-1] == ("学校占地面积多少亩",)
     assert_clean_logs(proc, [token])

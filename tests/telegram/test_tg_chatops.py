@@ -60,7 +60,7 @@ NOW = dtm.datetime(2026, 1, 1, tzinfo=dtm.UTC)
 #: Commands registered under another command's permission.
 SHARED_PERMISSION = {"unpublish": "publish"}
 #: Handlers that do nothing but hint or refuse, so have no permission of their own.
-UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button"}
+UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button", "admit"}
 
 
 @pytest.fixture

@@ -214,7 +214,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
             logger.info("building the knowledge base %s from %s", settings.db_path,
                         settings.knowledge_dir)
         ensure_database(settings.db_path, settings.knowledge_dir)
-        qbot = Qbot(settings.db_path, settings.admins, self_approval=settings.self_approval)
+        qbot = Qbot(settings.db_path, settings.admins, self_approval=settings.self_approval,
+                    log_days=settings.log_days)
         logger.info("knowledge base %s loaded", settings.db_path)
         try:
             application = build_application(settings, qbot, Conversation, tuning)

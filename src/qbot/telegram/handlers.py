@@ -14,7 +14,8 @@ Behaviour:
 * every handler is registered through the one authorization point (:class:`~qbot.telegram.access.Guard`);
   the chat-ops live in :mod:`~qbot.telegram.people` (roles, invites), :mod:`~qbot.telegram.review`
   (corrections) and :mod:`~qbot.telegram.data` (data updates, statistics, status);
-* a per-user flood limit applies to questions, button presses and inline queries;
+* a per-user flood limit applies to every update (questions, commands, buttons, inline queries) before
+  any handler runs: what is over it is dropped, not queued, after one notice;
 * every failure is logged (``HANDLER_ERROR``, never the token) and answered politely.
 """
 
@@ -42,7 +43,9 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
+    ApplicationHandlerStop,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -85,6 +88,8 @@ HANDLER_ERROR = "HANDLER_ERROR"
 MAX_INLINE_RESULTS = 5
 #: The /start payload of the inline-mode button (not an invite code).
 INLINE_START = "inline"
+#: The handler group of the flood limit: before every other handler.
+FLOOD_GROUP = -1
 #: Only new messages are handled (edits of old messages are ignored).
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 
@@ -201,6 +206,7 @@ class QbotHandlers:
 
     def register(self, application: Application) -> None:
         """Add all handlers and the error handler to ``application``."""
+        application.add_handler(TypeHandler(Update, self.admit), group=FLOOD_GROUP)
         for handler in self.handlers():
             application.add_handler(handler)
         application.add_error_handler(self.on_error)
@@ -228,24 +234,25 @@ class QbotHandlers:
             fallback = texts.AMBIGUOUS_FALLBACK
         return format_answer(answer, heading=heading, fallback=fallback), markup
 
-    async def admit(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, reply_to: int | None = None
-    ) -> bool:
-        """Apply the flood limit to the sender of ``update``; reply politely once if over it."""
+    async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update first (handler group -1): the per-user flood limit for messages, commands, buttons
+        and inline queries alike. What is over it is dropped — no handler runs, nothing is written — after
+        one polite notice."""
         user = update.effective_user
         verdict = self.limiter.check(user.id if user else None)
         if verdict is Verdict.ALLOW:
-            return True
-        if verdict is Verdict.NOTIFY and update.effective_chat is not None:
+            return
+        if verdict is Verdict.NOTIFY:
             wait = max(1, round(self.limiter.retry_after(user.id))) if user else 10
-            await send_chunks(
-                context.bot,
-                update.effective_chat.id,
-                format_text(texts.FLOOD.format(seconds=wait)),
-                reply_to=reply_to,
-            )
-        logger.info("flood limit: user=%s verdict=%s", user.id if user else None, verdict.value)
-        return False
+            if update.callback_query is not None:
+                await update.callback_query.answer(texts.FLOOD_ALERT, show_alert=True)
+            elif update.effective_chat is not None and update.inline_query is None:
+                message = update.effective_message
+                reply_to = message.message_id if message and update.effective_chat.type != ChatType.PRIVATE else None
+                await send_chunks(context.bot, update.effective_chat.id,
+                                  format_text(texts.FLOOD.format(seconds=wait)), reply_to=reply_to)
+            logger.info("flood limit: user=%s, dropping what is over it", user.id if user else None)
+        raise ApplicationHandlerStop
 
     async def answer_question(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
@@ -256,8 +263,6 @@ class QbotHandlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        if not await self.admit(update, context, reply_to):
-            return
         answer = self.ask(update, question, chat.id)
         chunks, markup = self.render(answer)
         sent = await send_chunks(context.bot, chat.id, chunks, markup=markup, reply_to=reply_to)
@@ -363,10 +368,6 @@ class QbotHandlers:
         if question is None:
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
-        verdict = self.limiter.check(query.from_user.id)
-        if verdict is not Verdict.ALLOW:
-            await query.answer(texts.FLOOD_ALERT, show_alert=verdict is Verdict.NOTIFY)
-            return
         message = query.message
         if message is None:  # a button on an inline-mode message: nothing to edit or answer in
             await query.answer()
@@ -424,9 +425,6 @@ class QbotHandlers:
                 cache_time=300,
                 button=InlineQueryResultsButton(texts.INLINE_EMPTY_BUTTON, start_parameter=INLINE_START),
             )
-            return
-        if self.limiter.check(inline_query.from_user.id) is not Verdict.ALLOW:
-            await inline_query.answer([], cache_time=0, is_personal=True)
             return
         answer = self.ask(update, question, None)
         if answer.status == "ambiguous" and answer.options:
