@@ -1,16 +1,21 @@
 """One transport-free object for the chat front ends: questions with roles, logging and correction notes.
 
+After anything that changes what the engine knows (a data update, a rollback, publishing an
+edition, a new alias) call `reload()` — off the event loop: the old engine answers until the new
+one is swapped in — or let `refresh()` notice it (changes made by another process included).
+
 The Telegram adapter and the command line (`qbot ask`, `qbot chat`, as the local
 administrator, actor 0) talk to `Qbot`; they never open the engine themselves, so answers,
-correction notes, editions and the question log are the same in every front end. After anything that changes what the engine knows (a data
-update, a rollback, publishing an edition, a new alias) call `reload()`.
+correction notes, editions and the question log are the same in every front end.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from qbot import __version__
 from qbot.answering.engine import Conversation, Engine
@@ -45,6 +50,8 @@ class Qbot:
         self.self_approval = self_approval
         self.log_days = log_days
         self.prune_log()
+        self._reload_lock = threading.Lock()
+        self._built_from = self.fingerprint()
         self.engine = Engine.open(self.db_path)
         self.desk = self._desk(self.engine)
         self.started = time.monotonic()
@@ -56,10 +63,38 @@ class Qbot:
         """Every administrator: the settings' and those granted the role."""
         return sorted(uid for uid, role in self.roles.holders().items() if role is Role.ADMIN)
 
+    def fingerprint(self) -> tuple[Any, ...]:
+        """What the engine is built from, besides the ingested report: the data updates, the edition statuses,
+        the aliases and the ingested editions. It changes with every update, rollback, publication and alias,
+        from any front end or process (the command line while the bot runs)."""
+        conn = self.db.conn
+        return (conn.execute("select max(id) from revisions").fetchone(),
+                conn.execute("select edition, status, changed_at from edition_status order by edition").fetchall(),
+                conn.execute("select count(*), max(rowid) from aliases").fetchone(),
+                conn.execute("select edition, content_hash from editions order by edition").fetchall())
+
+    def stale(self) -> bool:
+        """Whether the knowledge base changed since the engine was built."""
+        return self.fingerprint() != self._built_from
+
     def reload(self) -> None:
-        """Re-read the knowledge base after an update, rollback, publication or new alias."""
-        self.engine = Engine.open(self.db_path)
-        self.desk = self._desk(self.engine)
+        """Build a new engine from the knowledge base and swap it in; until then the old one answers.
+
+        Safe to call from a worker thread (the Telegram adapter never calls it on the event loop); concurrent
+        reloads run one after the other, each from the database as it is then.
+        """
+        with self._reload_lock:
+            built_from = self.fingerprint()
+            engine = Engine.open(self.db_path)
+            desk = self._desk(engine)
+            self.engine, self.desk, self._built_from = engine, desk, built_from  # one swap
+
+    def refresh(self) -> bool:
+        """Reload if the knowledge base changed (e.g. `qbot update` from the command line); True if it did."""
+        if not self.stale():
+            return False
+        self.reload()
+        return True
 
     def prune_log(self) -> int:
         """Drop logged questions older than the retention (QBOT_LOG_DAYS); returns how many."""

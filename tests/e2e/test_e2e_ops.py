@@ -4,10 +4,13 @@ approval, upload errors in Chinese, and a clean stop that leaves one complete da
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -32,7 +35,8 @@ def bot(
     emulator: Emulator, kb_file: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[BotProcess, str]]:
     workdir = tmp_path_factory.mktemp("ops")
-    proc, token = start_bot(emulator, workdir, kb_file, {"QBOT_ADMINS": f"{FIRST_ADMIN},{SECOND_ADMIN}"},
+    proc, token = start_bot(emulator, workdir, kb_file, {"QBOT_ADMINS": f"{FIRST_ADMIN},{SECOND_ADMIN}",
+                                                        "QBOT_RELOAD_INTERVAL": "0.5"},
                             name="ops")
     try:
         yield proc, token
@@ -98,6 +102,38 @@ async def test_a_flood_of_commands_is_dropped_and_its_refusals_collapse(tg: TgCl
     audit = conn.execute("select count(*) from audit_log where actor = ? and action = 'refused'", [flooder]).fetchone()
     [(count,)] = conn.execute("select count from refusals where actor = ?", [flooder]).fetchall()
     assert audit == (1,) and count == len(replies) - 1  # one audit row, the repeats counted
+
+
+def qbot_cli(*args: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QBOT_", "TELEGRAM_"))}
+    done = subprocess.run([sys.executable, "-m", "qbot", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+async def test_changes_made_at_the_command_line_are_picked_up_without_a_restart(tg: TgClient, kb_file: Path,
+                                                                              tmp_path: Path) -> None:
+    uids = iter(range(881_100, 881_400))
+
+    async def until(question: str, check: Callable[[str], bool], *, staff: bool) -> str:
+        for _ in range(120):  # the bot checks the knowledge base every 0.5 s here
+            uid = FIRST_ADMIN if staff else next(uids)  # fresh parents: no flood limit in the way
+            text = (await tg.ask(user(uid), private_chat(uid), question)).plain
+            if check(text):
+                return text
+            await asyncio.sleep(0.25)
+        raise AssertionError(f"the bot still answers {text!r}")
+
+    update = tmp_path / "2021.csv"
+    update.write_text("edition,entity,metric,value,unit\n2021,学校,招生人数,4012,人\n", encoding="utf-8")
+    qbot_cli("update", str(update), "--yes", "--db", str(kb_file))
+    await until("2021年招生多少", lambda t: "4012" in t, staff=True)
+    assert "4012" not in (await tg.ask(user(881_099), private_chat(881_099), "2021年招生多少")).plain  # a draft
+    qbot_cli("publish", "2021", "--db", str(kb_file))
+    await until("2021年招生多少", lambda t: "4012" in t, staff=False)
+    qbot_cli("rollback", "--yes", "--db", str(kb_file))
+    await until("2021年招生多少", lambda t: "4012" not in t, staff=True)
 
 
 async def test_a_clean_stop_leaves_one_complete_database_file(emulator: Emulator, kb_file: Path,

@@ -327,3 +327,53 @@ async def test_updates_of_one_user_run_in_order_and_users_run_concurrently() -> 
     await asyncio.gather(*tasks)
     assert events[3:] == ["a1 end", "a2 start", "a2 end"]
     assert len(processor) == 0  # no lock kept for idle users
+
+
+# ---------------------------------------------------------------------------- reloads off the event loop
+async def test_a_reload_runs_off_the_event_loop_while_the_old_engine_answers(service: Qbot,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import qbot.service
+    from qbot.answering.engine import Conversation
+
+    request = FakeRequest()
+    app = build_application(Settings(token=TOKEN, admins=frozenset({ADMIN})), service, Conversation,
+                            Tuning(rate_limit=0), request=request)
+    await app.initialize()
+    started, release = threading.Event(), threading.Event()
+    real_open = qbot.service.Engine.open
+
+    def slow_open(path: Any, *args: Any, **kwargs: Any) -> Any:  # a reload that takes as long as the test says
+        started.set()
+        assert release.wait(5), "the reload blocked the event loop"
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(qbot.service.Engine, "open", slow_open)
+    old = service.engine
+    publishing = asyncio.create_task(app.process_update(command(app, "/publish 2020", ADMIN)))
+    assert await asyncio.to_thread(started.wait, 5)
+    question = Message(2, NOW, Chat(PARENT, Chat.PRIVATE), from_user=User(PARENT, "家长", False), text="汽修就业率多少")
+    await asyncio.wait_for(app.process_update(Update.de_json(Update(2, message=question).to_dict(), app.bot)), 5)
+    assert "98.99%" in request.sent()[-1]["text"]  # answered by the old engine while the new one is built
+    assert service.engine is old and not publishing.done()
+    release.set()
+    await publishing
+    assert service.engine is not old and "2020 年度本来就已发布" in request.sent()[-1]["text"]
+    await app.shutdown()
+
+
+def test_a_change_from_another_process_is_noticed(service: Qbot, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qbot.cli import cli
+
+    assert not service.stale() and not service.refresh()
+    update = tmp_path / "2021.csv"
+    update.write_text("edition,entity,metric,value,unit\n2021,学校,招生人数,4012,人\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["update", str(update), "--yes", "--db", str(service.db_path)]).exit_code == 0
+    assert service.stale() and service.refresh()
+    assert "4012" in service.ask(ADMIN, "private", "2021年招生多少").text
+    assert CliRunner().invoke(cli, ["publish", "2021", "--db", str(service.db_path)]).exit_code == 0
+    assert service.refresh() and "4012" in service.ask(PARENT, "private", "2021年招生多少").text
+    assert not service.refresh()

@@ -7,6 +7,7 @@ Settings come from the environment and an optional ``.env`` file
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
 from qbot.config import ConfigError, Settings
@@ -46,6 +47,9 @@ MISSING_TOKEN = """\
 Error: TELEGRAM_BOT_TOKEN is not set.
 Get a bot token from @BotFather and put it into the environment or a .env file in the working
 directory (see deploy/qbot.env.example). To try qbot without Telegram, run `qbot chat`."""
+
+#: Seconds between two prunings of the question log (QBOT_LOG_DAYS).
+PRUNE_INTERVAL = 24 * 3600
 
 #: Update types the bot handles (requested from Telegram explicitly).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -85,6 +89,9 @@ class Tuning:
     concurrency: int = 256
     #: QBOT_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR.
     log_level: str = "INFO"
+    #: QBOT_RELOAD_INTERVAL: seconds between two checks whether the knowledge base changed (e.g. `qbot update`
+    #: from the command line while the bot runs); a change is loaded without a restart.
+    reload_interval: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Tuning:
@@ -99,6 +106,7 @@ class Tuning:
             max_chats=int(_number(env, "QBOT_MAX_CHATS", 10_000, minimum=1)),
             concurrency=int(_number(env, "QBOT_CONCURRENCY", 256, minimum=1)),
             log_level=(env.get("QBOT_LOG_LEVEL") or "INFO").upper(),
+            reload_interval=_number(env, "QBOT_RELOAD_INTERVAL", 10.0, minimum=0.1),
         )
 
 
@@ -131,9 +139,23 @@ def build_application(
         options=OptionStore(),
     )
 
+    async def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pick up a change made elsewhere (qbot update / rollback / publish from the command line)."""
+        if await asyncio.to_thread(qbot.refresh):
+            logger.info("the knowledge base changed: reloaded without a restart")
+
+    async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+        removed = await asyncio.to_thread(qbot.prune_log)
+        if removed:
+            logger.info("pruned %d questions older than the log retention", removed)
+
     async def post_init(application: Application) -> None:
         bot = application.bot
         await install_menus(bot, qbot.roles)
+        jobs = application.job_queue
+        assert jobs is not None  # python-telegram-bot[job-queue] is a dependency
+        jobs.run_repeating(refresh, interval=tuning.reload_interval, first=tuning.reload_interval, name="refresh")
+        jobs.run_repeating(prune, interval=PRUNE_INTERVAL, first=PRUNE_INTERVAL, name="prune")
         logger.info("qbot is online as @%s (id %s)", bot.username, bot.id)
 
     builder = (

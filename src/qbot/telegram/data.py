@@ -1,17 +1,21 @@
 """Data in chat (administrators): uploads with preview and 确认/取消, /rollback, /publish, /unpublish,
 /stats, /alias and /status.
 
-The logic is the core's (:mod:`qbot.updates`, :mod:`qbot.usage`); after anything that changes what
-the engine knows, ``Qbot.reload()`` is called. An upload is checked for size before it is downloaded.
+The logic is the core's (:mod:`qbot.updates`, :mod:`qbot.usage`). Checking an upload, applying a change
+and rebuilding the engine (``Qbot.reload()``) run in worker threads, never on the event loop: the old
+engine answers everyone until the new one is swapped in. An upload is checked for size before it is
+downloaded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -43,6 +47,7 @@ from qbot.telegram.state import TokenStore
 from qbot.updates import (
     MAX_UPLOAD_BYTES,
     FigureUpdate,
+    Preview,
     UpdateError,
     apply,
     check_size,
@@ -59,6 +64,7 @@ from qbot.updates import (
 from qbot.usage import AliasError, add_alias, render_stats, stats
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 #: File types an upload may have (what `read_upload` reads); others are refused before downloading.
@@ -147,18 +153,14 @@ class DataHandlers:
             logger.warning("could not download an upload: %s", type(exc).__name__)
             await reply_text(context.bot, update, texts.UPLOAD_DOWNLOAD_FAILED)
             return
-        conn = self.qbot.db.conn
-        try:
-            upload = read_upload(name, data)
-            known = load_known(conn)
+        try:  # a large file takes seconds to check: off the event loop, the bot keeps answering meanwhile
+            updates, problems, plan = await asyncio.to_thread(self.check, name, data)
         except UpdateError as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        updates, problems = validate(upload, known.lexicon, known.figures)
         if problems:
             await reply_text(context.bot, update, problem_report(name, problems))
             return
-        plan = preview(updates, known.figures, known.statuses)
         if not plan.has_changes:
             await reply_text(context.bot, update, plan.text())
             return
@@ -166,6 +168,24 @@ class DataHandlers:
         logger.info("upload %r by user %s previewed: %d new, %d changed", name, user.id, len(plan.new),
                     len(plan.changed))
         await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}", markup=upload_keyboard(key))
+
+    def check(self, name: str, data: bytes) -> tuple[list[FigureUpdate], list[str], Preview]:
+        """Read, validate and preview an upload (in a worker thread)."""
+        upload = read_upload(name, data)
+        known = load_known(self.qbot.db.conn)
+        updates, problems = validate(upload, known.lexicon, known.figures)
+        return updates, problems, preview(updates, known.figures, known.statuses)
+
+    async def changed(self, change: Callable[[], T]) -> T:
+        """Make a change to the knowledge base and reload the engine, both in a worker thread: the old engine
+        keeps answering everyone until the new one is swapped in."""
+
+        def change_and_reload() -> T:
+            result = change()
+            self.qbot.reload()
+            return result
+
+        return await asyncio.to_thread(change_and_reload)
 
     async def on_upload_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """确认 applies the upload as a new revision and reloads the engine; 取消 changes nothing."""
@@ -186,11 +206,11 @@ class DataHandlers:
             await conclude(context.bot, update, texts.UPLOAD_CANCELLED, append=True)
             return
         try:
-            rev = apply(self.qbot.db, query.from_user.id, list(pending.updates), pending.name)
+            rev = await self.changed(lambda: apply(self.qbot.db, query.from_user.id, list(pending.updates),
+                                                   pending.name))
         except UpdateError as exc:
             await conclude(context.bot, update, str(exc), append=True)
             return
-        self.qbot.reload()
         logger.info("data update #%s applied by user %s", rev, query.from_user.id)
         await conclude(context.bot, update, texts.UPLOAD_APPLIED.format(revision=rev, name=pending.name), append=True)
 
@@ -221,11 +241,10 @@ class DataHandlers:
             await conclude(context.bot, update, texts.ROLLBACK_STALE, append=True)
             return
         try:
-            _, undone = rollback(self.qbot.db, query.from_user.id)
+            _, undone = await self.changed(lambda: rollback(self.qbot.db, query.from_user.id))
         except UpdateError as exc:
             await conclude(context.bot, update, str(exc), append=True)
             return
-        self.qbot.reload()
         logger.info("data update #%s rolled back by user %s", undone.id, query.from_user.id)
         now = texts.ROLLBACK_REVISION.format(id=undone.parent) if undone.parent else texts.ROLLBACK_ORIGINAL
         await conclude(context.bot, update, texts.ROLLBACK_DONE.format(id=undone.id, now=now), append=True)
@@ -246,11 +265,11 @@ class DataHandlers:
             return
         edition = args[0]
         try:
-            previous = (publish if published else unpublish)(self.qbot.db, user.id, edition)
+            previous = await self.changed(lambda: (publish if published else unpublish)(self.qbot.db, user.id,
+                                                                                        edition))
         except UpdateError as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        self.qbot.reload()
         logger.info("edition %s %s by user %s", edition, "published" if published else "unpublished", user.id)
         if published:
             text = texts.ALREADY_PUBLISHED if previous == "published" else texts.PUBLISHED
@@ -275,11 +294,10 @@ class DataHandlers:
             await reply_text(context.bot, update, texts.ALIAS_USAGE)
             return
         try:
-            added = add_alias(self.qbot.db, user.id, args[0], args[1])
+            added = await self.changed(lambda: add_alias(self.qbot.db, user.id, args[0], args[1]))
         except AliasError as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        self.qbot.reload()
         await reply_text(context.bot, update, texts.ALIAS_ADDED.format(alias=added.alias, name=added.name))
 
     async def on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
