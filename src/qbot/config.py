@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -11,8 +12,17 @@ from dotenv import load_dotenv
 from qbot.journal import DEFAULT_ZONE, ZONE_SETTING, zone_named
 
 DEFAULT_DB = "qbot.db"
-#: The knowledge files shipped with the project (the repository's `knowledge/`).
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+def _shipped_knowledge() -> Path:
+    """The knowledge files shipped with qbot: package data of an installed wheel (`qbot/knowledge`, read with
+    importlib.resources), else — an editable install, a checkout — the repository's `knowledge/`."""
+    packaged = resources.files("qbot") / "knowledge"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+#: The knowledge files qbot is built from unless QBOT_KNOWLEDGE (or --knowledge) names a school's own folder.
+DEFAULT_KNOWLEDGE = _shipped_knowledge()
 
 
 class ConfigError(Exception):
