@@ -189,6 +189,7 @@ def test_plain_invite_codes_of_an_older_database_are_hashed(db_path: Path) -> No
     conn.execute("delete from schema where version = 3")
     conn.execute("drop table revision_editions")
     conn.execute("drop table refusals")
+    conn.execute("drop table telegram_state")
     conn.execute("create trigger [questions_no_delete] before delete on [questions] begin select raise(abort, 'x'); end")
     conn.execute("insert into invites (code, role, created_by, created_at, expires_at) values "
                  "('OldPlainCode1234', 'staff', 1, '2021-01-01T00:00:00+00:00', '2999-01-01T00:00:00+00:00')")

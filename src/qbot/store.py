@@ -114,6 +114,8 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     # A refusal goes to audit_log once; the same refusal again only counts here (first and last time).
     db["refusals"].create({"key": str, "actor": int, "object": str, "details": str, "count": int, "first_at": str,
                            "last_at": str, "audit_id": int}, pk="key")
+    # What the Telegram front end keeps across restarts (python-telegram-bot's persistence, pickled).
+    db["telegram_state"].create({"kind": str, "key": str, "value": bytes}, pk=("kind", "key"))
     # The question log is pruned after QBOT_LOG_DAYS; its rows still cannot be changed.
     db.execute("drop trigger [questions_no_delete]")
 

@@ -28,18 +28,15 @@ from qbot.telegram.access import permission_of
 from qbot.telegram.app import Tuning, build_application
 from qbot.telegram.data import parse_days, problem_report
 from qbot.telegram.keyboards import (
-    CALLBACK_DATA_LIMIT,
+    Draft,
     GuidedChoice,
     ReviewChoice,
     RollbackChoice,
     TargetChoice,
-    UploadChoice,
     guided_confirm_keyboard,
-    parse_callback_data,
     review_keyboard,
     rollback_keyboard,
     targets_keyboard,
-    upload_keyboard,
 )
 from qbot.telegram.ordering import PerUserUpdateProcessor
 from qbot.telegram.people import invite_link, parse_hours, parse_user_id
@@ -51,7 +48,7 @@ from qbot.telegram.review import (
     split_value,
     target_label,
 )
-from qbot.telegram.state import AnswerMemory, BoundedMap, TokenStore
+from qbot.telegram.state import recall, remember
 
 from .test_tg_handlers import TOKEN, FakeRequest
 
@@ -60,7 +57,7 @@ NOW = dtm.datetime(2026, 1, 1, tzinfo=dtm.UTC)
 #: Commands registered under another command's permission.
 SHARED_PERMISSION = {"unpublish": "publish"}
 #: Handlers that do nothing but hint or refuse, so have no permission of their own.
-UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button", "admit"}
+UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button", "admit", "on_guided_timeout"}
 
 
 @pytest.fixture
@@ -230,67 +227,33 @@ def test_parse_days_and_problem_report() -> None:
 
 # ---------------------------------------------------------------------------- the answer memory
 def test_answer_memory_remembers_each_message_of_an_answer() -> None:
-    memory = AnswerMemory()
+    chat_data: dict = {}
     answer = Answer("answered", "…", figures=[figure_ref("a"), figure_ref("c", computed=True)])
-    memory.remember(-100, [5, 6], answer)
+    remember(chat_data, [5, 6], answer)
     for message_id in (5, 6):
-        shown = memory.recall(-100, message_id)
+        shown = recall(chat_data, message_id)
         assert shown is not None and [f.figure_id for f in shown.figures] == ["a"]  # computed ones dropped
-    assert memory.recall(100, 5) is None  # keyed by chat too
-    memory.remember(1, [1], Answer("not_found", "…"))
-    memory.remember(1, [2], Answer("answered", "…", figures=[figure_ref("c", computed=True)]))
-    assert memory.recall(1, 1) is None and memory.recall(1, 2) is None
+    remember(chat_data, [1], Answer("not_found", "…"))
+    remember(chat_data, [2], Answer("answered", "…", figures=[figure_ref("c", computed=True)]))
+    assert recall(chat_data, 1) is None and recall(chat_data, 2) is None
     narrative = Source("2020", "section", "七 案例", 30, "学校对口帮扶顾庄村")
-    memory.remember(1, [3], Answer("answered", "…", passages=[narrative]))
-    assert memory.recall(1, 3).passages == (narrative,)  # type: ignore[union-attr]
-
-
-def test_answer_memory_is_a_bounded_lru() -> None:
-    memory = AnswerMemory(max_messages=3)
-    answer = Answer("answered", "…", figures=[figure_ref("a")])
-    for message_id in range(1, 4):
-        memory.remember(1, [message_id], answer)
-    assert memory.recall(1, 1) is not None  # refreshed: 2 is now the oldest
-    memory.remember(1, [4], answer)
-    assert memory.recall(1, 2) is None and memory.recall(1, 1) is not None and len(memory) == 3
-
-
-def test_bounded_map_and_token_store() -> None:
-    bounded: BoundedMap[str, int] = BoundedMap(2)
-    bounded.put("a", 1)
-    bounded.put("b", 2)
-    bounded.put("a", 3)  # rewriting refreshes
-    bounded.put("c", 4)
-    assert bounded.get("b") is None and bounded.get("a") == 3 and "c" in bounded
-    assert bounded.pop("a") == 3 and bounded.pop("a") is None
-    with pytest.raises(ValueError):
-        BoundedMap(0)
-    store: TokenStore[str] = TokenStore(10)
-    key = store.put("draft")
-    assert len(key) == 8 and ":" not in key
-    assert store.get(key) == "draft" and store.pop(key) == "draft"
-    assert store.get(key) is None
+    remember(chat_data, [3], Answer("answered", "…", passages=[narrative]))
+    assert recall(chat_data, 3).passages == (narrative,)  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------------------- callback data
-def test_chat_ops_callback_data_round_trips_within_64_bytes() -> None:
+def test_chat_ops_buttons_carry_their_choice() -> None:
     label = "汽车维修 · 就业率：98.99%（表4 毕业生分专业就业率、对口就业率统计表，第8页）"
+    draft = Draft(5, (label,) * 12, "99%", "")
     cases = [
-        (targets_keyboard("AbCd_-12", [label] * 12), [TargetChoice("AbCd_-12", i) for i in range(10)]),
+        (targets_keyboard(draft, [label] * 12), [TargetChoice(draft, i) for i in range(10)]),
         (review_keyboard([123456789]), [ReviewChoice(True, 123456789), ReviewChoice(False, 123456789)]),
-        (upload_keyboard("k3y_-AbC"), [UploadChoice("k3y_-AbC", True), UploadChoice("k3y_-AbC", False)]),
         (rollback_keyboard(17), [RollbackChoice(17, True), RollbackChoice(17, False)]),
         (guided_confirm_keyboard(), [GuidedChoice("ok"), GuidedChoice("no")]),
     ]
     for markup, expected in cases:
         assert markup is not None
-        buttons = [b for row in markup.inline_keyboard for b in row]
-        assert all(len(b.callback_data.encode()) <= CALLBACK_DATA_LIMIT for b in buttons)
-        assert [parse_callback_data(b.callback_data) for b in buttons] == expected
-    assert parse_callback_data("cg:t:2") == GuidedChoice("target", 2)
-    assert parse_callback_data("cg:skip") == GuidedChoice("skip")
-    for bad in ("rv:x:1", "rv:a:-1", "up:y:", "up:maybe:k", "rb:y:x", "cg:t:", "cg:what", "cor::1"):
-        assert parse_callback_data(bad) is None, bad
+        assert [b.callback_data for row in markup.inline_keyboard for b in row] == expected
 
 
 def test_review_keyboard_labels_rows_by_id_when_several() -> None:

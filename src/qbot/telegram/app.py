@@ -26,11 +26,11 @@ from qbot.config import ConfigError, Settings
 from qbot.service import Qbot
 from qbot.telegram.access import install_menus
 from qbot.telegram.handlers import QbotHandlers
-from qbot.telegram.keyboards import OptionStore
 from qbot.telegram.limits import FloodLimiter
 from qbot.telegram.logsafety import configure_logging, install_redaction
 from qbot.telegram.ordering import PerUserUpdateProcessor
-from qbot.telegram.state import ConversationStore
+from qbot.telegram.persistence import SqlitePersistence
+from qbot.telegram.state import stale_chats
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ Error: TELEGRAM_BOT_TOKEN is not set.
 Get a bot token from @BotFather and put it into the environment or a .env file in the working
 directory (see deploy/qbot.env.example). To try qbot without Telegram, run `qbot chat`."""
 
-#: Seconds between two prunings of the question log (QBOT_LOG_DAYS).
+#: Seconds between two prunings of the question log (QBOT_LOG_DAYS), and of the chats beyond QBOT_MAX_CHATS.
 PRUNE_INTERVAL = 24 * 3600
+FORGET_INTERVAL = 3600
 
 #: Update types the bot handles (requested from Telegram explicitly).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -83,8 +84,14 @@ class Tuning:
     flood_window: float = 10.0
     #: QBOT_RATE_LIMIT: messages per second the bot sends overall (Telegram allows ~30).
     rate_limit: float = 30.0
-    #: QBOT_MAX_CHATS: chats whose follow-up context is kept in memory (LRU).
+    #: QBOT_MAX_CHATS: chats whose follow-up context is kept (the least recently active go first).
     max_chats: int = 10_000
+    #: QBOT_MAX_KEYBOARDS: keyboards whose buttons are remembered (the oldest go first: "这个按钮已失效").
+    max_keyboards: int = 10_000
+    #: QBOT_PERSIST_INTERVAL: seconds between two writes of the chats' state to the database (and on stop).
+    persist_interval: float = 10.0
+    #: QBOT_CORRECT_TIMEOUT: seconds after which an unfinished guided /correct ends (0: never).
+    correct_timeout: float = 900.0
     #: QBOT_CONCURRENCY: updates processed concurrently.
     concurrency: int = 256
     #: QBOT_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR.
@@ -104,6 +111,9 @@ class Tuning:
             flood_window=_number(env, "QBOT_FLOOD_WINDOW", 10.0, minimum=0.001),
             rate_limit=_number(env, "QBOT_RATE_LIMIT", 30.0),
             max_chats=int(_number(env, "QBOT_MAX_CHATS", 10_000, minimum=1)),
+            max_keyboards=int(_number(env, "QBOT_MAX_KEYBOARDS", 10_000, minimum=1)),
+            persist_interval=_number(env, "QBOT_PERSIST_INTERVAL", 10.0, minimum=0.1),
+            correct_timeout=_number(env, "QBOT_CORRECT_TIMEOUT", 900.0),
             concurrency=int(_number(env, "QBOT_CONCURRENCY", 256, minimum=1)),
             log_level=(env.get("QBOT_LOG_LEVEL") or "INFO").upper(),
             reload_interval=_number(env, "QBOT_RELOAD_INTERVAL", 10.0, minimum=0.1),
@@ -135,8 +145,7 @@ def build_application(
         qbot,
         conversation_factory,
         limiter=FloodLimiter(tuning.flood_max, tuning.flood_window, exempt=settings.admins),
-        conversations=ConversationStore(conversation_factory, tuning.max_chats),
-        options=OptionStore(),
+        correct_timeout=tuning.correct_timeout,
     )
 
     async def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -149,6 +158,11 @@ def build_application(
         if removed:
             logger.info("pruned %d questions older than the log retention", removed)
 
+    async def forget_old_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep the state of the QBOT_MAX_CHATS most recently active chats only."""
+        for chat_id in stale_chats(context.application.chat_data, tuning.max_chats):
+            context.application.drop_chat_data(chat_id)
+
     async def post_init(application: Application) -> None:
         bot = application.bot
         await install_menus(bot, qbot.roles)
@@ -156,6 +170,7 @@ def build_application(
         assert jobs is not None  # python-telegram-bot[job-queue] is a dependency
         jobs.run_repeating(refresh, interval=tuning.reload_interval, first=tuning.reload_interval, name="refresh")
         jobs.run_repeating(prune, interval=PRUNE_INTERVAL, first=PRUNE_INTERVAL, name="prune")
+        jobs.run_repeating(forget_old_chats, interval=FORGET_INTERVAL, first=FORGET_INTERVAL, name="forget")
         logger.info("qbot is online as @%s (id %s)", bot.username, bot.id)
 
     builder = (
@@ -163,6 +178,10 @@ def build_application(
         .token(settings.token)
         # Concurrent across users, in order per user (the guided /correct is a ConversationHandler).
         .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency))
+        # Follow-ups, buttons, upload previews and the guided /correct survive a restart: PTB's persistence
+        # on the bot's database, buttons as arbitrary callback data.
+        .persistence(SqlitePersistence(qbot.db_path, update_interval=tuning.persist_interval))
+        .arbitrary_callback_data(tuning.max_keyboards)
         .post_init(post_init)
     )
     if request is not None:

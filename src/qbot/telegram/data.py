@@ -13,7 +13,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, TypeVar
 
@@ -33,17 +32,13 @@ from qbot.service import Qbot
 from qbot.telegram import texts
 from qbot.telegram.access import Guard
 from qbot.telegram.keyboards import (
-    ROLLBACK_PREFIX,
-    UPLOAD_PREFIX,
+    PendingUpload,
     RollbackChoice,
     UploadChoice,
-    parse_callback_data,
-    pattern,
     rollback_keyboard,
     upload_keyboard,
 )
 from qbot.telegram.replies import conclude, reply_text
-from qbot.telegram.state import TokenStore
 from qbot.updates import (
     MAX_UPLOAD_BYTES,
     FigureUpdate,
@@ -94,21 +89,11 @@ def parse_days(args: list[str]) -> int | None:
     return days if 1 <= days <= MAX_STATS_DAYS else None
 
 
-@dataclass(frozen=True)
-class PendingUpload:
-    """A validated upload waiting for its administrator's 确认."""
-
-    user_id: int
-    name: str
-    updates: tuple[FigureUpdate, ...]
-
-
 class DataHandlers:
     """Data updates, editions and the administrator's view."""
 
     def __init__(self, qbot: Qbot) -> None:
         self.qbot = qbot
-        self.uploads: TokenStore[PendingUpload] = TokenStore(100)
 
     def handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
         return [
@@ -121,8 +106,8 @@ class DataHandlers:
             CommandHandler("status", guard("status", self.on_status), filters=NEW_MESSAGE),
             MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & NEW_MESSAGE,
                            guard("update", self.on_document, refused=texts.UPLOAD_REFUSED)),
-            CallbackQueryHandler(guard("update", self.on_upload_choice), pattern=pattern(UPLOAD_PREFIX)),
-            CallbackQueryHandler(guard("rollback", self.on_rollback_choice), pattern=pattern(ROLLBACK_PREFIX)),
+            CallbackQueryHandler(guard("update", self.on_upload_choice), pattern=UploadChoice),
+            CallbackQueryHandler(guard("rollback", self.on_rollback_choice), pattern=RollbackChoice),
         ]
 
     # ------------------------------------------------------------------ uploads
@@ -154,7 +139,7 @@ class DataHandlers:
             await reply_text(context.bot, update, texts.UPLOAD_DOWNLOAD_FAILED)
             return
         try:  # a large file takes seconds to check: off the event loop, the bot keeps answering meanwhile
-            updates, problems, plan = await asyncio.to_thread(self.check, name, data)
+            _, problems, plan = await asyncio.to_thread(self.check, name, data)
         except UpdateError as exc:
             await reply_text(context.bot, update, str(exc))
             return
@@ -164,10 +149,11 @@ class DataHandlers:
         if not plan.has_changes:
             await reply_text(context.bot, update, plan.text())
             return
-        key = self.uploads.put(PendingUpload(user.id, name, tuple(updates)))
         logger.info("upload %r by user %s previewed: %d new, %d changed", name, user.id, len(plan.new),
                     len(plan.changed))
-        await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}", markup=upload_keyboard(key))
+        # The file itself rides on the buttons (PTB's callback data, persisted): checked again when confirmed.
+        await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}",
+                         markup=upload_keyboard(PendingUpload(user.id, name, data)))
 
     def check(self, name: str, data: bytes) -> tuple[list[FigureUpdate], list[str], Preview]:
         """Read, validate and preview an upload (in a worker thread)."""
@@ -190,24 +176,28 @@ class DataHandlers:
     async def on_upload_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """确认 applies the upload as a new revision and reloads the engine; 取消 changes nothing."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
-        if query is None or not isinstance(choice, UploadChoice):
+        pressed = query.data if query is not None else None
+        if query is None or not isinstance(pressed, UploadChoice):
             return
-        pending = self.uploads.get(choice.key)
-        if pending is None:
+        pending = pressed.upload
+        if pending.done:  # pressed twice before the keyboard was dropped
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
         if pending.user_id != query.from_user.id:
             await query.answer(texts.UPLOAD_NOT_YOURS, show_alert=True)
             return
-        self.uploads.pop(choice.key)
+        pending.done = True
+        context.drop_callback_data(query)
         await query.answer()
-        if not choice.confirm:
+        if not pressed.confirm:
             await conclude(context.bot, update, texts.UPLOAD_CANCELLED, append=True)
             return
         try:
-            rev = await self.changed(lambda: apply(self.qbot.db, query.from_user.id, list(pending.updates),
-                                                   pending.name))
+            updates, problems, _ = await asyncio.to_thread(self.check, pending.name, pending.data)
+            if problems:  # the knowledge base changed since the preview (an alias, another update)
+                await conclude(context.bot, update, problem_report(pending.name, problems), append=True)
+                return
+            rev = await self.changed(lambda: apply(self.qbot.db, query.from_user.id, updates, pending.name))
         except UpdateError as exc:
             await conclude(context.bot, update, str(exc), append=True)
             return
@@ -230,7 +220,7 @@ class DataHandlers:
     async def on_rollback_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """确认撤销 undoes the update (if it is still the one in force) and reloads the engine."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
+        choice = query.data if query is not None else None
         if query is None or not isinstance(choice, RollbackChoice):
             return
         await query.answer()

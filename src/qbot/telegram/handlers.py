@@ -9,8 +9,10 @@ Behaviour:
 * private chats: any text is a question; groups: only /ask, mentions of the bot (``@username``
   is stripped) and replies to the bot's messages are answered, other chatter is ignored;
 * ambiguous answers come with a keyboard of the options; pressing one edits that message into
-  the answer of the chosen question; /start's example buttons answer in a new message;
-* inline mode (``@bot 问题``) answers with articles; follow-up context is kept per chat;
+  the answer of the chosen question; /start's example buttons answer in a new message (the buttons
+  carry their question as PTB's arbitrary callback data, kept by the persistence);
+* inline mode (``@bot 问题``) answers with articles; follow-up context is kept per chat (``chat_data``,
+  persisted: a restart loses none of it);
 * every handler is registered through the one authorization point (:class:`~qbot.telegram.access.Guard`);
   the chat-ops live in :mod:`~qbot.telegram.people` (roles, invites), :mod:`~qbot.telegram.review`
   (corrections) and :mod:`~qbot.telegram.data` (data updates, statistics, status);
@@ -63,22 +65,18 @@ from qbot.telegram.formatting import (
     shorten,
 )
 from qbot.telegram.keyboards import (
-    EXAMPLE_PREFIX,
     MAX_OPTIONS,
-    OPTION_PREFIX,
     ExampleChoice,
     OptionChoice,
-    OptionStore,
     examples_keyboard,
     options_keyboard,
-    parse_callback_data,
-    pattern,
 )
 from qbot.telegram.limits import FloodLimiter, Verdict
 from qbot.telegram.people import PeopleHandlers
 from qbot.telegram.replies import reply_text, send_chunks
 from qbot.telegram.review import ReviewHandlers
-from qbot.telegram.state import AnswerMemory, ConversationStore
+from qbot.telegram.state import conversation as chat_conversation
+from qbot.telegram.state import remember
 
 logger = logging.getLogger(__name__)
 
@@ -152,24 +150,16 @@ class QbotHandlers:
         conversation_factory: Callable[[], Any],
         *,
         limiter: FloodLimiter | None = None,
-        conversations: ConversationStore[Any] | None = None,
-        options: OptionStore | None = None,
-        memory: AnswerMemory | None = None,
+        correct_timeout: float = 900.0,
     ) -> None:
         """Wire the handlers to ``qbot``; ``conversation_factory`` makes a fresh follow-up context."""
         self.qbot = qbot
         self.conversation_factory = conversation_factory
-        # `is None` checks: the stores define __len__, so an empty one is falsy.
+        # `is None` check: the limiter defines __len__, so an empty one is falsy.
         self.limiter = limiter if limiter is not None else FloodLimiter()
-        self.conversations = (
-            conversations if conversations is not None
-            else ConversationStore(conversation_factory)
-        )
-        self.options = options if options is not None else OptionStore()
-        self.memory = memory if memory is not None else AnswerMemory()
         self.guard = Guard(qbot.roles)
         self.people = PeopleHandlers(qbot)
-        self.review = ReviewHandlers(qbot, self.memory)
+        self.review = ReviewHandlers(qbot, correct_timeout)
         self.data = DataHandlers(qbot)
 
     # ------------------------------------------------------------------ registration
@@ -198,24 +188,27 @@ class QbotHandlers:
                 filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & NEW_MESSAGE,
                 self.on_non_text,
             ),
-            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(EXAMPLE_PREFIX)),
-            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(OPTION_PREFIX)),
-            CallbackQueryHandler(self.on_stale_button),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=ExampleChoice),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=OptionChoice),
+            CallbackQueryHandler(self.on_stale_button),  # InvalidCallbackData: a keyboard PTB no longer knows
             InlineQueryHandler(guard("ask", self.on_inline_query)),
         ]
 
     def register(self, application: Application) -> None:
         """Add all handlers and the error handler to ``application``."""
+        self.review.application = application
         application.add_handler(TypeHandler(Update, self.admit), group=FLOOD_GROUP)
         for handler in self.handlers():
             application.add_handler(handler)
         application.add_error_handler(self.on_error)
 
     # ------------------------------------------------------------------ core adapter
-    def ask(self, update: Update, question: str, chat_id: int | None) -> Answer:
-        """Ask the core as the sender of ``update``, with the follow-up context of ``chat_id``."""
+    def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, chat_id: int | None) -> Answer:
+        """Ask the core as the sender of ``update``, with the follow-up context of its chat (none inline)."""
+        chat_data = context.chat_data if chat_id is not None else None
         conversation = (
-            self.conversations.get(chat_id) if chat_id is not None else self.conversation_factory()
+            chat_conversation(chat_data, self.conversation_factory) if chat_data is not None
+            else self.conversation_factory()
         )
         user = update.effective_user
         answer = self.qbot.ask(user.id if user else None, chat_type_of(update), question, conversation)
@@ -229,8 +222,7 @@ class QbotHandlers:
         markup = None
         fallback = texts.EMPTY_ANSWER
         if answer.status == "ambiguous" and answer.options:
-            options = list(answer.options[:MAX_OPTIONS])
-            markup = options_keyboard(self.options.put(options), options)
+            markup = options_keyboard(list(answer.options[:MAX_OPTIONS]))
             fallback = texts.AMBIGUOUS_FALLBACK
         return format_answer(answer, heading=heading, fallback=fallback), markup
 
@@ -263,10 +255,10 @@ class QbotHandlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        answer = self.ask(update, question, chat.id)
+        answer = self.ask(update, context, question, chat.id)
         chunks, markup = self.render(answer)
         sent = await send_chunks(context.bot, chat.id, chunks, markup=markup, reply_to=reply_to)
-        self.memory.remember(chat.id, [m.message_id for m in sent], answer)
+        self._remember(context, [m.message_id for m in sent], answer)
 
     # ------------------------------------------------------------------ commands
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -356,29 +348,22 @@ class QbotHandlers:
         query = update.callback_query
         if query is None:
             return
-        choice = parse_callback_data(query.data)
-        question: str | None = None
-        examples = self.qbot.engine.examples()
-        if isinstance(choice, ExampleChoice) and choice.index < len(examples):
-            question = examples[choice.index]
-        elif isinstance(choice, OptionChoice):
-            options = self.options.get(choice.key)
-            if options is not None and choice.index < len(options):
-                question = options[choice.index]
-        if question is None:
+        choice = query.data
+        if not isinstance(choice, ExampleChoice | OptionChoice):
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
+        question = choice.question
         message = query.message
         if message is None:  # a button on an inline-mode message: nothing to edit or answer in
             await query.answer()
             return
         await query.answer()
         chat_id = message.chat.id
-        answer = self.ask(update, question, chat_id)
+        answer = self.ask(update, context, question, chat_id)
         chunks, markup = self.render(answer, heading=texts.PICKED_HEADING.format(question=question))
         if isinstance(choice, ExampleChoice):
             sent = await send_chunks(context.bot, chat_id, chunks, markup=markup)
-            self.memory.remember(chat_id, [m.message_id for m in sent], answer)
+            self._remember(context, [m.message_id for m in sent], answer)
             return
         # An option of an ambiguous answer: turn the keyboard message into the answer.
         rest = list(chunks)
@@ -395,7 +380,12 @@ class QbotHandlers:
             logger.info("could not edit the options message (%s); sending a new one", exc)
         if rest:
             shown += [m.message_id for m in await send_chunks(context.bot, chat_id, rest, markup=markup)]
-        self.memory.remember(chat_id, shown, answer)
+        self._remember(context, shown, answer)
+
+    @staticmethod
+    def _remember(context: ContextTypes.DEFAULT_TYPE, message_ids: list[int], answer: Answer) -> None:
+        if context.chat_data is not None:
+            remember(context.chat_data, message_ids, answer)
 
     async def on_stale_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button nobody handles any more (a finished step, data from another bot): say so."""
@@ -426,10 +416,10 @@ class QbotHandlers:
                 button=InlineQueryResultsButton(texts.INLINE_EMPTY_BUTTON, start_parameter=INLINE_START),
             )
             return
-        answer = self.ask(update, question, None)
+        answer = self.ask(update, context, question, None)
         if answer.status == "ambiguous" and answer.options:
             results = [
-                self._article(i, option, self.ask(update, option, None))
+                self._article(i, option, self.ask(update, context, option, None))
                 for i, option in enumerate(answer.options[:MAX_INLINE_RESULTS])
             ]
         else:

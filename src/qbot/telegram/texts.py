@@ -171,6 +171,7 @@ GUIDED_REASON = "请简要说明理由（例如：表中人数有误），或点
 GUIDED_CONFIRM = "请确认要提交的更正：\n对象：{label}\n更正为：{value}\n理由：{reason}"
 GUIDED_REMIND = "请点击上面的“确认”或“取消”，或发送 /cancel 取消。"
 GUIDED_CANCELLED = "已取消，没有提交更正。"
+GUIDED_TIMEOUT = "分步更正已超时取消（长时间没有回复），没有提交更正。需要时请重新发送 /correct。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作，无需取消。"
 COMMAND_NOT_HERE = "这个命令在这里用不了。发送 /help 查看可用命令。"
 NO_REASON = "（未填写）"
