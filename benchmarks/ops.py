@@ -50,11 +50,9 @@ def build(folder: Path) -> Path:
 
 
 def copy(db: Path, target: Path) -> Path:
-    source, dest = sqlite3.connect(db), sqlite3.connect(target)
-    source.backup(dest)
-    source.close()
-    dest.close()
-    return target
+    from qbot.store import backup
+
+    return backup(db, target)
 
 
 def with_large_update(db: Path, target: Path, rows: int) -> tuple[Path, float]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from qbot.answering.engine import Engine
 from qbot.config import DEFAULT_KNOWLEDGE
 from qbot.report.ingest import ingest
+from qbot.store import backup
 
 KNOWLEDGE = DEFAULT_KNOWLEDGE
 REPORT_TEXT = KNOWLEDGE / "reports" / "2020" / "report.txt"
@@ -30,12 +30,5 @@ def engine(kb_path: Path) -> Engine:
 
 @pytest.fixture
 def db_path(kb_path: Path, tmp_path: Path) -> Path:
-    """A private, writable copy of the shared knowledge base (the backup API also copies what is in the WAL)."""
-    target = tmp_path / "qbot.db"
-    source, copy = sqlite3.connect(kb_path), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    return target
+    """A private, writable copy of the shared knowledge base (`qbot backup`'s copy: what is in the WAL too)."""
+    return backup(kb_path, tmp_path / "qbot.db")

@@ -20,6 +20,7 @@ from e2e_harness import (
     Emulator,
     TgClient,
     assert_clean_logs,
+    copy_database,
     private_chat,
     start_bot,
     user,
@@ -138,11 +139,7 @@ async def test_changes_made_at_the_command_line_are_picked_up_without_a_restart(
 
 async def test_a_clean_stop_leaves_one_complete_database_file(emulator: Emulator, kb_file: Path,
                                                               tmp_path: Path) -> None:
-    db = tmp_path / "qbot.db"
-    source, target = sqlite3.connect(kb_file), sqlite3.connect(db)
-    source.backup(target)
-    source.close()
-    target.close()
+    db = copy_database(kb_file, tmp_path / "qbot.db")
     proc, token = start_bot(emulator, tmp_path, db, name="clean-stop")
     try:
         async with httpx.AsyncClient() as http:

@@ -5,7 +5,6 @@ arbitrary callback data, a persistent ConversationHandler); an unfinished guided
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,7 @@ from e2e_harness import (
     TgClient,
     assert_clean_logs,
     bot_env,
+    copy_database,
     make_token,
     private_chat,
     user,
@@ -26,15 +26,6 @@ pytestmark = pytest.mark.e2e
 
 ADMIN, STAFF, PARENT = 882_001, 882_002, 882_003
 UPDATE_CSV = "edition,entity,metric,value,unit\n2021,学校,招生人数,4012,人\n".encode()
-
-
-def fresh_db(kb_file: Path, folder: Path) -> Path:
-    db = folder / "qbot.db"
-    source, target = sqlite3.connect(kb_file), sqlite3.connect(db)
-    source.backup(target)
-    source.close()
-    target.close()
-    return db
 
 
 def launch(emulator: Emulator, token: str, db: Path, workdir: Path, name: str, **extra: str) -> BotProcess:
@@ -65,7 +56,7 @@ async def edited(tg: TgClient, chat_id: int, message: BotMessage, words: str) ->
 
 
 async def test_a_restart_loses_nothing_a_user_can_see(emulator: Emulator, kb_file: Path, tmp_path: Path) -> None:
-    db, token = fresh_db(kb_file, tmp_path), make_token(9001)
+    db, token = copy_database(kb_file, tmp_path / "qbot.db"), make_token(9001)
     first = launch(emulator, token, db, tmp_path, "before")
     async with httpx.AsyncClient() as http:
         tg = TgClient(http, emulator.url, token)
@@ -115,7 +106,7 @@ async def test_a_restart_loses_nothing_a_user_can_see(emulator: Emulator, kb_fil
 
 
 async def test_an_unfinished_guided_correction_times_out(emulator: Emulator, kb_file: Path, tmp_path: Path) -> None:
-    db, token = fresh_db(kb_file, tmp_path), make_token(9002)
+    db, token = copy_database(kb_file, tmp_path / "qbot.db"), make_token(9002)
     proc = launch(emulator, token, db, tmp_path, "timeout", QBOT_CORRECT_TIMEOUT="1")
     try:
         async with httpx.AsyncClient() as http:

@@ -10,6 +10,7 @@ nothing a user can see. Values are pickled; only what changed is written. One ba
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import pickle
@@ -43,14 +44,14 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     # ------------------------------------------------------------------ storage
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self.conn.execute("begin immediate")
-            try:
-                yield self.conn
-            except BaseException:
-                self.conn.execute("rollback")
-                raise
-            self.conn.execute("commit")
+        """One transaction (call with the lock held)."""
+        self.conn.execute("begin immediate")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("rollback")
+            raise
+        self.conn.execute("commit")
 
     def _load(self, kind: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -64,19 +65,27 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
             self._written[(kind, key)] = blob
         return found
 
-    def _store(self, kind: str, key: str, value: Any) -> None:
+    def _store_now(self, kind: str, key: str, value: Any) -> None:
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        if self._written.get((kind, key)) == blob:
-            return  # unchanged since the last write
-        with self._write() as conn:
-            conn.execute("insert or replace into telegram_state (kind, key, value) values (?, ?, ?)",
-                         [kind, key, blob])
-        self._written[(kind, key)] = blob
+        with self._lock:
+            if self._written.get((kind, key)) == blob:
+                return  # unchanged since the last write
+            with self._write() as conn:
+                conn.execute("insert or replace into telegram_state (kind, key, value) values (?, ?, ?)",
+                             [kind, key, blob])
+            self._written[(kind, key)] = blob
 
-    def _drop(self, kind: str, key: str) -> None:
-        with self._write() as conn:
+    def _drop_now(self, kind: str, key: str) -> None:
+        with self._lock, self._write() as conn:
             conn.execute("delete from telegram_state where kind = ? and key = ?", [kind, key])
-        self._written.pop((kind, key), None)
+            self._written.pop((kind, key), None)
+
+    async def _store(self, kind: str, key: str, value: Any) -> None:
+        """Pickle and write in a worker thread: the event loop keeps answering meanwhile."""
+        await asyncio.to_thread(self._store_now, kind, key, value)
+
+    async def _drop(self, kind: str, key: str) -> None:
+        await asyncio.to_thread(self._drop_now, kind, key)
 
     # ------------------------------------------------------------------ BasePersistence
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
@@ -97,27 +106,27 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         kind, text = f"conversation:{name}", json.dumps(list(key))
         if new_state is None:
-            self._drop(kind, text)
+            await self._drop(kind, text)
         else:
-            self._store(kind, text, new_state)
+            await self._store(kind, text, new_state)
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        self._store(USER, str(user_id), data)
+        await self._store(USER, str(user_id), data)
 
     async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
-        self._store(CHAT, str(chat_id), data)
+        await self._store(CHAT, str(chat_id), data)
 
     async def update_bot_data(self, data: dict[Any, Any]) -> None:
-        self._store(BOT, "", data)
+        await self._store(BOT, "", data)
 
     async def update_callback_data(self, data: CDCData) -> None:
-        self._store(CALLBACK, "", data)
+        await self._store(CALLBACK, "", data)
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        self._drop(CHAT, str(chat_id))
+        await self._drop(CHAT, str(chat_id))
 
     async def drop_user_data(self, user_id: int) -> None:
-        self._drop(USER, str(user_id))
+        await self._drop(USER, str(user_id))
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         """Nothing to do: this process is the only one writing the data."""
