@@ -340,3 +340,29 @@ def test_a_change_from_another_process_is_noticed(service: Qbot, tmp_path: Path)
     assert CliRunner().invoke(cli, ["publish", "2021", "--db", str(service.db_path)]).exit_code == 0
     assert service.refresh() and "4012" in service.ask(PARENT, "private", "2021年招生多少").text
     assert not service.refresh()
+
+
+async def test_updates_over_the_flood_limit_are_dropped_before_they_queue() -> None:
+    ran: list[int] = []
+    release = asyncio.Event()
+    processor = PerUserUpdateProcessor(2, admit=lambda update: update.update_id < 2)  # type: ignore[attr-defined]
+
+    def update(update_id: int) -> Update:
+        msg = Message(update_id, NOW, Chat(PARENT, Chat.PRIVATE), from_user=User(PARENT, "家长", False), text="x")
+        return Update(update_id, message=msg)
+
+    async def slow(update_id: int) -> None:
+        await release.wait()
+        ran.append(update_id)
+
+    async def quick(update_id: int) -> None:
+        ran.append(update_id)
+
+    first = asyncio.create_task(processor.process_update(update(1), slow(1)))  # holds the user's turn
+    await asyncio.sleep(0)
+    dropped = quick(5)
+    await asyncio.wait_for(processor.process_update(update(5), dropped), 1)  # returns at once: not queued
+    assert dropped.cr_frame is None and ran == []  # closed, never run
+    release.set()
+    await first
+    assert ran == [1]

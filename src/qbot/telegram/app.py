@@ -177,7 +177,7 @@ def build_application(
         Application.builder()
         .token(settings.token)
         # Concurrent across users, in order per user (the guided /correct is a ConversationHandler).
-        .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency))
+        .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency, admit=handlers.admission))
         # Follow-ups, buttons, upload previews and the guided /correct survive a restart: PTB's persistence
         # on the bot's database, buttons as arbitrary callback data.
         .persistence(SqlitePersistence(qbot.db_path, update_interval=tuning.persist_interval))

@@ -88,6 +88,8 @@ MAX_INLINE_RESULTS = 5
 INLINE_START = "inline"
 #: The handler group of the flood limit: before every other handler.
 FLOOD_GROUP = -1
+#: Verdicts of the flood limit kept between the update processor and the handlers (updates in flight).
+MAX_VERDICTS = 10_000
 #: Only new messages are handled (edits of old messages are ignored).
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 
@@ -157,6 +159,7 @@ class QbotHandlers:
         self.conversation_factory = conversation_factory
         # `is None` check: the limiter defines __len__, so an empty one is falsy.
         self.limiter = limiter if limiter is not None else FloodLimiter()
+        self._verdicts: dict[int, Verdict] = {}  # update id -> the flood limit's verdict, from admission()
         self.guard = Guard(qbot.roles)
         self.people = PeopleHandlers(qbot)
         self.review = ReviewHandlers(qbot, correct_timeout)
@@ -226,14 +229,30 @@ class QbotHandlers:
             fallback = texts.AMBIGUOUS_FALLBACK
         return format_answer(answer, heading=heading, fallback=fallback), markup
 
-    async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Every update first (handler group -1): the per-user flood limit for messages, commands, buttons
-        and inline queries alike. What is over it is dropped — no handler runs, nothing is written — after
-        one polite notice."""
+    def admission(self, update: object) -> bool:
+        """The per-user flood limit, applied by the update processor before an update waits for anything:
+        False drops it there (no queue, no handler, nothing written)."""
+        if not isinstance(update, Update):
+            return True
         user = update.effective_user
         verdict = self.limiter.check(user.id if user else None)
+        if verdict is Verdict.SILENT:
+            return False
+        self._verdicts[update.update_id] = verdict
+        while len(self._verdicts) > MAX_VERDICTS:
+            del self._verdicts[next(iter(self._verdicts))]
+        return True
+
+    async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update first (handler group -1): the first update over the flood limit gets one polite notice,
+        and no update over it reaches a handler."""
+        verdict = self._verdicts.pop(update.update_id, None)
+        if verdict is None:  # not through the update processor (processed directly): check here
+            user = update.effective_user
+            verdict = self.limiter.check(user.id if user else None)
         if verdict is Verdict.ALLOW:
             return
+        user = update.effective_user
         if verdict is Verdict.NOTIFY:
             wait = max(1, round(self.limiter.retry_after(user.id))) if user else 10
             if update.callback_query is not None:
