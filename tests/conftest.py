@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from qbot.answering.engine import Engine
 from qbot.config import DEFAULT_KNOWLEDGE
 from qbot.report.ingest import ingest
+from qbot.store import backup
 
 KNOWLEDGE = DEFAULT_KNOWLEDGE
 REPORT_TEXT = KNOWLEDGE / "reports" / "2020" / "report.txt"
@@ -29,24 +29,13 @@ def engine(kb_path: Path) -> Engine:
     return Engine.open(kb_path)
 
 
-def copy_knowledge_base(source_path: Path, target: Path) -> Path:
-    """A copy of a knowledge base made with SQLite's backup API (which also copies what is in the WAL)."""
-    source, copy = sqlite3.connect(source_path), sqlite3.connect(target)
-    try:
-        source.backup(copy)
-    finally:
-        source.close()
-        copy.close()
-    return target
-
-
 @pytest.fixture(scope="session")
 def copy_db() -> Callable[[Path, Path], Path]:
     """`copy_db(source, target)`: copy a knowledge base (for tests that need their own, writable one)."""
-    return copy_knowledge_base
+    return backup
 
 
 @pytest.fixture
 def db_path(kb_path: Path, tmp_path: Path) -> Path:
-    """A private, writable copy of the shared knowledge base."""
-    return copy_knowledge_base(kb_path, tmp_path / "qbot.db")
+    """A private, writable copy of the shared knowledge base (`qbot backup`'s copy: what is in the WAL too)."""
+    return backup(kb_path, tmp_path / "qbot.db")

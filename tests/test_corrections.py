@@ -29,6 +29,7 @@ from qbot.corrections import (
     _neutral,
     parse_correct_command,
 )
+from qbot.quantities import parse_value
 from qbot.report.audit import run_audit
 from qbot.roles import PermissionDenied, Role
 from qbot.store import open_db
@@ -96,10 +97,46 @@ def test_parse_correct_command(args: str, expected: tuple[str, str, str]) -> Non
     assert parse_correct_command(args) == CorrectCommand(*expected)
 
 
-@pytest.mark.parametrize("args", ["", "   ", "汽车维修就业率", "99.12%", "汽车维修就业率 有误"])
+@pytest.mark.parametrize("args", ["", "   ", "汽车维修就业率", "99.12%", "汽车维修就业率 有误",
+                                  INJECTION.replace("=", "汽车维修就业率 ="), "汽车维修就业率 1e999%",
+                                  "汽车维修就业率 0x63%"])
 def test_parse_correct_command_explains_the_usage(args: str) -> None:
     with pytest.raises(CorrectionError, match="用法"):
         parse_correct_command(args)
+
+
+@pytest.mark.parametrize("text, unit, expected", [
+    ("99.12%", "%", "99.12%"), (" 99.12 ", "%", "99.12%"), ("９９．１２％", "%", "99.12%"),
+    ("九十九点一二%", "%", "99.12%"), ("百分之九十九点一", "%", "99.1%"), ("0%", "%", "0%"), ("100%", "%", "100%"),
+    ("3600", "元", "3600元"), ("3600元", "元", "3600元"), ("三千六百元", "元", "3600元"), ("3,600元", "元", "3600元"),
+    ("130名", "人", "130人"), ("17:1", ":1", "17:1"), ("16.5", ":1", "16.5:1"), ("12345.6万元", "万元", "12345.6万元"),
+])
+def test_values_are_read_as_one_number_with_the_figures_unit(text: str, unit: str, expected: str) -> None:
+    assert parse_value(text, unit) == expected
+
+
+@pytest.mark.parametrize("text, unit, message", [
+    (INJECTION, "%", "无法识别数值"), ("1e999%", "%", "无法识别数值"), ("-5%", "%", "不能为负数"),
+    ("负五", "人", "不能为负数"), ("100.5%", "%", "0% 到 100%"), ("999%", "%", "0% 到 100%"),
+    ("3600人", "元", "单位“人”不适用：该数据的单位是“元”"), ("98%", "元", "单位“%”不适用"),
+    ("1" * 15, "元", "数值过大"), ("99.12% 98%", "%", "无法识别数值"), ("很多", "人", "无法识别数值"),
+    ("inf", "%", "无法识别数值"), ("nan", "%", "无法识别数值"), ("0x10", "人", "无法识别数值"),
+])
+def test_values_that_are_not_one_fitting_number_are_refused(text: str, unit: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_value(text, unit)
+
+
+def test_a_correction_of_a_figure_is_stored_as_a_number_with_its_unit(desk: CorrectionDesk) -> None:
+    salary = figure(desk, "会计专业的起薪")
+    assert salary.unit == "元"
+    assert desk.submit(STAFF, "张老师", None, salary, "3600").proposed_value == "3600元"
+    rate = figure(desk, "汽车维修就业率")
+    for bad, message in [(INJECTION, "无法识别数值"), ("1e999%", "无法识别数值"), ("-5%", "不能为负数"),
+                         ("999%", "0% 到 100%"), ("改为很高", "无法识别数值")]:
+        with pytest.raises(CorrectionError, match=message):
+            desk.submit(STAFF, "张老师", None, rate, bad)
+    assert desk.list_all() and len(desk.list_all()) == 1
 
 
 # ---------------------------------------------------------------------- targets
@@ -165,6 +202,22 @@ def test_invalid_submissions_are_refused(desk: CorrectionDesk, engine: Engine, d
         desk.submit(STAFF, "张老师", None, ref, "99.12%")  # the same again (a double tap)
     assert db["corrections"].count == 1
     assert desk.submit(OTHER_STAFF, "李老师", None, ref, "99.12%").id == 2  # another submitter may
+
+
+@pytest.mark.parametrize("policy, admins, allowed", [("sole", [ADMIN], True), ("sole", [ADMIN, 55], False),
+                                                     ("never", [ADMIN], False), ("always", [ADMIN, 55], True)])
+def test_an_admins_own_correction_needs_a_second_admin(db: sqlite_utils.Database, engine: Engine, policy: str,
+                                                       admins: list[int], allowed: bool) -> None:
+    desk = CorrectionDesk(db, engine, admins=lambda: admins, self_approval=policy)
+    own = desk.submit(ADMIN, "王主任", None, figure(desk, "汽车维修就业率"), "99.12%")
+    if allowed:
+        assert desk.approve(ADMIN, own.id).status == "approved"
+        return
+    with pytest.raises(PermissionDenied, match="另一位管理员"):
+        desk.approve(ADMIN, own.id)
+    assert desk.get(own.id).status == "pending" and audit_actions(db)[-1] == (ADMIN, "refused", f"correction:{own.id}")
+    if 55 in admins:
+        assert desk.approve(55, own.id).status == "approved"  # the second administrator may
 
 
 def test_approve(desk: CorrectionDesk, db: sqlite_utils.Database) -> None:
@@ -247,8 +300,9 @@ def _sample(desk: CorrectionDesk) -> None:
     ref = figure(desk, "汽车维修就业率")
     first = desk.submit(STAFF, "张老师", None, ref, "99.12%", "表中人数有误\n见附件 | 第二页")
     desk.approve(ADMIN, first.id, "已核实", actor_name="王主任")
-    desk.submit(OTHER_STAFF, "@evil", None, figure(desk, "数控技术应用就业率"), INJECTION, "+1+1")
-    rejected = desk.submit(STAFF, "张老师", None, figure(desk, "汽车维修对口就业率"), "-93.34%", "\t制表符")
+    [passage] = desk.engine.ask("学校和哪些企业合作").passages  # text corrections keep what was typed
+    desk.submit(OTHER_STAFF, "@evil", None, passage, INJECTION, "+1+1")
+    rejected = desk.submit(STAFF, "张老师", None, SectionNote("二(四)1"), "-93.34%", "\t制表符")
     desk.reject(ADMIN, rejected.id, "=HYPERLINK(\"http://x\")")
 
 

@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from qbot.roles import INVITE_CODE, PERMISSIONS, PermissionDenied, Role, RoleBook, RoleError
+from qbot.roles import INVITE_CODE, PERMISSIONS, PermissionDenied, Role, RoleBook, RoleError, code_digest
 from qbot.store import open_db
 
 ENV_ADMIN, TABLE_ADMIN, STAFF, PUBLIC = 100, 101, 200, 300
 
 # The matrix of issue 5, written out independently of the module's table.
-PUBLIC_COMMANDS = {"ask", "start", "help", "whoami"}
+PUBLIC_COMMANDS = {"ask", "start", "help", "whoami", "cancel"}
 STAFF_COMMANDS = {"correct", "note", "mycorrections", "withdraw"}
 ADMIN_COMMANDS = {"pending", "approve", "reject", "export", "grant", "revoke", "invite", "update", "rollback",
                   "publish", "stats", "alias", "status"}
-PRIVATE_ONLY = {"export", "stats", "invite", "grant", "pending"}
+PRIVATE_ONLY = {"export", "stats", "invite", "grant", "pending", "mycorrections", "withdraw", "approve", "reject",
+                "revoke", "rollback", "status"}
 
 
 class Clock:
@@ -33,8 +34,8 @@ class Clock:
         return self.now
 
 
-def fingerprint(db: sqlite_utils.Database, *, skip: tuple[str, ...] = ("audit_log",)) -> dict[str, str]:
-    """A digest of every table's content (audit_log left out: refusals are logged there)."""
+def fingerprint(db: sqlite_utils.Database, *, skip: tuple[str, ...] = ("audit_log", "refusals")) -> dict[str, str]:
+    """A digest of every table's content (audit_log and refusals left out: refusals are logged there)."""
     digests = {}
     for table in db.table_names():
         if table in skip:
@@ -96,7 +97,8 @@ def test_permission_matrix(book: RoleBook, db: sqlite_utils.Database, user: int,
             if expected:
                 assert decision.reason_zh == "" and len(log) == log_before
             else:
-                assert decision.reason_zh and f"/{command}" in decision.reason_zh
+                in_group = command in allowed_commands  # allowed, but not outside a private chat
+                assert decision.reason_zh == "请私聊我使用此命令" if in_group else f"/{command}" in decision.reason_zh
                 assert len(log) == log_before + 1
                 actor, action, obj, _ = log[-1]
                 assert (actor, action, obj) == (user, "refused", f"command:{command}")
@@ -163,11 +165,42 @@ def test_invite_is_one_time(book: RoleBook, db: sqlite_utils.Database) -> None:
     with pytest.raises(RoleError, match="已被使用"):
         book.redeem(code, 601)
     assert book.role_of(601) is Role.PUBLIC
-    invite = db["invites"].get(code)
+    invite = db["invites"].get(code_digest(code))
     assert invite["used_by"] == 600 and invite["used_at"]
     log = audit_rows(db)
     assert [a for _, a, _, _ in log][-3:] == ["invite.create", "invite.redeem", "refused"]
     assert all(code not in (o + d) for _, _, o, d in log)  # the code itself is never logged in full
+
+
+def test_a_copy_of_the_database_cannot_redeem_an_invite(book: RoleBook, db: sqlite_utils.Database,
+                                                        db_path: Path) -> None:
+    code = book.create_invite(ENV_ADMIN, "admin")
+    dumped = "\n".join(sqlite3.connect(db_path).iterdump())
+    assert code not in dumped  # only its SHA-256 is stored
+    [(stored,)] = db.execute("select code from invites").fetchall()
+    assert stored == hashlib.sha256(code.encode()).hexdigest()
+    with pytest.raises(RoleError, match="邀请码无效"):
+        book.redeem(stored, 601)  # what a copy of the database holds does not work as a code
+    assert book.redeem(code, 601) is Role.ADMIN
+
+
+def test_plain_invite_codes_of_an_older_database_are_hashed(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("delete from schema where version >= 3")
+    for table in ("language_words", "language_groups", "language_cards", "metric_info", "nouns"):
+        conn.execute(f"drop table {table}")  # (schema 4's tables, made again by the migration)
+    conn.execute("alter table segmenter_words drop column tag")
+    conn.execute("drop table revision_editions")
+    conn.execute("drop table refusals")
+    conn.execute("drop table telegram_state")
+    conn.execute("create trigger [questions_no_delete] before delete on [questions] begin select raise(abort, 'x'); end")
+    conn.execute("insert into invites (code, role, created_by, created_at, expires_at) values "
+                 "('OldPlainCode1234', 'staff', 1, '2021-01-01T00:00:00+00:00', '2999-01-01T00:00:00+00:00')")
+    conn.commit()
+    conn.close()
+    book = RoleBook(open_db(db_path), [ENV_ADMIN])
+    assert [r[0] for r in book.conn.execute("select code from invites")] == [code_digest("OldPlainCode1234")]
+    assert book.redeem("OldPlainCode1234", 602) is Role.STAFF
 
 
 def test_invite_expires(book: RoleBook, clock: Clock) -> None:
@@ -198,6 +231,22 @@ def test_redeeming_a_lower_role_keeps_the_code(book: RoleBook) -> None:
         book.redeem(code, TABLE_ADMIN)
     assert book.role_of(TABLE_ADMIN) is Role.ADMIN  # not demoted
     assert book.redeem(code, 900) is Role.STAFF  # still usable by the person it was meant for
+
+
+def test_the_same_refusal_again_is_counted_not_logged_again(book: RoleBook, db: sqlite_utils.Database,
+                                                            clock: Clock) -> None:
+    before = len(audit_rows(db))
+    for _ in range(600):
+        assert not book.authorize(PUBLIC, "stats", "private").allowed
+        clock.now += timedelta(seconds=1)
+    book.authorize(PUBLIC, "export", "private")
+    log = audit_rows(db)[before:]
+    assert [(a, act, o) for a, act, o, _ in log] == [(PUBLIC, "refused", "command:stats"),
+                                                     (PUBLIC, "refused", "command:export")]
+    rows = db.execute("select object, count, first_at, last_at from refusals where actor = ? order by object",
+                      [PUBLIC]).fetchall()
+    assert [(o, n) for o, n, _, _ in rows] == [("command:export", 1), ("command:stats", 600)]
+    assert rows[1][2] < rows[1][3]  # first and last time
 
 
 def test_audit_log_is_append_only(book: RoleBook, db: sqlite_utils.Database) -> None:

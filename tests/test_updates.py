@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -261,6 +262,22 @@ def test_bad_file_is_refused_with_line_numbers_and_changes_nothing(db_path: Path
     assert dump(db_path) == before
 
 
+@pytest.mark.parametrize("name, data, message", [
+    ("bad.csv", 'entity,metric,value,unit\n"学校"x,招生人数,1,人\n', "引号内的内容结束后应紧跟逗号"),
+    ("bad.csv", 'entity,metric,value,unit\n"学校,招生人数,1,人\n', "引号没有闭合"),
+    ("bad.json", '[{"entity": "学校",}]', "键名应使用英文双引号"),
+    ("bad.json", '[{"entity" "学校"}]', "缺少冒号"),
+    ("bad.json", '[{"entity": "学校} ]', "字符串的引号没有闭合"),
+    ("bad.json", '[{"entity": "学校"} {"metric": "招生人数"}]', "缺少逗号或右方括号"),
+    ("bad.json", '[{"entity": [1, }]', "缺少值"),
+])
+def test_parse_errors_are_explained_in_chinese(name: str, data: str, message: str) -> None:
+    with pytest.raises(UpdateError) as refused:
+        read_upload(name, data.encode())
+    assert message in str(refused.value)
+    assert not re.search(r"[A-Za-z]{3,}", str(refused.value).replace("CSV", "").replace("JSON", "")), refused.value
+
+
 def test_oversized_file_is_refused_before_it_is_read(db_path: Path, tmp_path: Path) -> None:
     big = tmp_path / "big.csv"
     with big.open("wb") as fh:
@@ -359,7 +376,7 @@ def test_new_edition_is_a_draft_until_published(db_path: Path, tmp_path: Path) -
     assert unpublish(db, ADMIN, "2021") == "published"
     assert Engine.open(db_path).ask("2021年招生多少").status == "not_found"
     actions = [r[0] for r in conn.execute("select action from audit_log order by id")]
-    assert actions == ["update.apply", "edition.publish", "edition.unpublish"]
+    assert actions == ["update.apply", "edition.new", "edition.publish", "edition.unpublish"]
 
 
 def test_a_draft_never_leaks_to_the_public(db_path: Path) -> None:
@@ -377,6 +394,55 @@ def test_a_draft_never_leaks_to_the_public(db_path: Path) -> None:
     assert engine.ask("2021年招生多少", role="").status == "not_found"  # an unknown role is public
 
 
+def test_rolling_back_the_update_that_created_an_edition_takes_its_status_with_it(db_path: Path,
+                                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "2021.csv"
+    path.write_text(NEW_EDITION, encoding="utf-8")
+    conn = sqlite3.connect(db_path)
+    assert run(db_path, "update", str(path), "--yes")[0] == 0
+    assert run(db_path, "publish", "2021")[0] == 0
+    code, output = run(db_path, "rollback", "--yes")
+    assert code == 0 and "现在生效的是原始报告数据" in output
+    assert edition_statuses(conn) == {"2020": "published"}  # not left published without any figures
+
+    # Uploaded again, the edition is new again: a draft, unreviewed data invisible to the public.
+    code, output = run(db_path, "update", str(path), "--yes")
+    assert code == 0 and "将新建 2021 年度，状态为草稿" in output
+    assert edition_statuses(conn) == {"2020": "published", "2021": "draft"}
+    engine = Engine.open(db_path)
+    assert engine.edition == "2020" and "4012" not in engine.ask("2021年招生多少").text
+    code, output = run(db_path, "status")
+    assert code == 0 and "年度：2020（已发布）、2021（草稿）" in output and "数据更新 #3" in output, output
+
+    # Every status change is in the audit log, with where it came from.
+    log = [(a, o, json.loads(d)) for a, o, d in conn.execute("select action, object, details from audit_log "
+                                                             "where action like 'edition.%' order by id")]
+    assert [(a, o, d["from"], d["to"]) for a, o, d in log] == [
+        ("edition.new", "edition:2021", None, "draft"), ("edition.publish", "edition:2021", "draft", "published"),
+        ("edition.restore", "edition:2021", "published", None), ("edition.new", "edition:2021", None, "draft")]
+    assert log[2][2]["undone"] == 1
+
+
+def test_rollback_restores_the_status_an_edition_had_before_the_update(db_path: Path) -> None:
+    db = open_db(db_path, create=False)
+    conn = db.conn
+    first = apply_file(db_path, "2021.csv", NEW_EDITION)
+    publish(db, ADMIN, "2021")
+    apply_file(db_path, "more.csv", HEADER + "2021,,汽车维修,major,就业率,,91.25,%,,,\n")
+    rollback(db, ADMIN)  # the second update found 2021 published: it stays published
+    assert edition_statuses(conn)["2021"] == "published" and head(conn) == first
+    unpublish(db, ADMIN, "2021")
+    second = apply_file(db_path, "more.csv", HEADER + "2021,,汽车维修,major,就业率,,91.25,%,,,\n")
+    publish(db, ADMIN, "2021")  # published together with the second update's figures …
+    rollback(db, ADMIN)  # … which are undone: back to the draft it was before
+    assert edition_statuses(conn)["2021"] == "draft" and head(conn) == first
+    assert conn.execute("select count(*) from revision_editions where revision = ?", [second]).fetchone()[0] == 1
+    rollback(db, ADMIN)
+    assert "2021" not in edition_statuses(conn)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("delete from revision_editions")
+
+
 def test_publish_refuses_an_unknown_edition(db_path: Path) -> None:
     code, output = run(db_path, "publish", "2030")
     assert code == 1 and "没有 2030 年度的数据" in output
@@ -384,7 +450,7 @@ def test_publish_refuses_an_unknown_edition(db_path: Path) -> None:
     assert publish(db, ADMIN, "2020") == "published"
     apply_file(db_path, "2021.csv", NEW_EDITION)
     rollback(db, ADMIN)
-    with pytest.raises(UpdateError, match="还没有任何数据"):
+    with pytest.raises(UpdateError, match="没有 2021 年度的数据"):  # the rollback took the edition away
         publish(db, ADMIN, "2021")
 
 

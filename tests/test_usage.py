@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import sqlite3
+import stat
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 from qbot.answering.engine import Engine
 from qbot.cli import cli
-from qbot.journal import iso, utc_now
+from qbot.journal import iso, parse_iso, utc_now
 from qbot.store import open_db
 from qbot.usage import AliasError, add_alias, log_question, render_stats, stats
 
@@ -39,12 +40,37 @@ def test_the_log_never_stores_the_raw_user_id(db_path: Path) -> None:
     rows = conn.execute("select user_hash, role, chat_type, question, status, figure_ids from questions "
                         "order by id").fetchall()
     assert rows[0][0] == rows[1][0] != rows[2][0] and len(rows[0][0]) == 64
-    [secret] = conn.execute("select secret from usage_secret").fetchone()
+    # The key is not in the database (a copy of it cannot link the hashes): it is a 0600 file beside it.
+    key_file = db_path.with_name("qbot.db.key")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    secret = key_file.read_text().strip()
+    assert secret not in dumped and "usage_secret" not in dumped
     assert rows[0][0] == hmac.new(bytes.fromhex(secret), str(USER).encode(), hashlib.sha256).hexdigest()
     assert rows[0][1:] == ("public", "private", "汽修专业就业率多少", "answered", '["2020/表4/汽车维修/就业率"]')
     assert rows[1][4] == "not_found" and len(rows[2][3]) == 500
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("update questions set user_hash = 'x'")
+
+
+def test_a_key_kept_in_an_older_database_moves_out_and_keeps_hashing_the_same(db_path: Path) -> None:
+    secret = "ab" * 32
+    conn = sqlite3.connect(db_path)
+    conn.execute("create table usage_secret (id integer primary key check (id = 1), secret text not null)")
+    conn.execute("insert into usage_secret values (1, ?)", [secret])
+    conn.commit()
+    old_hash = hmac.new(bytes.fromhex(secret), str(USER).encode(), hashlib.sha256).hexdigest()
+    ask_and_log(db_path, [(USER, "public", "汽修专业就业率多少")])
+    assert conn.execute("select user_hash from questions").fetchone()[0] == old_hash
+    assert not conn.execute("select 1 from sqlite_master where name = 'usage_secret'").fetchone()
+    assert db_path.with_name("qbot.db.key").read_text().strip() == secret
+
+
+def test_the_key_can_be_a_setting(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QBOT_HASH_KEY", "a setting of the deployment")
+    ask_and_log(db_path, [(USER, "public", "汽修专业就业率多少")])
+    row = sqlite3.connect(db_path).execute("select user_hash from questions").fetchone()
+    assert row[0] == hmac.new(b"a setting of the deployment", str(USER).encode(), hashlib.sha256).hexdigest()
+    assert not db_path.with_name("qbot.db.key").exists()
 
 
 def test_stats_count_days_roles_statuses_figures_and_unanswered(db_path: Path) -> None:
@@ -113,3 +139,55 @@ def test_bad_aliases_are_refused(db_path: Path, alias: str, name: str, message: 
     assert db["aliases"].count == 0 and db["audit_log"].count == 0
     result = CliRunner().invoke(cli, ["alias", alias, name, "--db", str(db_path)])
     assert result.exit_code == 1 and message in result.output
+
+
+@pytest.mark.parametrize("zone, day", [(None, "2026-01-02"), ("Asia/Shanghai", "2026-01-02"), ("UTC", "2026-01-01"),
+                                       ("America/New_York", "2026-01-01")])
+def test_times_are_shown_in_one_zone_everywhere(db_path: Path, monkeypatch: pytest.MonkeyPatch, zone: str | None,
+                                                day: str) -> None:
+    from qbot.answering.engine import Engine
+    from qbot.corrections import CorrectionDesk
+
+    if zone:
+        monkeypatch.setenv("QBOT_TZ", zone)
+    else:
+        monkeypatch.delenv("QBOT_TZ", raising=False)
+    moment = "2026-01-01T20:30:00+00:00"  # 04:30 the next morning in Beijing
+    conn = sqlite3.connect(db_path)
+    conn.execute("insert into questions (at, user_hash, role, chat_type, question, status, latency_ms, figure_ids) "
+                 "values (?, 'x', 'public', 'private', '宿舍几人间', 'not_found', 1, '[]')", [moment])
+    conn.commit()
+    db = open_db(db_path, create=False)
+    monkeypatch.setattr("qbot.usage.utc_now", lambda: parse_iso(moment))
+    assert stats(db, days=3).per_day == [(day, 1)]
+    engine = Engine.open(db_path)
+    desk = CorrectionDesk(db, engine, clock=lambda: parse_iso(moment))
+    correction = desk.submit(5, "张老师", None, engine.ask("汽修就业率多少").figures[0], "99%")
+    assert f"提交：张老师，{day} " in correction.detail_lines()[0]  # corrections and /stats agree
+
+
+def test_an_unknown_zone_is_a_configuration_error() -> None:
+    from qbot.config import ConfigError, Settings
+
+    with pytest.raises(ConfigError, match="QBOT_TZ"):
+        Settings.from_env({"QBOT_TZ": "Mars/Olympus"})
+
+
+def test_the_question_log_is_pruned_after_its_retention(db_path: Path) -> None:
+    from qbot.config import ConfigError, Settings
+    from qbot.service import Qbot
+
+    conn = sqlite3.connect(db_path)
+    for days, question in [(400, "去年的问题"), (366, "刚过期的问题"), (10, "最近的问题")]:
+        conn.execute("insert into questions (at, user_hash, role, chat_type, question, status, latency_ms, "
+                     "figure_ids) values (?, 'x', 'public', 'private', ?, 'not_found', 1, '[]')",
+                     [iso(utc_now() - timedelta(days=days)), question])
+    conn.commit()
+    Qbot(db_path, log_days=0).close()  # 0: kept for ever
+    assert conn.execute("select count(*) from questions").fetchone()[0] == 3
+    service = Qbot(db_path)  # QBOT_LOG_DAYS defaults to 365: pruned on start (and daily by the bot)
+    assert [r[0] for r in conn.execute("select question from questions")] == ["最近的问题"]
+    service.close()
+    assert Settings.from_env({}).log_days == 365 and Settings.from_env({"QBOT_LOG_DAYS": "30"}).log_days == 30
+    with pytest.raises(ConfigError, match="QBOT_LOG_DAYS"):
+        Settings.from_env({"QBOT_LOG_DAYS": "一年"})

@@ -69,39 +69,71 @@ def ingest(db_path: Path, knowledge_dir: Path, force: bool) -> None:
         click.echo(f"  {table}: {count}")
 
 
-def _engine(db_path: Path, knowledge_dir: Path):  # type: ignore[no-untyped-def]
-    """Open the engine, building the knowledge base first if there is none yet."""
-    from qbot.answering.engine import Engine, EngineError
+def _open(db_path: Path, knowledge_dir: Path, opener):  # type: ignore[no-untyped-def]
+    """`opener(db_path)`, building the knowledge base first if there is none yet."""
+    from qbot.answering.engine import EngineError
     from qbot.report.knowledge import KnowledgeError
+    from qbot.store import StoreError
 
     try:
         if not db_path.exists():
             from qbot.report.ingest import ensure_database  # only the first run builds the knowledge base
 
             ensure_database(db_path, knowledge_dir)
-        return Engine.open(db_path)
-    except (EngineError, KnowledgeError) as exc:
+        return opener(db_path)
+    except (EngineError, KnowledgeError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _engine(db_path: Path, knowledge_dir: Path):  # type: ignore[no-untyped-def]
+    """The answering engine (for commands that read the figures: audit, corrections)."""
+    from qbot.answering.engine import Engine
+
+    return _open(db_path, knowledge_dir, Engine.open)
+
+
+def _service(db_path: Path, knowledge_dir: Path):  # type: ignore[no-untyped-def]
+    """The same core the bot uses, acting as the local administrator (actor id 0)."""
+    from qbot.corrections import CLI_ACTOR
+    from qbot.service import Qbot
+
+    return _open(db_path, knowledge_dir, lambda path: Qbot(path, frozenset({CLI_ACTOR})))
+
+
+as_option = click.option(
+    "--as", "as_role", type=click.Choice(["admin", "staff", "public"]), default="admin", show_default=True,
+    help="Answer as this role would see it: public shows what parents see (published data, correction notes)",
+)
 
 
 @cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per answer")
+@as_option
 @db_option
 @knowledge_option
-def ask(question: str, as_json: bool, db_path: Path, knowledge_dir: Path) -> None:
+def ask(question: str, as_json: bool, as_role: str, db_path: Path, knowledge_dir: Path) -> None:
     """Answer one question; with "-" read one question per line from stdin.
+
+    The command line asks through the same service as the bot, as the local
+    administrator (drafts and pending corrections included); every question is
+    logged for qbot stats.
 
     \b
     Examples:
         qbot ask "汽修专业就业率多少"
+        qbot ask --as public "2021年招生多少"
         qbot ask --json "哪个专业起薪最高"
         printf '数控就业率\\n电商起薪\\n' | qbot ask --json -
     """
-    engine = _engine(db_path, knowledge_dir)
+    from qbot.corrections import CLI_ACTOR
+    from qbot.roles import Role
+    from qbot.service import LOCAL_CHAT
+
+    service = _service(db_path, knowledge_dir)
     questions = (line.rstrip("\n") for line in sys.stdin) if question == "-" else [question]
     for q in questions:
-        answer = engine.ask(q)
+        answer = service.ask(CLI_ACTOR, LOCAL_CHAT, q, as_role=Role(as_role))
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
@@ -112,23 +144,32 @@ def ask(question: str, as_json: bool, db_path: Path, knowledge_dir: Path) -> Non
 
 
 @cli.command()
+@as_option
 @db_option
 @knowledge_option
-def chat(db_path: Path, knowledge_dir: Path) -> None:
-    """An interactive console with the same engine and follow-up context as the bot.
+def chat(as_role: str, db_path: Path, knowledge_dir: Path) -> None:
+    """An interactive console with the same service and follow-up context as the bot.
 
     Type a question and press Enter; for an ambiguous question type the number
-    of an option. Ctrl-D or "退出" ends the session.
+    of an option. Ctrl-D or "退出" ends the session. Answers as the local
+    administrator unless --as says otherwise; questions are logged.
 
     \b
-    Example:
+    Examples:
         qbot chat
+        qbot chat --as public
     """
     from qbot.answering.engine import Conversation
     from qbot.console import run_console
+    from qbot.corrections import CLI_ACTOR
+    from qbot.roles import Role
+    from qbot.service import LOCAL_CHAT
 
-    engine = _engine(db_path, knowledge_dir)
-    run_console(engine, Conversation())
+    service = _service(db_path, knowledge_dir)
+    role = Role(as_role)
+    run_console(lambda question, conversation: service.ask(CLI_ACTOR, LOCAL_CHAT, question, conversation,
+                                                           as_role=role),
+                service.engine.describe(), service.engine.examples(), Conversation())
 
 
 def _writable(db_path: Path):  # type: ignore[no-untyped-def]
@@ -214,6 +255,7 @@ def rollback(yes: bool, db_path: Path) -> None:
         qbot rollback --yes
     """
     from qbot.corrections import CLI_ACTOR
+    from qbot.journal import local_time
     from qbot.updates import UpdateError, head, revision
     from qbot.updates import rollback as roll_back
 
@@ -224,7 +266,7 @@ def rollback(yes: bool, db_path: Path) -> None:
             raise UpdateError("没有可以撤销的数据更新：现在使用的就是原始报告数据。")
         undo = revision(db.conn, current)
         assert undo is not None
-        click.echo(f"将撤销数据更新 #{undo.id}（{undo.source}，{undo.summary}，{undo.created_at}）。")
+        click.echo(f"将撤销数据更新 #{undo.id}（{undo.source}，{undo.summary}，{local_time(undo.created_at)}）。")
         _confirm("确认撤销吗？", yes)
         _, undone = roll_back(db, CLI_ACTOR)
     except UpdateError as exc:
@@ -298,6 +340,46 @@ def stats(days: int, db_path: Path) -> None:
         click.echo(render_stats(usage_stats(db, days)))
     finally:
         db.conn.close()
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists")
+@db_option
+def backup(file: Path, force: bool, db_path: Path) -> None:
+    """A consistent copy of the knowledge base, safe while the bot runs (SQLite's online backup API).
+
+    The copy is one self-contained file, checked with integrity_check. The key
+    of the hashed user ids (qbot.db.key beside the database) is not in it.
+
+    \b
+    Example:
+        qbot backup /var/backups/qbot/qbot-$(date +%F).db
+    """
+    from qbot.keyfile import key_path
+    from qbot.store import StoreError
+    from qbot.store import backup as make_backup
+
+    try:
+        target = make_backup(db_path, file, overwrite=force)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"已备份到 {target}（{target.stat().st_size // 1024} KB）。")
+    if key_path(db_path).exists():
+        click.echo(f"提示：用户哈希的密钥 {key_path(db_path)} 不在备份中，恢复后若要与旧的提问记录对应，请另行保存它。")
+
+
+@cli.command()
+@db_option
+@knowledge_option
+def status(db_path: Path, knowledge_dir: Path) -> None:
+    """The default edition, the data update in force, each edition's status (and when it changed), counts.
+
+    \b
+    Example:
+        qbot status
+    """
+    click.echo(_service(db_path, knowledge_dir).status(uptime=False))
 
 
 @cli.command()

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from dotenv import load_dotenv
 
+from qbot.journal import DEFAULT_ZONE, ZONE_SETTING, zone_named
+
 DEFAULT_DB = "qbot.db"
-#: The knowledge files shipped with the project (the repository's `knowledge/`).
-DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+def _shipped_knowledge() -> Path:
+    """The knowledge files shipped with qbot: package data of an installed wheel (`qbot/knowledge`, read with
+    importlib.resources), else — an editable install, a checkout — the repository's `knowledge/`."""
+    packaged = resources.files("qbot") / "knowledge"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "knowledge"
+
+
+#: The knowledge files qbot is built from unless QBOT_KNOWLEDGE (or --knowledge) names a school's own folder.
+DEFAULT_KNOWLEDGE = _shipped_knowledge()
 
 
 class ConfigError(Exception):
@@ -40,6 +52,10 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str | None = field(default=None, repr=False)
+    #: QBOT_SELF_APPROVAL: sole (an admin approves their own correction only without another admin) | never | always
+    self_approval: str = "sole"
+    #: QBOT_LOG_DAYS: days the question log keeps a question (0: for ever)
+    log_days: int = 365
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -51,7 +67,19 @@ class Settings:
         port = env.get("QBOT_WEBHOOK_PORT", "8443")
         if not port.isdigit():
             raise ConfigError(f"QBOT_WEBHOOK_PORT 应为端口号，无法识别：{port!r}")
+        try:
+            zone_named(env.get(ZONE_SETTING) or DEFAULT_ZONE)
+        except ValueError as exc:
+            raise ConfigError(f"{ZONE_SETTING}: {exc}") from None
+        self_approval = (env.get("QBOT_SELF_APPROVAL") or "sole").strip().lower()
+        if self_approval not in ("sole", "never", "always"):
+            raise ConfigError(f"QBOT_SELF_APPROVAL 应为 sole、never 或 always，无法识别：{self_approval!r}")
+        log_days = (env.get("QBOT_LOG_DAYS") or "365").strip()
+        if not log_days.isdigit():
+            raise ConfigError(f"QBOT_LOG_DAYS 应为天数（0 表示永久保留），无法识别：{log_days!r}")
         return cls(
+            self_approval=self_approval,
+            log_days=int(log_days),
             db_path=Path(env.get("QBOT_DB") or DEFAULT_DB),
             knowledge_dir=Path(env.get("QBOT_KNOWLEDGE") or DEFAULT_KNOWLEDGE),
             token=env.get("TELEGRAM_BOT_TOKEN") or None,

@@ -1,15 +1,17 @@
-"""`qbot chat`: an interactive console over the answering core, with readline history."""
+"""`qbot chat`: an interactive console over the same service as the bot, with readline history."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from qbot.answering.engine import Conversation, Engine
+from qbot.answering.engine import Conversation
+from qbot.answering.models import Answer
 
 HISTORY = Path(os.environ.get("QBOT_HISTORY", Path.home() / ".qbot_history"))
 QUIT = {"退出", "exit", "quit", "q", "再见"}
@@ -31,11 +33,13 @@ def _readline() -> None:
     atexit.register(save)
 
 
-def run_console(engine: Engine, conversation: Conversation) -> None:
-    """Read questions until end of input; numbers pick an option of the last ambiguous answer."""
+def run_console(ask: Callable[[str, Conversation], Answer], intro: str, examples: list[str],
+                conversation: Conversation) -> None:
+    """Read questions until end of input and answer each with `ask`; numbers pick an option of the last
+    ambiguous answer."""
     _readline()
-    click.echo(engine.describe())
-    click.echo("请输入问题（输入“退出”或按 Ctrl-D 结束）。例如：" + "；".join(engine.examples()[:3]))
+    click.echo(intro)
+    click.echo("请输入问题（输入“退出”或按 Ctrl-D 结束）。例如：" + "；".join(examples[:3]))
     options: list[str] = []
     while True:
         try:
@@ -51,7 +55,7 @@ def run_console(engine: Engine, conversation: Conversation) -> None:
         if line.isdigit() and options and 1 <= int(line) <= len(options):
             line = options[int(line) - 1]
             click.echo(f"（{line}）")
-        answer = engine.ask(line, conversation)
+        answer = ask(line, conversation)
         click.echo(answer.text)
         options = answer.options
         for i, option in enumerate(options, 1):

@@ -20,16 +20,17 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 import sqlite_utils
 
 from qbot.answering.compose import display, label, qualifier_text
 from qbot.answering.models import FigureRef, Source
-from qbot.journal import Clock, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.journal import Clock, iso, local_time, log_action, log_refusal, utc_now, write_transaction
+from qbot.quantities import EXAMPLE, parse_value
 from qbot.roles import PermissionDenied, Role
 
 if TYPE_CHECKING:
@@ -51,13 +52,16 @@ MAX_NOTE = 1000
 MAX_NAME = 64
 MAX_OPTIONS = 10
 CLI_ACTOR = 0  # the local administrator at the command line
+#: QBOT_SELF_APPROVAL: may an administrator approve their own correction? "sole": only when there is no
+#: other administrator (default), "never", "always".
+SOLE_ADMIN = "sole"
+SELF_APPROVAL = (SOLE_ADMIN, "never", "always")
 CLI_ACTOR_NAME = "本地管理员（命令行）"
 AUDIT_SUBMITTER = "核对程序（qbot audit）"
-DISPLAY_TZ = timezone(timedelta(hours=8))  # times in the errata table are Beijing time
 
 USAGE = ("用法：/correct <数据> <正确数值> [理由]\n"
          "例如：/correct 汽车维修就业率 99.12% 表中人数有误\n"
-         "非数值的更正请用“改为”：/correct 汽车维修专业名称 改为 汽车运用与维修 [理由]")
+         "文字表述的更正：回复那段文字的回答 /correct 改为 <正确内容>，或 /note <章节> <内容>")
 
 HEADERS = ("编号", "年度", "章节/表格", "页码", "对象", "原文数值/内容", "更正为", "理由", "提交人", "审核人", "状态",
            "提交时间", "审核时间", "审核意见")
@@ -73,7 +77,9 @@ _NUMBER_RE = r"[-+]?\d+(?:\.\d+)?"
 _VALUE = re.compile(rf"\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:{_UNIT_RE})?")
 _UNIT = re.compile(_UNIT_RE)
 _BARE_NUMBER = re.compile(_NUMBER_RE)
-_INLINE_VALUE = re.compile(rf"(?<![\d.])(?:\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:({_UNIT_RE}))?)")
+# A number written without a space after the data's name: not inside a word, a formula or another number.
+_INLINE_VALUE = re.compile(rf"(?<![\dA-Za-z_.!'|=@+\-/\\:$])(?:\d+(?:\.\d+)?:1|{_NUMBER_RE}(?:({_UNIT_RE}))?)")
+_CHINESE_VALUE = re.compile(rf"(?:百分之)?[零〇一二两三四五六七八九十百千万亿点]+(?:{_UNIT_RE})?")
 _EXPLICIT = re.compile(r"\s*(?:→|->|=>|⇒|更正为|改为|应为)\s*")
 _BOUNDARY = " \t\n,.;:!?，。；：！？、)）]】"
 _ASCII = str.maketrans("０１２３４５６７８９％．：＋－　", "0123456789%.:+- ")
@@ -139,7 +145,7 @@ class Correction:
         return f"#{self.id} [{self.status_zh}] {self.target_label}：{change}（{self.source_label}{page}）"
 
     def detail_lines(self) -> list[str]:
-        """Who submitted it when and why, and its review (times in Beijing time)."""
+        """Who submitted it when and why, and its review (times in the display zone, QBOT_TZ)."""
         submitted = f"提交：{self.submitter_name or _person(self.submitter_id)}，{local_time(self.created_at)}"
         lines = [submitted + (f"；理由：{self.reason}" if self.reason else "")]
         if self.status != "pending":
@@ -164,7 +170,7 @@ def parse_correct_command(args: str) -> CorrectCommand:
             return CorrectCommand(text[:explicit.start()].strip(), value, reason.strip())
     tokens = text.split()
     for i in range(1, len(tokens)):
-        if _VALUE.fullmatch(tokens[i]):
+        if _VALUE.fullmatch(tokens[i]) or _CHINESE_VALUE.fullmatch(tokens[i]):
             value, rest = tokens[i], tokens[i + 1:]
             if rest and _BARE_NUMBER.fullmatch(value) and _UNIT.fullmatch(rest[0]):
                 value, rest = value + rest[0], rest[1:]  # 130 人
@@ -174,16 +180,27 @@ def parse_correct_command(args: str) -> CorrectCommand:
         bounded = match.end() == len(text) or text[match.end()] in _BOUNDARY
         if what and (bounded or (match.group(1) and match.group(1) not in _WEAK_UNITS) or ":" in match.group()):
             return CorrectCommand(what, match.group(), text[match.end():].strip(_BOUNDARY))
+    attempted = next((t for t in tokens[1:] if re.search(r"\d", t)), None)
+    if attempted is not None:
+        raise CorrectionError(f"无法识别更正的数值“{_short(attempted, 20)}”：{EXAMPLE}。\n{USAGE}")
     raise CorrectionError(USAGE)
 
 
 class CorrectionDesk:
     """Submits, reviews, lists and exports corrections of one knowledge base (`store.open_db`)."""
 
-    def __init__(self, db: sqlite_utils.Database, engine: Engine, *, clock: Clock = utc_now):
+    def __init__(self, db: sqlite_utils.Database, engine: Engine, *, clock: Clock = utc_now,
+                 admins: Callable[[], Iterable[int]] | None = None, self_approval: str = SOLE_ADMIN):
+        """`admins` lists the administrators; with `self_approval` "sole" (default) an administrator may
+        approve their own correction only when there is no other administrator, "never" not at all,
+        "always" always."""
+        if self_approval not in SELF_APPROVAL:
+            raise ValueError(self_approval)
         self.conn = db.conn
         self.engine = engine
         self.clock = clock
+        self.admins = admins or (lambda: ())
+        self.self_approval = self_approval
         self._indexed: Engine | None = None
         self._by_option: dict[str, list[FigureRef]] = {}
         self._readings: dict[str, list[str]] = {}
@@ -281,11 +298,26 @@ class CorrectionDesk:
 
     # ------------------------------------------------------------------ life cycle
 
+    @staticmethod
+    def proposed_value(target: Target, text: str) -> str:
+        """The new value as it will be recorded: for a figure one number with a unit that fits it (strict,
+        raises CorrectionError with a clear message), for a passage or a section the text as typed."""
+        text = _clean(text, multiline=False)
+        if len(text) > MAX_PROPOSED:
+            raise CorrectionError(f"更正内容最多 {MAX_PROPOSED} 个字符，请精简后再提交。")
+        if not isinstance(target, FigureRef) or not text:
+            return text
+        try:
+            return parse_value(text, target.unit)
+        except ValueError as exc:
+            raise CorrectionError(f"{exc}\n数据只能更正为数值；文字表述的更正请回复那段文字的回答，"
+                                  "或用 /note 章节 内容。") from None
+
     def submit(self, user_id: int, user_name: str, chat_id: int | None, target: Target, proposed: str,
                reason: str = "") -> Correction:
         """Record a pending correction of `target` (a figure, a passage or a section note)."""
         fields = self._target_fields(target)
-        proposed = _clean(proposed, multiline=False)
+        proposed = self.proposed_value(target, proposed)
         reason = _clean(reason, multiline=True)
         if not proposed:
             raise CorrectionError("请填写更正后的数值或内容。\n" + USAGE)
@@ -336,6 +368,8 @@ class CorrectionDesk:
                                       f"不能再{ACTION_ZH[status]}。")
             if status == "withdrawn" and actor != current.submitter_id:
                 refusal = "只有提交人本人可以撤回这条更正。"
+            elif status == "approved" and self._needs_second_admin(actor, current):
+                refusal = "这条更正是您本人提交的，需要由另一位管理员审核通过。"
             else:
                 event = conn.execute("insert into correction_events (correction_id, status, actor, at, note) "
                                      "values (?, ?, ?, ?, ?)", [correction_id, status, actor, iso(now), note]).lastrowid
@@ -344,10 +378,18 @@ class CorrectionDesk:
                             "actor_name": _clean(actor_name, multiline=False)[:MAX_NAME]})
         if refusal:
             with write_transaction(self.conn) as conn:
-                log_action(conn, now, actor, "refused", f"correction:{correction_id}",
-                           {"command": "withdraw", "reason": refusal})
+                log_refusal(conn, now, actor, f"correction:{correction_id}",
+                            {"command": "withdraw" if status == "withdrawn" else "approve", "reason": refusal})
             raise PermissionDenied(refusal)
         return self._require(correction_id)
+
+    def _needs_second_admin(self, actor: int, correction: Correction) -> bool:
+        """Whether `actor` approving their own correction must leave it to another administrator."""
+        if actor != correction.submitter_id or correction.submitter_name == AUDIT_SUBMITTER:
+            return False  # not their own (an audit finding is the checking program's)
+        if self.self_approval == "always":
+            return False
+        return self.self_approval == "never" or any(a != actor for a in self.admins())
 
     def propose_from_audit(self, actor: int, checks: Iterable[Check]) -> list[Correction]:
         """Pending corrections for the inconsistent checks of `qbot audit` (the stated figure → the computed
@@ -530,11 +572,6 @@ def _person(user_id: int | None) -> str:
     if user_id == CLI_ACTOR:
         return CLI_ACTOR_NAME
     return f"用户 {user_id}" if user_id is not None else ""
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC timestamp in Beijing time: `2021-03-05 14:30`."""
-    return parse_iso(stamp).astimezone(DISPLAY_TZ).strftime("%Y-%m-%d %H:%M") if stamp else ""
 
 
 def _neutral(value: Any) -> Any:

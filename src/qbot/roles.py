@@ -3,12 +3,14 @@
 Transport-free: every front end (the Telegram adapter, …) asks `RoleBook.authorize` before
 running a command and shows `Decision.reason_zh` when it is refused. Administrators come from
 the settings (`QBOT_ADMINS`, passed in as `env_admins`; they cannot be revoked) and from the
-`roles` table; everybody else is public. Every change (grant, revoke, invite, redemption) and
-every refusal is written to the append-only audit_log; a refusal changes nothing else.
+`roles` table; everybody else is public. Invite codes are stored only as their SHA-256. Every change (grant, revoke, invite, redemption) and
+every refusal is written to the append-only audit_log (the same refusal again is only counted, in
+`refusals`); a refusal changes nothing else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -18,7 +20,7 @@ from enum import StrEnum
 
 import sqlite_utils
 
-from qbot.journal import Clock, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.journal import Clock, iso, log_action, log_refusal, parse_iso, utc_now, write_transaction
 
 
 class Role(StrEnum):
@@ -59,32 +61,37 @@ class Permission:
 
 
 #: The one permission table: every command of every front end, its minimum role and whether it
-#: may only be used in a private chat with the bot.
+#: may only be used in a private chat with the bot (everything that shows data beyond the public's:
+#: pending values, drafts, reviews, people and their roles, statistics).
 PERMISSIONS: dict[str, Permission] = {
     "start": Permission(Role.PUBLIC),
     "help": Permission(Role.PUBLIC),
     "ask": Permission(Role.PUBLIC),
     "whoami": Permission(Role.PUBLIC),
+    "cancel": Permission(Role.PUBLIC),
     "correct": Permission(Role.STAFF),
     "note": Permission(Role.STAFF),
-    "mycorrections": Permission(Role.STAFF),
-    "withdraw": Permission(Role.STAFF),
+    "mycorrections": Permission(Role.STAFF, private_only=True),
+    "withdraw": Permission(Role.STAFF, private_only=True),
     "pending": Permission(Role.ADMIN, private_only=True),
-    "approve": Permission(Role.ADMIN),
-    "reject": Permission(Role.ADMIN),
+    "approve": Permission(Role.ADMIN, private_only=True),
+    "reject": Permission(Role.ADMIN, private_only=True),
     "export": Permission(Role.ADMIN, private_only=True),
     "grant": Permission(Role.ADMIN, private_only=True),
-    "revoke": Permission(Role.ADMIN),
+    "revoke": Permission(Role.ADMIN, private_only=True),
     "invite": Permission(Role.ADMIN, private_only=True),
     "update": Permission(Role.ADMIN),
-    "rollback": Permission(Role.ADMIN),
+    "rollback": Permission(Role.ADMIN, private_only=True),
     "publish": Permission(Role.ADMIN),
     "stats": Permission(Role.ADMIN, private_only=True),
     "alias": Permission(Role.ADMIN),
-    "status": Permission(Role.ADMIN),
+    "status": Permission(Role.ADMIN, private_only=True),
 }
 
 PRIVATE_CHAT = "private"  # Telegram's chat type of a one-to-one chat with the bot
+#: The whole answer to a command that shows private data (drafts, pending values, people) outside a private
+#: chat: whatever a whole chat reads is public-level.
+PRIVATE_ONLY_REPLY = "请私聊我使用此命令"
 INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what a t.me deep link's start= payload may carry
 DEFAULT_INVITE_TTL = timedelta(hours=24)
 MAX_INVITE_TTL = timedelta(days=30)
@@ -120,13 +127,18 @@ def _refusal_text(command: str, permission: Permission | None, role: Role, chat_
             return f"/{command} 仅限工作人员和管理员使用。如需权限，请向管理员索取邀请链接。"
         return f"/{command} 仅限管理员使用。"
     if permission.private_only and chat_type != PRIVATE_CHAT:
-        return f"出于安全考虑，/{command} 只能在与机器人的私聊中使用，请私聊机器人后再试。"
+        return PRIVATE_ONLY_REPLY
     return ""
 
 
+def code_digest(code: str) -> str:
+    """What the database keeps of an invite code: its SHA-256, so a copy of the database cannot redeem it."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def _code_tag(code: str) -> str:
-    """How an invite code appears in the audit log: enough to tell codes apart, not enough to redeem."""
-    return f"invite:{code[:6]}…"
+    """How an invite code appears in the audit log: enough to tell codes apart, nothing to redeem with."""
+    return f"invite:#{code_digest(code)[:8]}"
 
 
 class RoleBook:
@@ -233,7 +245,7 @@ class RoleBook:
         expires = now + ttl
         with write_transaction(self.conn) as conn:
             conn.execute("insert into invites (code, role, created_by, created_at, expires_at) values (?, ?, ?, ?, ?)",
-                         [code, new.value, actor, iso(now), iso(expires)])
+                         [code_digest(code), new.value, actor, iso(now), iso(expires)])
             log_action(conn, now, actor, "invite.create", _code_tag(code),
                        {"role": new.value, "expires_at": iso(expires)})
         return code
@@ -249,13 +261,13 @@ class RoleBook:
         tag = _code_tag(code) if INVITE_CODE.fullmatch(code) else "invite:(格式无效)"
         with write_transaction(self.conn) as conn:
             row = conn.execute("select role, created_by, expires_at, used_by from invites where code = ?",
-                               [code]).fetchone() if INVITE_CODE.fullmatch(code) else None
+                               [code_digest(code)]).fetchone() if INVITE_CODE.fullmatch(code) else None
             error = self._redeem_error(row, user_id, now)
             if not error:
                 assert row is not None
                 role = Role(row[0])
                 conn.execute("update invites set used_by = ?, used_at = ? where code = ? and used_by is null",
-                             [user_id, iso(now), code])
+                             [user_id, iso(now), code_digest(code)])
                 conn.execute("insert or replace into roles (user_id, role, granted_by, granted_at) "
                              "values (?, ?, ?, ?)", [user_id, role.value, row[1], iso(now)])
                 log_action(conn, now, user_id, "invite.redeem", tag,
@@ -287,4 +299,4 @@ class RoleBook:
     def _log_refusal(self, actor: int | None, obj: str, details: dict[str, str]) -> None:
         now = self.clock()
         with write_transaction(self.conn) as conn:
-            log_action(conn, now, actor, "refused", obj, details)
+            log_refusal(conn, now, actor, obj, details)

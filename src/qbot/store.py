@@ -6,6 +6,7 @@ table belongs to later features (logs, corrections, …) and is never touched by
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,8 @@ import sqlite_utils
 
 from qbot.schema import APPEND_ONLY, REPORT_TABLES, SCHEMA_VERSION
 
-__all__ = ["APPEND_ONLY", "REPORT_TABLES", "SCHEMA_VERSION", "StoreError", "migrate", "open_db", "schema_version"]
+__all__ = ["APPEND_ONLY", "REPORT_TABLES", "SCHEMA_VERSION", "StoreError", "backup", "checkpoint", "migrate",
+           "open_db", "schema_version"]
 
 
 def _migration_1(db: sqlite_utils.Database) -> None:
@@ -91,13 +93,34 @@ def _migration_2(db: sqlite_utils.Database) -> None:
         "latency_ms": float, "figure_ids": str,
     }, pk="id")
     db["questions"].create_index(["at"])
-    for table in APPEND_ONLY:
-        for op in ("update", "delete"):
-            db.execute(f"create trigger [{table}_no_{op}] before {op} on [{table}] "
-                       f"begin select raise(abort, '{table} is append-only'); end")
+    for table in ("audit_log", "correction_events", "revisions", "revision_figures", "questions"):
+        _append_only(db, table)
+
+
+def _append_only(db: sqlite_utils.Database, table: str) -> None:
+    for op in ("update", "delete"):
+        db.execute(f"create trigger [{table}_no_{op}] before {op} on [{table}] "
+                   f"begin select raise(abort, '{table} is append-only'); end")
 
 
 def _migration_3(db: sqlite_utils.Database) -> None:
+    """Operations: the edition status each data update found, so that a rollback restores it; invite
+    codes kept only as their SHA-256; repeated refusals collapsed; a prunable question log."""
+    for (code,) in db.execute("select code from invites").fetchall():
+        db.execute("update invites set code = ? where code = ?", [hashlib.sha256(code.encode()).hexdigest(), code])
+    db["revision_editions"].create({"revision": int, "edition": str, "status_before": str},
+                                   pk=("revision", "edition"), foreign_keys=[("revision", "revisions", "id")])
+    _append_only(db, "revision_editions")
+    # A refusal goes to audit_log once; the same refusal again only counts here (first and last time).
+    db["refusals"].create({"key": str, "actor": int, "object": str, "details": str, "count": int, "first_at": str,
+                           "last_at": str, "audit_id": int}, pk="key")
+    # What the Telegram front end keeps across restarts (python-telegram-bot's persistence, pickled).
+    db["telegram_state"].create({"kind": str, "key": str, "value": bytes}, pk=("kind", "key"))
+    # The question log is pruned after QBOT_LOG_DAYS; its rows still cannot be changed.
+    db.execute("drop trigger [questions_no_delete]")
+
+
+def _migration_4(db: sqlite_utils.Database) -> None:
     """Language knowledge (knowledge/language, built by ingest): words with their roles, groups of people,
     what the answering pipeline needs to know of each metric, and the part of speech of report words."""
     db["language_words"].create({"word": str, "role": str, "meaning": str, "origin": str, "pinyin": str}, pk="word")
@@ -110,8 +133,8 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     db.execute("create table nouns (word text primary key) without rowid")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2,
-                                                                   3: _migration_3}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
+                                                                   4: _migration_4}
 
 
 class StoreError(Exception):
@@ -154,3 +177,38 @@ def open_db(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"无法打开知识库 {path}：{exc}") from exc
     return db
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Move everything in the write-ahead log into the database file and empty the log (a clean stop:
+    afterwards a plain copy of the file holds all data)."""
+    conn.execute("pragma wal_checkpoint(truncate)")
+
+
+def backup(source: Path | str, target: Path | str, *, overwrite: bool = False) -> Path:
+    """A consistent copy of the database at `source`, safe while the bot writes to it (SQLite's online
+    backup API), as one self-contained file at `target` (checked with integrity_check)."""
+    source, target = Path(source), Path(target)
+    if not source.exists():
+        raise StoreError(f"知识库 {source} 不存在")
+    if target.exists() and not overwrite:
+        raise StoreError(f"{target} 已存在；换一个文件名，或加 --force 覆盖")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        src, dst = sqlite3.connect(source, timeout=30), sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            dst.execute("pragma journal_mode=delete")  # one file, no -wal beside it
+            verdict = dst.execute("pragma integrity_check").fetchone()[0]
+        finally:
+            src.close()
+            dst.close()
+        if verdict != "ok":
+            raise StoreError(f"备份校验失败：{verdict}")
+        partial.replace(target)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"无法备份知识库 {source}：{exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return target

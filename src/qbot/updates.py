@@ -10,7 +10,10 @@ current head) with its `revision_figures`; a rollback appends a revision of kind
 whose parent is the revision to return to. The figures qbot answers from are the ingested
 ones with the revisions on the chain from the head back to the root laid over them
 (`effective_figures`). An edition is draft or published: an `edition_status` row overrides
-the status of meta.toml, and an edition first created by an update starts as a draft.
+the status of meta.toml, and an edition first created by an update starts as a draft. Each
+update records the status rows of the editions it touches (`revision_editions`); undoing it
+restores them, so an edition the rollback takes away loses its status and, created again,
+starts as a draft once more. Every status change is in the audit log.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from qbot.answering.compose import MANNER_QUALIFIERS, Fig, display, qualifier_te
 from qbot.in_force import (UPDATE_LABEL, Revision, edition_statuses, effective_figures, effective_overlay, head,
                            ingested_figures, overlay_figure, revision)
 from qbot.journal import iso, log_action, utc_now, write_transaction
+from qbot.quantities import MAX_VALUE, UNIT_EQUIVALENTS, number_text
 from qbot.report.knowledge import EDITION_STATUSES, NUMBER, LexiconEntry, parse_qualifiers
 
 if TYPE_CHECKING:
@@ -48,13 +52,9 @@ MAX_ROWS = 50_000
 REQUIRED_COLUMNS = ("entity", "metric", "value", "unit")
 OPTIONAL_COLUMNS = ("edition", "section", "entity_type", "qualifiers", "quote", "uncertain", "note")
 TEXT_LIMIT = 500
-#: Units that mean the same; a figure may also keep the unit of the figure it replaces.
-UNIT_EQUIVALENTS = (frozenset({"人", "名", "位"}), frozenset({"个", "项", "所"}), frozenset({":1", "∶1"}),
-                    frozenset({"台/套", "台套", "套", "台"}), frozenset({"平方米", "㎡", "m2"}))
 UNCERTAIN_VALUES = {"": False, "0": False, "否": False, "no": False, "false": False,
                     "1": True, "是": True, "yes": True, "true": True}
 FORMULA_START = ("=", "+", "-", "@")  # cells are stripped, so a leading tab or CR is gone already
-MAX_VALUE = 1e12
 KIND_WORDS = {"major": "专业", "department": "系部", "school": "学校", "equipment": "设备类别",
               "training": "培训项目", "teacher_training": "教师培训项目", "project": "项目", "programme": "项目",
               "organisation": "机构", "total": "合计行"}
@@ -128,6 +128,31 @@ def _decode(data: bytes) -> str:
     raise UpdateError("无法识别文件内容：请上传 UTF-8 编码的 CSV、XLSX 或 JSON 文件。")
 
 
+#: What Python's csv and json modules say (in English), as the uploader should read it.
+CSV_ERRORS = (("expected after", "引号内的内容结束后应紧跟逗号，请检查这一行的引号"),
+              ("unexpected end of data", "引号没有闭合，请检查这一行的引号"),
+              ("eof inside string", "引号没有闭合，请检查这一行的引号"),
+              ("new-line character", "单元格中有未加引号的换行，请检查这一行"),
+              ("field larger than field limit", "某个单元格的内容过长"),
+              ("nul", "包含无效的空字符"))
+JSON_ERRORS = (("expecting value", "缺少值（或有多余的逗号）"),
+               ("expecting property name", "键名应使用英文双引号括起来"),
+               ("expecting ',' or ']'", "缺少逗号或右方括号 ]"),
+               ("expecting ',' delimiter", "缺少逗号"),
+               ("expecting ':' delimiter", "缺少冒号"),
+               ("unterminated string", "字符串的引号没有闭合"),
+               ("invalid control character", "字符串中有无效的控制字符"),
+               ("invalid \\escape", "字符串中有无效的反斜杠转义"),
+               ("extra data", "数组结束后还有多余的内容"))
+FORMAT_FALLBACK = "格式不正确，请检查引号、逗号和括号"
+
+
+def _in_chinese(message: str, known: tuple[tuple[str, str], ...]) -> str:
+    """A parser's English error message in Chinese (a generic sentence for one not listed)."""
+    lowered = message.lower()
+    return next((zh for english, zh in known if english in lowered), FORMAT_FALLBACK)
+
+
 def _read_csv(text: str) -> Upload:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
@@ -149,7 +174,7 @@ def _read_csv(text: str) -> Upload:
             if len(rows) > MAX_ROWS:
                 break
     except csv.Error as exc:
-        raise UpdateError(f"CSV 格式错误（第{reader.line_num}行）：{exc}") from None
+        raise UpdateError(f"CSV 格式错误（第{reader.line_num}行）：{_in_chinese(str(exc), CSV_ERRORS)}") from None
     return Upload(header_line, header or [], rows)
 
 
@@ -210,14 +235,10 @@ def _xlsx_cell(cell: Any) -> str:
     if isinstance(value, (int, float)):
         if "%" in (getattr(cell, "number_format", "") or ""):
             value = round(value * 100, 10)  # 98.99% typed into a percent-formatted cell is 0.9899
-        return _number_text(float(value))
+        return number_text(float(value))
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value).strip()
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() else f"{value:.12g}"
 
 
 def _read_json(text: str) -> Upload:
@@ -247,9 +268,9 @@ def _read_json(text: str) -> Upload:
             if text.startswith(",", pos):
                 pos += 1
             elif not text.startswith("]", pos):
-                raise json.JSONDecodeError("应为 , 或 ]", text, pos)
+                raise json.JSONDecodeError("Expecting ',' or ']'", text, pos)
     except json.JSONDecodeError as exc:
-        raise UpdateError(f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}") from None
+        raise UpdateError(f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{_in_chinese(exc.msg, JSON_ERRORS)}") from None
     except (ValueError, RecursionError):  # numbers with thousands of digits, nesting thousands deep
         raise UpdateError("JSON 内容过于复杂（数字过长或嵌套过深），请上传对象数组：[{…}, {…}]") from None
     return Upload(rows[0].line if rows else 1, list(columns), rows)
@@ -269,7 +290,7 @@ def _json_cell(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _number_text(value)
+        return number_text(value)
     if isinstance(value, dict):  # qualifiers written as an object: {"year": "2019"}
         return ";".join(f"{k}={v}" for k, v in value.items())
     if isinstance(value, str):
@@ -628,13 +649,45 @@ def apply(db: sqlite_utils.Database, actor: int, updates: list[FigureUpdate], so
             "insert into revision_figures (revision, figure_id, edition, entity, entity_type, department, metric, "
             "qualifiers, value, unit, raw, uncertain, section_path, page, quote, note, origin) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        for edition in plan.new_editions:
-            conn.execute("insert or ignore into edition_status (edition, status, changed_by, changed_at) "
-                         "values (?, 'draft', ?, ?)", [edition, actor, iso(at)])
+        # What each touched edition's status row is now, so that undoing this update restores it.
+        rows_before = dict(conn.execute("select edition, status from edition_status").fetchall())
+        conn.executemany("insert into revision_editions (revision, edition, status_before) values (?, ?, ?)",
+                         [(rev, e, rows_before.get(e)) for e in sorted({r[2] for r in rows})])
         log_action(conn, at, actor, "update.apply", f"revision:{rev}", {
             "source": source_name, "new": len(plan.new), "changed": len(plan.changed),
             "unchanged": len(plan.unchanged), "new_editions": plan.new_editions})
+        for edition in plan.new_editions:
+            _set_status_row(conn, at, actor, edition, "draft", "edition.new", {"revision": rev})
     return rev
+
+
+def _set_status_row(conn: sqlite3.Connection, at: datetime, actor: int, edition: str, status: str | None,
+                    action: str, details: dict[str, Any]) -> None:
+    """Set (or, with None, remove) an edition's status row and log the change (inside a transaction)."""
+    before = edition_statuses(conn).get(edition)
+    if status is None:
+        conn.execute("delete from edition_status where edition = ?", [edition])
+    else:
+        conn.execute("insert or replace into edition_status (edition, status, changed_by, changed_at) "
+                     "values (?, ?, ?, ?)", [edition, status, actor, iso(at)])
+    after = edition_statuses(conn).get(edition)
+    log_action(conn, at, actor, action, f"edition:{edition}", {"from": before, "to": after, **details})
+
+
+def _restore_statuses(conn: sqlite3.Connection, at: datetime, actor: int, undone: int, rev: int) -> None:
+    """After undoing revision `undone`: the editions it touched get back the status they had before it,
+    and an edition without any figure left loses its status (created again later, it starts as a draft)."""
+    rows = dict(conn.execute("select edition, status from edition_status").fetchall())
+    details = {"rollback": rev, "undone": undone}
+    for edition, before in conn.execute("select edition, status_before from revision_editions where revision = ?",
+                                        [undone]).fetchall():
+        if rows.get(edition) != before:
+            _set_status_row(conn, at, actor, edition, before, "edition.restore", details)
+            rows[edition] = before
+    alive = {r[0] for r in conn.execute("select edition from editions")} | {
+        r["edition"] for r in effective_overlay(conn)}
+    for edition in sorted(e for e, status in rows.items() if status is not None and e not in alive):
+        _set_status_row(conn, at, actor, edition, None, "edition.restore", details)
 
 
 def rollback(db: sqlite_utils.Database, actor: int) -> tuple[int, Revision]:
@@ -650,8 +703,10 @@ def rollback(db: sqlite_utils.Database, actor: int) -> tuple[int, Revision]:
             "values ('rollback', ?, ?, ?, ?, ?)",
             [undone.parent, actor, iso(utc_now()), undone.source, f"撤销数据更新 #{undone.id}"]).lastrowid
         assert rev is not None
-        log_action(conn, utc_now(), actor, "update.rollback", f"revision:{rev}",
+        at = utc_now()
+        log_action(conn, at, actor, "update.rollback", f"revision:{rev}",
                    {"undone": undone.id, "back_to": undone.parent})
+        _restore_statuses(conn, at, actor, undone.id, rev)
     return rev, undone
 
 
@@ -670,10 +725,8 @@ def set_status(db: sqlite_utils.Database, actor: int, edition: str, status: str)
                 "select 1 from figures where edition = ? limit 1", [edition]).fetchone():
             raise UpdateError(f"{edition} 年度还没有任何数据（数据更新可能已被撤销），不能发布或撤回。")
         previous = statuses.get(edition, "draft")
-        conn.execute("insert or replace into edition_status (edition, status, changed_by, changed_at) "
-                     "values (?, ?, ?, ?)", [edition, status, actor, iso(utc_now())])
-        log_action(conn, utc_now(), actor, f"edition.{'publish' if status == 'published' else 'unpublish'}",
-                   f"edition:{edition}", {"from": previous, "to": status})
+        _set_status_row(conn, utc_now(), actor, edition, status,
+                        f"edition.{'publish' if status == 'published' else 'unpublish'}", {})
     return previous
 
 

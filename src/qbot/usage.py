@@ -1,8 +1,8 @@
 """Usage: the question log, its statistics, and aliases that teach qbot how people ask.
 
-User ids are never stored: the log keeps an HMAC-SHA256 of the id under a secret kept
-in the database itself (table `usage_secret`), so one user's questions can be counted
-together but not traced back to the user.
+User ids are never stored: the log keeps an HMAC-SHA256 of the id under a key kept outside
+the database (`qbot.keyfile`), so one user's questions can be counted together but a copy of
+the database cannot trace them back to the user.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +20,8 @@ from rapidfuzz import fuzz, process
 
 from qbot.answering.compose import label
 from qbot.answering.models import Answer
-from qbot.journal import iso, log_action, utc_now, write_transaction
+from qbot.journal import display_zone, iso, log_action, parse_iso, utc_now, write_transaction
+from qbot.keyfile import hash_key
 from qbot.language.normalize import normalize
 from qbot.roles import Role
 from qbot.updates import effective_figures, load_lexicon_entries
@@ -35,17 +36,11 @@ class AliasError(Exception):
     """An alias is refused; the message is safe to show (Chinese)."""
 
 
-def _secret(conn: sqlite3.Connection) -> bytes:
-    conn.execute("create table if not exists usage_secret (id integer primary key check (id = 1), secret text not null)")
-    conn.execute("insert or ignore into usage_secret (id, secret) values (1, ?)", [secrets.token_hex(32)])
-    return bytes.fromhex(conn.execute("select secret from usage_secret where id = 1").fetchone()[0])
-
-
 def _user_hash(conn: sqlite3.Connection, user_id: int | None) -> str:
-    """The salted hash a user is logged under ("" for a local user without an id)."""
+    """The keyed hash a user is logged under ("" for a local user without an id)."""
     if user_id is None:
         return ""
-    return hmac.new(_secret(conn), str(user_id).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(hash_key(conn), str(user_id).encode(), hashlib.sha256).hexdigest()
 
 
 def log_question(db: sqlite_utils.Database, user_id: int | None, role: str, chat_type: str, question: str,
@@ -58,6 +53,19 @@ def log_question(db: sqlite_utils.Database, user_id: int | None, role: str, chat
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             [iso(utc_now()), _user_hash(conn, user_id), role, chat_type, question[:QUESTION_LIMIT], answer.status,
              round(latency_ms, 3), json.dumps([f.figure_id for f in answer.figures], ensure_ascii=False)])
+
+
+#: QBOT_LOG_DAYS: questions older than this many days are pruned from the log (0: kept for ever).
+DEFAULT_LOG_DAYS = 365
+
+
+def prune_questions(db: sqlite_utils.Database, days: int) -> int:
+    """Delete the logged questions older than `days` days (none when `days` is 0); returns how many."""
+    if days <= 0:
+        return 0
+    conn = db.conn
+    with write_transaction(conn):
+        return conn.execute("delete from questions where at < ?", [iso(utc_now() - timedelta(days=days))]).rowcount
 
 
 @dataclass
@@ -85,8 +93,12 @@ def stats(db: sqlite_utils.Database, days: int = 30, top: int = 10) -> Stats:
         "select count(*), count(distinct nullif(user_hash, '')) from questions where at >= ?", [since]).fetchone()
     if not result.total:
         return result
-    result.per_day = conn.execute("select date(at, 'localtime') as day, count(*) from questions where at >= ? "
-                                  "group by day order by day", [since]).fetchall()
+    per_day: Counter[str] = Counter()
+    zone = display_zone()
+    for minute, count in conn.execute("select substr(at, 1, 16), count(*) from questions where at >= ? "
+                                      "group by 1", [since]):  # every zone's offset is whole minutes
+        per_day[parse_iso(minute + ":00+00:00").astimezone(zone).date().isoformat()] += count
+    result.per_day = sorted(per_day.items())
     result.per_role = dict(conn.execute("select role, count(*) from questions where at >= ? group by role "
                                         "order by count(*) desc", [since]).fetchall())
     result.per_status = dict(conn.execute("select status, count(*) from questions where at >= ? group by status",

@@ -254,6 +254,13 @@ def bot_env(
     return env
 
 
+def copy_database(source: Path, target: Path) -> Path:
+    """A private copy of a knowledge base (`qbot backup`'s: what is still in the -wal file comes along)."""
+    from qbot.store import backup
+
+    return backup(source, target)
+
+
 # ---------------------------------------------------------------------------- users
 def user(uid: int, name: str | None = None) -> dict[str, Any]:
     """A Telegram User object of a human."""

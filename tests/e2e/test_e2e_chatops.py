@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def no_number(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- roles
-async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[int, str], Person]) -> None:
+async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[int, str], Person],
+                                              kb_file: Path) -> None:
     admin, staff, parent = people(ADMIN_ID, "王主任"), people(880_002, "李老师"), people(880_003, "家长")
     assert [c["command"] for c in await tg.commands() or []] == ["start", "help", "ask", "whoami"]
     admin_menu = [c["command"] for c in await tg.commands({"type": "chat", "chat_id": ADMIN_ID}) or []]
@@ -118,6 +120,9 @@ async def test_menus_whoami_status_and_invite(tg: TgClient, people: Callable[[in
     match = re.search(rf"https://t\.me/{BOT_USERNAME}\?start=([A-Za-z0-9_-]+)", invite)
     assert match and "24 小时" in invite and "工作人员" in invite, invite
     code = match.group(1)
+    dumped = "\n".join(sqlite3.connect(kb_file).iterdump())
+    assert code not in dumped and "usage_secret" not in dumped  # a copy of the database redeems nothing
+    assert kb_file.with_name(kb_file.name + ".key").exists()  # the key of the hashed ids lives beside it
     assert "您现在是工作人员" in (await staff.command(f"/start {code}")).plain
     assert "工作人员" in (await staff.command("/whoami")).plain
     staff_menu = [c["command"] for c in await tg.commands({"type": "chat", "chat_id": staff.uid}) or []]
@@ -166,7 +171,7 @@ async def test_correction_is_reviewed_told_and_exported(tg: TgClient, people: Ca
     assert "98.99%" in public and "已登记更正" in public and "99.12" not in public
 
     # The errata table as an xlsx document, in a private chat only.
-    await tg.send_command(ADMIN, ADMIN_CHAT, "/export xlsx")
+    await tg.send_command(ADMIN, ADMIN_CHAT, "/export xlsx all")
     (sent,) = await admin.latest()
     assert sent.document is not None, sent.raw
     assert sent.document["file_name"] == "勘误表-2020.xlsx"
@@ -241,6 +246,35 @@ async def test_reply_corrections_reject_with_a_note_and_withdraw(people: Callabl
     fresh_id = int(re.search(r"#(\d+)", fresh).group(1))  # type: ignore[union-attr]
     await admin.latest()
     assert f"已撤回更正 #{fresh_id}" in (await staff.command(f"/withdraw {fresh_id}")).plain
+
+
+async def test_correction_values_are_one_number_with_the_figures_unit(people: Callable[[int, str], Person]) -> None:
+    admin, staff = people(ADMIN_ID, "王主任"), people(880_045, "钱老师")
+    await admin.command(f"/grant {staff.uid} staff")
+    await staff.latest()
+    for command, message in [("/correct 汽车维修就业率 =cmd|' /C calc'!A0", "无法识别"),
+                             ("/correct 汽车维修就业率 1e999%", "无法识别"),
+                             ("/correct 汽车维修就业率 -5%", "不能为负数"),
+                             ("/correct 汽车维修就业率 150%", "0% 到 100%"),
+                             ("/correct 汽车维修就业率 98人", "单位“人”不适用")]:
+        reply = (await staff.command(command)).plain
+        assert message in reply and "已提交" not in reply and ERROR_REPLY not in reply, (command, reply)
+    assert "没有提交过更正" in (await staff.command("/mycorrections")).plain
+
+    salary = await staff.ask("会计专业的起薪")
+    assert "2800元" in salary.plain, salary.plain
+    submitted = (await staff.command("/correct 3600", reply_to=salary)).plain
+    assert "2800元 → 3600元" in submitted, submitted  # the figure's unit is kept
+    cid = int(re.search(r"#(\d+)", submitted).group(1))  # type: ignore[union-attr]
+    await admin.latest()
+    assert f"已撤回更正 #{cid}" in (await staff.command(f"/withdraw {cid}")).plain
+
+    # The guided /correct checks the value at its step and asks again.
+    assert "哪一项数据" in (await staff.command("/correct")).plain
+    assert "请发送正确的数值" in (await staff.ask("汽车维修就业率")).plain
+    assert "0% 到 100%" in (await staff.ask("999%")).plain
+    assert "理由" in (await staff.ask("九十九点一%")).plain
+    assert "已取消" in (await staff.command("/cancel")).plain
 
 
 async def test_guided_correction_with_buttons_and_cancel(people: Callable[[int, str], Person]) -> None:
@@ -328,6 +362,34 @@ async def test_data_update_preview_confirm_publish_and_rollback(
     assert "没有可以撤销" in (await admin.command("/rollback")).plain
 
 
+async def test_a_rolled_back_edition_uploaded_again_is_a_draft_again(people: Callable[[int, str], Person]) -> None:
+    admin, parent = people(ADMIN_ID, "王主任"), people(880_055, "家长")
+
+    async def upload_and_confirm() -> BotMessage:
+        _, preview = await admin.upload("2021招生.csv", UPDATE_CSV)
+        await admin.press(preview, "确认")
+        await admin.edited(preview, lambda m: "已应用数据更新" in m.plain)
+        return preview
+
+    first = await upload_and_confirm()
+    assert "状态为草稿" in first.plain
+    assert "已发布 2021 年度" in (await admin.command("/publish 2021")).plain
+    assert "4000" in (await parent.ask("2021年招生多少")).plain
+    confirm = await admin.command("/rollback")
+    await admin.press(confirm, "确认撤销")
+    await admin.edited(confirm, lambda m: "现在生效的是原始报告数据" in m.plain)
+    assert "2021" not in (await admin.command("/status")).plain
+
+    again = await upload_and_confirm()  # the same figures again: unreviewed, so not public at once
+    assert "将新建 2021 年度，状态为草稿" in again.plain, again.plain
+    assert no_number((await parent.ask("2021年招生多少")).plain)
+    status = (await admin.command("/status")).plain
+    assert "2021（草稿）" in status and "状态变更：2021" in status, status
+    confirm = await admin.command("/rollback")
+    await admin.press(confirm, "确认撤销")
+    await admin.edited(confirm, lambda m: "现在生效的是原始报告数据" in m.plain)
+
+
 async def test_stats_and_alias(tg: TgClient, people: Callable[[int, str], Person]) -> None:
     admin, parent = people(ADMIN_ID, "王主任"), people(880_060, "家长")
     await parent.ask("汽车保养就业率多少")
@@ -339,6 +401,31 @@ async def test_stats_and_alias(tg: TgClient, people: Callable[[int, str], Person
     assert "98.99%" in (await parent.ask("汽车保养就业率多少")).plain
     assert "已添加词语：“钱途”（指标说法，表示“起薪”）" in (await admin.command("/alias 钱途 metric 起薪")).plain
     assert "3500元" in (await parent.ask("钱途最高的专业")).plain
+
+
+# ---------------------------------------------------------------------------- groups
+async def test_groups_see_public_data_only(tg: TgClient, people: Callable[[int, str], Person]) -> None:
+    admin, staff = people(ADMIN_ID, "王主任"), people(880_080, "郑老师")
+    await admin.command(f"/grant {staff.uid} staff")
+    await staff.latest()
+    submitted = (await staff.command("/correct 汽车维修就业率 99.3% 复核")).plain
+    cid = int(re.search(r"#(\d+)", submitted).group(1))  # type: ignore[union-attr]
+    await admin.latest()
+    group = group_chat(-100_779)
+    for sender, command in [(staff.user, "/mycorrections"), (staff.user, f"/withdraw {cid}"),
+                            (ADMIN, "/status"), (ADMIN, f"/approve {cid}"), (ADMIN, f"/reject {cid} 不对"),
+                            (ADMIN, "/pending"), (ADMIN, "/rollback"), (ADMIN, "/revoke 880080")]:
+        await tg.send_command(sender, group, command)
+        replies = await tg.replies(-100_779, 1, settle=0.3)
+        assert [m.plain for m in replies] == ["请私聊我使用此命令"], (command, [m.plain for m in replies])
+    # Nothing was done: the correction is still pending, the role still there.
+    assert f"#{cid} [待审核]" in (await staff.command("/mycorrections")).plain
+    assert "工作人员" in (await staff.command("/whoami")).plain
+    # Answers in the group are public-level: no pending value.
+    await tg.send_command(staff.user, group, "/ask 汽修就业率多少")
+    answer = (await tg.reply(-100_779)).plain
+    assert "98.99%" in answer and "99.3" not in answer
+    assert f"已撤回更正 #{cid}" in (await staff.command(f"/withdraw {cid}")).plain
 
 
 # ---------------------------------------------------------------------------- refusals

@@ -28,18 +28,15 @@ from qbot.telegram.access import permission_of
 from qbot.telegram.app import Tuning, build_application
 from qbot.telegram.data import parse_days, problem_report
 from qbot.telegram.keyboards import (
-    CALLBACK_DATA_LIMIT,
+    Draft,
     GuidedChoice,
     ReviewChoice,
     RollbackChoice,
     TargetChoice,
-    UploadChoice,
     guided_confirm_keyboard,
-    parse_callback_data,
     review_keyboard,
     rollback_keyboard,
     targets_keyboard,
-    upload_keyboard,
 )
 from qbot.telegram.ordering import PerUserUpdateProcessor
 from qbot.telegram.people import invite_link, parse_hours, parse_user_id
@@ -51,16 +48,16 @@ from qbot.telegram.review import (
     split_value,
     target_label,
 )
-from qbot.telegram.state import AnswerMemory, BoundedMap, TokenStore
+from qbot.telegram.state import recall, remember
 
 from .test_tg_handlers import TOKEN, FakeRequest
 
 ADMIN, PARENT = 7, 42
 NOW = dtm.datetime(2026, 1, 1, tzinfo=dtm.UTC)
 #: Commands registered under another command's permission.
-SHARED_PERMISSION = {"cancel": "correct", "unpublish": "publish"}
+SHARED_PERMISSION = {"unpublish": "publish"}
 #: Handlers that do nothing but hint or refuse, so have no permission of their own.
-UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button"}
+UNGUARDED = {"on_unknown_command", "on_non_text", "on_stale_button", "admit", "on_guided_timeout"}
 
 
 @pytest.fixture
@@ -194,8 +191,8 @@ def test_split_value_reads_the_value_like_the_core() -> None:
 
 
 def test_parse_export_args() -> None:
-    assert parse_export_args([]) == ("xlsx", None)
-    assert parse_export_args(["csv"]) == ("csv", None)
+    assert parse_export_args([]) == ("xlsx", "approved")  # a bare /export: the errata to publish
+    assert parse_export_args(["csv"]) == ("csv", "approved")
     assert parse_export_args(["approved", "md"]) == ("md", "approved")
     assert parse_export_args(["XLSX", "all"]) == ("xlsx", None)
     assert parse_export_args(["已通过"]) == ("xlsx", "approved")
@@ -230,67 +227,33 @@ def test_parse_days_and_problem_report() -> None:
 
 # ---------------------------------------------------------------------------- the answer memory
 def test_answer_memory_remembers_each_message_of_an_answer() -> None:
-    memory = AnswerMemory()
+    chat_data: dict = {}
     answer = Answer("answered", "…", figures=[figure_ref("a"), figure_ref("c", computed=True)])
-    memory.remember(-100, [5, 6], answer)
+    remember(chat_data, [5, 6], answer)
     for message_id in (5, 6):
-        shown = memory.recall(-100, message_id)
+        shown = recall(chat_data, message_id)
         assert shown is not None and [f.figure_id for f in shown.figures] == ["a"]  # computed ones dropped
-    assert memory.recall(100, 5) is None  # keyed by chat too
-    memory.remember(1, [1], Answer("not_found", "…"))
-    memory.remember(1, [2], Answer("answered", "…", figures=[figure_ref("c", computed=True)]))
-    assert memory.recall(1, 1) is None and memory.recall(1, 2) is None
+    remember(chat_data, [1], Answer("not_found", "…"))
+    remember(chat_data, [2], Answer("answered", "…", figures=[figure_ref("c", computed=True)]))
+    assert recall(chat_data, 1) is None and recall(chat_data, 2) is None
     narrative = Source("2020", "section", "七 案例", 30, "学校对口帮扶顾庄村")
-    memory.remember(1, [3], Answer("answered", "…", passages=[narrative]))
-    assert memory.recall(1, 3).passages == (narrative,)  # type: ignore[union-attr]
-
-
-def test_answer_memory_is_a_bounded_lru() -> None:
-    memory = AnswerMemory(max_messages=3)
-    answer = Answer("answered", "…", figures=[figure_ref("a")])
-    for message_id in range(1, 4):
-        memory.remember(1, [message_id], answer)
-    assert memory.recall(1, 1) is not None  # refreshed: 2 is now the oldest
-    memory.remember(1, [4], answer)
-    assert memory.recall(1, 2) is None and memory.recall(1, 1) is not None and len(memory) == 3
-
-
-def test_bounded_map_and_token_store() -> None:
-    bounded: BoundedMap[str, int] = BoundedMap(2)
-    bounded.put("a", 1)
-    bounded.put("b", 2)
-    bounded.put("a", 3)  # rewriting refreshes
-    bounded.put("c", 4)
-    assert bounded.get("b") is None and bounded.get("a") == 3 and "c" in bounded
-    assert bounded.pop("a") == 3 and bounded.pop("a") is None
-    with pytest.raises(ValueError):
-        BoundedMap(0)
-    store: TokenStore[str] = TokenStore(10)
-    key = store.put("draft")
-    assert len(key) == 8 and ":" not in key
-    assert store.get(key) == "draft" and store.pop(key) == "draft"
-    assert store.get(key) is None
+    remember(chat_data, [3], Answer("answered", "…", passages=[narrative]))
+    assert recall(chat_data, 3).passages == (narrative,)  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------------------- callback data
-def test_chat_ops_callback_data_round_trips_within_64_bytes() -> None:
+def test_chat_ops_buttons_carry_their_choice() -> None:
     label = "汽车维修 · 就业率：98.99%（表4 毕业生分专业就业率、对口就业率统计表，第8页）"
+    draft = Draft(5, (label,) * 12, "99%", "")
     cases = [
-        (targets_keyboard("AbCd_-12", [label] * 12), [TargetChoice("AbCd_-12", i) for i in range(10)]),
+        (targets_keyboard(draft, [label] * 12), [TargetChoice(draft, i) for i in range(10)]),
         (review_keyboard([123456789]), [ReviewChoice(True, 123456789), ReviewChoice(False, 123456789)]),
-        (upload_keyboard("k3y_-AbC"), [UploadChoice("k3y_-AbC", True), UploadChoice("k3y_-AbC", False)]),
         (rollback_keyboard(17), [RollbackChoice(17, True), RollbackChoice(17, False)]),
         (guided_confirm_keyboard(), [GuidedChoice("ok"), GuidedChoice("no")]),
     ]
     for markup, expected in cases:
         assert markup is not None
-        buttons = [b for row in markup.inline_keyboard for b in row]
-        assert all(len(b.callback_data.encode()) <= CALLBACK_DATA_LIMIT for b in buttons)
-        assert [parse_callback_data(b.callback_data) for b in buttons] == expected
-    assert parse_callback_data("cg:t:2") == GuidedChoice("target", 2)
-    assert parse_callback_data("cg:skip") == GuidedChoice("skip")
-    for bad in ("rv:x:1", "rv:a:-1", "up:y:", "up:maybe:k", "rb:y:x", "cg:t:", "cg:what", "cor::1"):
-        assert parse_callback_data(bad) is None, bad
+        assert [b.callback_data for row in markup.inline_keyboard for b in row] == expected
 
 
 def test_review_keyboard_labels_rows_by_id_when_several() -> None:
@@ -327,3 +290,79 @@ async def test_updates_of_one_user_run_in_order_and_users_run_concurrently() -> 
     await asyncio.gather(*tasks)
     assert events[3:] == ["a1 end", "a2 start", "a2 end"]
     assert len(processor) == 0  # no lock kept for idle users
+
+
+# ---------------------------------------------------------------------------- reloads off the event loop
+async def test_a_reload_runs_off_the_event_loop_while_the_old_engine_answers(service: Qbot,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import qbot.service
+    from qbot.answering.engine import Conversation
+
+    request = FakeRequest()
+    app = build_application(Settings(token=TOKEN, admins=frozenset({ADMIN})), service, Conversation,
+                            Tuning(rate_limit=0), request=request)
+    await app.initialize()
+    started, release = threading.Event(), threading.Event()
+    real_open = qbot.service.Engine.open
+
+    def slow_open(path: Any, *args: Any, **kwargs: Any) -> Any:  # a reload that takes as long as the test says
+        started.set()
+        assert release.wait(5), "the reload blocked the event loop"
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(qbot.service.Engine, "open", slow_open)
+    old = service.engine
+    publishing = asyncio.create_task(app.process_update(command(app, "/publish 2020", ADMIN)))
+    assert await asyncio.to_thread(started.wait, 5)
+    question = Message(2, NOW, Chat(PARENT, Chat.PRIVATE), from_user=User(PARENT, "家长", False), text="汽修就业率多少")
+    await asyncio.wait_for(app.process_update(Update.de_json(Update(2, message=question).to_dict(), app.bot)), 5)
+    assert "98.99%" in request.sent()[-1]["text"]  # answered by the old engine while the new one is built
+    assert service.engine is old and not publishing.done()
+    release.set()
+    await publishing
+    assert service.engine is not old and "2020 年度本来就已发布" in request.sent()[-1]["text"]
+    await app.shutdown()
+
+
+def test_a_change_from_another_process_is_noticed(service: Qbot, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from qbot.cli import cli
+
+    assert not service.stale() and not service.refresh()
+    update = tmp_path / "2021.csv"
+    update.write_text("edition,entity,metric,value,unit\n2021,学校,招生人数,4012,人\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["update", str(update), "--yes", "--db", str(service.db_path)]).exit_code == 0
+    assert service.stale() and service.refresh()
+    assert "4012" in service.ask(ADMIN, "private", "2021年招生多少").text
+    assert CliRunner().invoke(cli, ["publish", "2021", "--db", str(service.db_path)]).exit_code == 0
+    assert service.refresh() and "4012" in service.ask(PARENT, "private", "2021年招生多少").text
+    assert not service.refresh()
+
+
+async def test_updates_over_the_flood_limit_are_dropped_before_they_queue() -> None:
+    ran: list[int] = []
+    release = asyncio.Event()
+    processor = PerUserUpdateProcessor(2, admit=lambda update: update.update_id < 2)  # type: ignore[attr-defined]
+
+    def update(update_id: int) -> Update:
+        msg = Message(update_id, NOW, Chat(PARENT, Chat.PRIVATE), from_user=User(PARENT, "家长", False), text="x")
+        return Update(update_id, message=msg)
+
+    async def slow(update_id: int) -> None:
+        await release.wait()
+        ran.append(update_id)
+
+    async def quick(update_id: int) -> None:
+        ran.append(update_id)
+
+    first = asyncio.create_task(processor.process_update(update(1), slow(1)))  # holds the user's turn
+    await asyncio.sleep(0)
+    dropped = quick(5)
+    await asyncio.wait_for(processor.process_update(update(5), dropped), 1)  # returns at once: not queued
+    assert dropped.cr_frame is None and ran == []  # closed, never run
+    release.set()
+    await first
+    assert ran == [1]

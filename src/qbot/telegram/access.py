@@ -87,11 +87,6 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, reason: str
 # ---------------------------------------------------------------------- who holds a role
 
 
-def admin_ids(roles: RoleBook) -> list[int]:
-    """Every administrator (settings and roles table), to notify of new corrections."""
-    return sorted(uid for uid, role in roles.holders().items() if role is Role.ADMIN)
-
-
 # ---------------------------------------------------------------------- command menus
 
 

@@ -7,6 +7,7 @@ Settings come from the environment and an optional ``.env`` file
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -18,18 +19,18 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
 from qbot.config import ConfigError, Settings
 from qbot.service import Qbot
 from qbot.telegram.access import install_menus
 from qbot.telegram.handlers import QbotHandlers
-from qbot.telegram.keyboards import OptionStore
 from qbot.telegram.limits import FloodLimiter
 from qbot.telegram.logsafety import configure_logging, install_redaction
 from qbot.telegram.ordering import PerUserUpdateProcessor
-from qbot.telegram.state import ConversationStore
+from qbot.telegram.persistence import SqlitePersistence
+from qbot.telegram.state import stale_chats
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,10 @@ MISSING_TOKEN = """\
 Error: TELEGRAM_BOT_TOKEN is not set.
 Get a bot token from @BotFather and put it into the environment or a .env file in the working
 directory (see deploy/qbot.env.example). To try qbot without Telegram, run `qbot chat`."""
+
+#: Seconds between two prunings of the question log (QBOT_LOG_DAYS), and of the chats beyond QBOT_MAX_CHATS.
+PRUNE_INTERVAL = 24 * 3600
+FORGET_INTERVAL = 3600
 
 #: Update types the bot handles (requested from Telegram explicitly).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
@@ -79,12 +84,21 @@ class Tuning:
     flood_window: float = 10.0
     #: QBOT_RATE_LIMIT: messages per second the bot sends overall (Telegram allows ~30).
     rate_limit: float = 30.0
-    #: QBOT_MAX_CHATS: chats whose follow-up context is kept in memory (LRU).
+    #: QBOT_MAX_CHATS: chats whose follow-up context is kept (the least recently active go first).
     max_chats: int = 10_000
+    #: QBOT_MAX_KEYBOARDS: keyboards whose buttons are remembered (the oldest go first: "这个按钮已失效").
+    max_keyboards: int = 10_000
+    #: QBOT_PERSIST_INTERVAL: seconds between two writes of the chats' state to the database (and on stop).
+    persist_interval: float = 10.0
+    #: QBOT_CORRECT_TIMEOUT: seconds after which an unfinished guided /correct ends (0: never).
+    correct_timeout: float = 900.0
     #: QBOT_CONCURRENCY: updates processed concurrently.
     concurrency: int = 256
     #: QBOT_LOG_LEVEL: DEBUG, INFO, WARNING, ERROR.
     log_level: str = "INFO"
+    #: QBOT_RELOAD_INTERVAL: seconds between two checks whether the knowledge base changed (e.g. `qbot update`
+    #: from the command line while the bot runs); a change is loaded without a restart.
+    reload_interval: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Tuning:
@@ -97,8 +111,12 @@ class Tuning:
             flood_window=_number(env, "QBOT_FLOOD_WINDOW", 10.0, minimum=0.001),
             rate_limit=_number(env, "QBOT_RATE_LIMIT", 30.0),
             max_chats=int(_number(env, "QBOT_MAX_CHATS", 10_000, minimum=1)),
+            max_keyboards=int(_number(env, "QBOT_MAX_KEYBOARDS", 10_000, minimum=1)),
+            persist_interval=_number(env, "QBOT_PERSIST_INTERVAL", 10.0, minimum=0.1),
+            correct_timeout=_number(env, "QBOT_CORRECT_TIMEOUT", 900.0),
             concurrency=int(_number(env, "QBOT_CONCURRENCY", 256, minimum=1)),
             log_level=(env.get("QBOT_LOG_LEVEL") or "INFO").upper(),
+            reload_interval=_number(env, "QBOT_RELOAD_INTERVAL", 10.0, minimum=0.1),
         )
 
 
@@ -127,20 +145,43 @@ def build_application(
         qbot,
         conversation_factory,
         limiter=FloodLimiter(tuning.flood_max, tuning.flood_window, exempt=settings.admins),
-        conversations=ConversationStore(conversation_factory, tuning.max_chats),
-        options=OptionStore(),
+        correct_timeout=tuning.correct_timeout,
     )
+
+    async def refresh(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pick up a change made elsewhere (qbot update / rollback / publish from the command line)."""
+        if await asyncio.to_thread(qbot.refresh):
+            logger.info("the knowledge base changed: reloaded without a restart")
+
+    async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
+        removed = await asyncio.to_thread(qbot.prune_log)
+        if removed:
+            logger.info("pruned %d questions older than the log retention", removed)
+
+    async def forget_old_chats(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Keep the state of the QBOT_MAX_CHATS most recently active chats only."""
+        for chat_id in stale_chats(context.application.chat_data, tuning.max_chats):
+            context.application.drop_chat_data(chat_id)
 
     async def post_init(application: Application) -> None:
         bot = application.bot
         await install_menus(bot, qbot.roles)
+        jobs = application.job_queue
+        assert jobs is not None  # python-telegram-bot[job-queue] is a dependency
+        jobs.run_repeating(refresh, interval=tuning.reload_interval, first=tuning.reload_interval, name="refresh")
+        jobs.run_repeating(prune, interval=PRUNE_INTERVAL, first=PRUNE_INTERVAL, name="prune")
+        jobs.run_repeating(forget_old_chats, interval=FORGET_INTERVAL, first=FORGET_INTERVAL, name="forget")
         logger.info("qbot is online as @%s (id %s)", bot.username, bot.id)
 
     builder = (
         Application.builder()
         .token(settings.token)
         # Concurrent across users, in order per user (the guided /correct is a ConversationHandler).
-        .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency))
+        .concurrent_updates(PerUserUpdateProcessor(tuning.concurrency, admit=handlers.admission))
+        # Follow-ups, buttons, upload previews and the guided /correct survive a restart: PTB's persistence
+        # on the bot's database, buttons as arbitrary callback data.
+        .persistence(SqlitePersistence(qbot.db_path, update_interval=tuning.persist_interval))
+        .arbitrary_callback_data(tuning.max_keyboards)
         .post_init(post_init)
     )
     if request is not None:
@@ -214,10 +255,14 @@ def main(env: Mapping[str, str] | None = None) -> int:
             logger.info("building the knowledge base %s from %s", settings.db_path,
                         settings.knowledge_dir)
         ensure_database(settings.db_path, settings.knowledge_dir)
-        qbot = Qbot(settings.db_path, settings.admins)
+        qbot = Qbot(settings.db_path, settings.admins, self_approval=settings.self_approval,
+                    log_days=settings.log_days)
         logger.info("knowledge base %s loaded", settings.db_path)
-        application = build_application(settings, qbot, Conversation, tuning)
-        run(application, settings, tuning)
+        try:
+            application = build_application(settings, qbot, Conversation, tuning)
+            run(application, settings, tuning)
+        finally:
+            qbot.close()  # checkpoints the write-ahead log: the database file alone holds everything
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG

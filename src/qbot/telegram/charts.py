@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Sequence
 
+from cachetools import LRUCache
 from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 
@@ -24,7 +25,6 @@ from qbot.charts import Chart, ChartError, column_chart, png
 from qbot.service import Qbot
 from qbot.telegram.formatting import utf16_len
 from qbot.telegram.replies import Markup, send_chunks
-from qbot.telegram.state import BoundedMap
 from qbot.updates import head
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ class ChartReplies:
 
     def __init__(self, qbot: Qbot, max_entries: int = CACHE_SIZE) -> None:
         self.qbot = qbot
-        self.cache: BoundedMap[CacheKey, bytes] = BoundedMap(max_entries)
+        self.cache: LRUCache[CacheKey, bytes] = LRUCache(maxsize=max_entries)  # used on the event loop only
         self._drawing: dict[CacheKey, asyncio.Future[bytes]] = {}
         self.drawn = 0  # charts drawn (not served from the cache)
 
@@ -88,7 +88,7 @@ class ChartReplies:
         finally:
             self._drawing.pop(key, None)
         self.drawn += 1
-        self.cache.put(key, data)
+        self.cache[key] = data
         future.set_result(data)
         return data
 

@@ -1,17 +1,20 @@
 """Data in chat (administrators): uploads with preview and 确认/取消, /rollback, /publish, /unpublish,
 /stats, /alias and /status.
 
-The logic is the core's (:mod:`qbot.updates`, :mod:`qbot.usage`); after anything that changes what
-the engine knows, ``Qbot.reload()`` is called. An upload is checked for size before it is downloaded.
+The logic is the core's (:mod:`qbot.updates`, :mod:`qbot.usage`). Checking an upload, applying a change
+and rebuilding the engine (``Qbot.reload()``) run in worker threads, never on the event loop: the old
+engine answers everyone until the new one is swapped in. An upload is checked for size before it is
+downloaded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -24,25 +27,22 @@ from telegram.ext import (
     filters,
 )
 
-from qbot.corrections import local_time
+from qbot.journal import local_time
 from qbot.service import Qbot
 from qbot.telegram import texts
 from qbot.telegram.access import Guard
 from qbot.telegram.keyboards import (
-    ROLLBACK_PREFIX,
-    UPLOAD_PREFIX,
+    PendingUpload,
     RollbackChoice,
     UploadChoice,
-    parse_callback_data,
-    pattern,
     rollback_keyboard,
     upload_keyboard,
 )
 from qbot.telegram.replies import conclude, reply_text
-from qbot.telegram.state import TokenStore
 from qbot.updates import (
     MAX_UPLOAD_BYTES,
     FigureUpdate,
+    Preview,
     UpdateError,
     apply,
     check_size,
@@ -61,6 +61,7 @@ from qbot.teaching import TeachError, add_word, describe
 from qbot.usage import AliasError, add_alias, render_stats, stats
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 #: File types an upload may have (what `read_upload` reads); others are refused before downloading.
@@ -90,21 +91,11 @@ def parse_days(args: list[str]) -> int | None:
     return days if 1 <= days <= MAX_STATS_DAYS else None
 
 
-@dataclass(frozen=True)
-class PendingUpload:
-    """A validated upload waiting for its administrator's 确认."""
-
-    user_id: int
-    name: str
-    updates: tuple[FigureUpdate, ...]
-
-
 class DataHandlers:
     """Data updates, editions and the administrator's view."""
 
     def __init__(self, qbot: Qbot) -> None:
         self.qbot = qbot
-        self.uploads: TokenStore[PendingUpload] = TokenStore(100)
 
     def handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
         return [
@@ -117,8 +108,8 @@ class DataHandlers:
             CommandHandler("status", guard("status", self.on_status), filters=NEW_MESSAGE),
             MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL & NEW_MESSAGE,
                            guard("update", self.on_document, refused=texts.UPLOAD_REFUSED)),
-            CallbackQueryHandler(guard("update", self.on_upload_choice), pattern=pattern(UPLOAD_PREFIX)),
-            CallbackQueryHandler(guard("rollback", self.on_rollback_choice), pattern=pattern(ROLLBACK_PREFIX)),
+            CallbackQueryHandler(guard("update", self.on_upload_choice), pattern=UploadChoice),
+            CallbackQueryHandler(guard("rollback", self.on_rollback_choice), pattern=RollbackChoice),
         ]
 
     # ------------------------------------------------------------------ uploads
@@ -149,50 +140,69 @@ class DataHandlers:
             logger.warning("could not download an upload: %s", type(exc).__name__)
             await reply_text(context.bot, update, texts.UPLOAD_DOWNLOAD_FAILED)
             return
-        conn = self.qbot.db.conn
-        try:
-            upload = read_upload(name, data)
-            known = load_known(conn)
+        try:  # a large file takes seconds to check: off the event loop, the bot keeps answering meanwhile
+            _, problems, plan = await asyncio.to_thread(self.check, name, data)
         except UpdateError as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        updates, problems = validate(upload, known.lexicon, known.figures)
         if problems:
             await reply_text(context.bot, update, problem_report(name, problems))
             return
-        plan = preview(updates, known.figures, known.statuses)
         if not plan.has_changes:
             await reply_text(context.bot, update, plan.text())
             return
-        key = self.uploads.put(PendingUpload(user.id, name, tuple(updates)))
         logger.info("upload %r by user %s previewed: %d new, %d changed", name, user.id, len(plan.new),
                     len(plan.changed))
-        await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}", markup=upload_keyboard(key))
+        # The file itself rides on the buttons (PTB's callback data, persisted): checked again when confirmed.
+        await reply_text(context.bot, update, f"{plan.text()}\n\n{texts.UPLOAD_CONFIRM}",
+                         markup=upload_keyboard(PendingUpload(user.id, name, data)))
+
+    def check(self, name: str, data: bytes) -> tuple[list[FigureUpdate], list[str], Preview]:
+        """Read, validate and preview an upload (in a worker thread)."""
+        upload = read_upload(name, data)
+        known = load_known(self.qbot.db.conn)
+        updates, problems = validate(upload, known.lexicon, known.figures)
+        return updates, problems, preview(updates, known.figures, known.statuses)
+
+    async def changed(self, change: Callable[[], T]) -> T:
+        """Make a change to the knowledge base and reload the engine, both in a worker thread: the old engine
+        keeps answering everyone until the new one is swapped in."""
+
+        def change_and_reload() -> T:
+            result = change()
+            self.qbot.reload()
+            return result
+
+        return await asyncio.to_thread(change_and_reload)
 
     async def on_upload_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """确认 applies the upload as a new revision and reloads the engine; 取消 changes nothing."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
-        if query is None or not isinstance(choice, UploadChoice):
+        pressed = query.data if query is not None else None
+        if query is None or not isinstance(pressed, UploadChoice):
             return
-        pending = self.uploads.get(choice.key)
-        if pending is None:
+        pending = pressed.upload
+        if pending.done:  # pressed twice before the keyboard was dropped
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
         if pending.user_id != query.from_user.id:
             await query.answer(texts.UPLOAD_NOT_YOURS, show_alert=True)
             return
-        self.uploads.pop(choice.key)
+        pending.done = True
+        context.drop_callback_data(query)
         await query.answer()
-        if not choice.confirm:
+        if not pressed.confirm:
             await conclude(context.bot, update, texts.UPLOAD_CANCELLED, append=True)
             return
         try:
-            rev = apply(self.qbot.db, query.from_user.id, list(pending.updates), pending.name)
+            updates, problems, _ = await asyncio.to_thread(self.check, pending.name, pending.data)
+            if problems:  # the knowledge base changed since the preview (an alias, another update)
+                await conclude(context.bot, update, problem_report(pending.name, problems), append=True)
+                return
+            rev = await self.changed(lambda: apply(self.qbot.db, query.from_user.id, updates, pending.name))
         except UpdateError as exc:
             await conclude(context.bot, update, str(exc), append=True)
             return
-        self.qbot.reload()
         logger.info("data update #%s applied by user %s", rev, query.from_user.id)
         await conclude(context.bot, update, texts.UPLOAD_APPLIED.format(revision=rev, name=pending.name), append=True)
 
@@ -212,7 +222,7 @@ class DataHandlers:
     async def on_rollback_choice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """确认撤销 undoes the update (if it is still the one in force) and reloads the engine."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
+        choice = query.data if query is not None else None
         if query is None or not isinstance(choice, RollbackChoice):
             return
         await query.answer()
@@ -223,11 +233,10 @@ class DataHandlers:
             await conclude(context.bot, update, texts.ROLLBACK_STALE, append=True)
             return
         try:
-            _, undone = rollback(self.qbot.db, query.from_user.id)
+            _, undone = await self.changed(lambda: rollback(self.qbot.db, query.from_user.id))
         except UpdateError as exc:
             await conclude(context.bot, update, str(exc), append=True)
             return
-        self.qbot.reload()
         logger.info("data update #%s rolled back by user %s", undone.id, query.from_user.id)
         now = texts.ROLLBACK_REVISION.format(id=undone.parent) if undone.parent else texts.ROLLBACK_ORIGINAL
         await conclude(context.bot, update, texts.ROLLBACK_DONE.format(id=undone.id, now=now), append=True)
@@ -248,11 +257,11 @@ class DataHandlers:
             return
         edition = args[0]
         try:
-            previous = (publish if published else unpublish)(self.qbot.db, user.id, edition)
+            previous = await self.changed(lambda: (publish if published else unpublish)(self.qbot.db, user.id,
+                                                                                        edition))
         except UpdateError as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        self.qbot.reload()
         logger.info("edition %s %s by user %s", edition, "published" if published else "unpublished", user.id)
         if published:
             text = texts.ALREADY_PUBLISHED if previous == "published" else texts.PUBLISHED
@@ -278,9 +287,11 @@ class DataHandlers:
             return
         try:
             if args[1] in ROLES:  # /alias 到底 filler, /alias 钱途 metric 起薪: a word of any role
-                reply = describe(add_word(self.qbot.db, user.id, args[0], args[1], " ".join(args[2:])))
+                taught = await self.changed(
+                    lambda: add_word(self.qbot.db, user.id, args[0], args[1], " ".join(args[2:])))
+                reply = describe(taught)
             elif len(args) == 2:
-                added = add_alias(self.qbot.db, user.id, args[0], args[1])
+                added = await self.changed(lambda: add_alias(self.qbot.db, user.id, args[0], args[1]))
                 reply = texts.ALIAS_ADDED.format(alias=added.alias, name=added.name)
             else:
                 await reply_text(context.bot, update, texts.ALIAS_USAGE)
@@ -288,7 +299,6 @@ class DataHandlers:
         except (AliasError, TeachError) as exc:
             await reply_text(context.bot, update, str(exc))
             return
-        self.qbot.reload()
         await reply_text(context.bot, update, reply)
 
     async def on_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

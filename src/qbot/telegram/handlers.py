@@ -9,12 +9,15 @@ Behaviour:
 * private chats: any text is a question; groups: only /ask, mentions of the bot (``@username``
   is stripped) and replies to the bot's messages are answered, other chatter is ignored;
 * ambiguous answers come with a keyboard of the options; pressing one edits that message into
-  the answer of the chosen question; /start's example buttons answer in a new message;
-* inline mode (``@bot 问题``) answers with articles; follow-up context is kept per chat;
+  the answer of the chosen question; /start's example buttons answer in a new message (the buttons
+  carry their question as PTB's arbitrary callback data, kept by the persistence);
+* inline mode (``@bot 问题``) answers with articles; follow-up context is kept per chat (``chat_data``,
+  persisted: a restart loses none of it);
 * every handler is registered through the one authorization point (:class:`~qbot.telegram.access.Guard`);
   the chat-ops live in :mod:`~qbot.telegram.people` (roles, invites), :mod:`~qbot.telegram.review`
   (corrections) and :mod:`~qbot.telegram.data` (data updates, statistics, status);
-* a per-user flood limit applies to questions, button presses and inline queries;
+* a per-user flood limit applies to every update (questions, commands, buttons, inline queries) before
+  any handler runs: what is over it is dropped, not queued, after one notice;
 * every failure is logged (``HANDLER_ERROR``, never the token) and answered politely.
 """
 
@@ -42,7 +45,9 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
+    ApplicationHandlerStop,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -61,22 +66,18 @@ from qbot.telegram.formatting import (
     shorten,
 )
 from qbot.telegram.keyboards import (
-    EXAMPLE_PREFIX,
     MAX_OPTIONS,
-    OPTION_PREFIX,
     ExampleChoice,
     OptionChoice,
-    OptionStore,
     examples_keyboard,
     options_keyboard,
-    parse_callback_data,
-    pattern,
 )
 from qbot.telegram.limits import FloodLimiter, Verdict
 from qbot.telegram.people import PeopleHandlers
 from qbot.telegram.replies import reply_text, send_chunks
 from qbot.telegram.review import ReviewHandlers
-from qbot.telegram.state import AnswerMemory, ConversationStore
+from qbot.telegram.state import conversation as chat_conversation
+from qbot.telegram.state import remember
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,10 @@ HANDLER_ERROR = "HANDLER_ERROR"
 MAX_INLINE_RESULTS = 5
 #: The /start payload of the inline-mode button (not an invite code).
 INLINE_START = "inline"
+#: The handler group of the flood limit: before every other handler.
+FLOOD_GROUP = -1
+#: Verdicts of the flood limit kept between the update processor and the handlers (updates in flight).
+MAX_VERDICTS = 10_000
 #: Only new messages are handled (edits of old messages are ignored).
 NEW_MESSAGE = filters.UpdateType.MESSAGE
 
@@ -107,6 +112,12 @@ def command_name(text: str | None) -> str:
     """The command of a ``/command@bot args`` message, without slash and bot name: ``command``."""
     first = (text or "").split(None, 1)[0] if (text or "").strip() else ""
     return first.lstrip("/").split("@", 1)[0]
+
+
+def addressed_bot(text: str | None) -> str:
+    """The bot a ``/command@bot`` message names ("" when it names none)."""
+    first = (text or "").split(None, 1)[0] if (text or "").strip() else ""
+    return first.partition("@")[2]
 
 
 def addressed_question(message: Message, bot_username: str | None, bot_id: int) -> str | None:
@@ -142,24 +153,17 @@ class QbotHandlers:
         conversation_factory: Callable[[], Any],
         *,
         limiter: FloodLimiter | None = None,
-        conversations: ConversationStore[Any] | None = None,
-        options: OptionStore | None = None,
-        memory: AnswerMemory | None = None,
+        correct_timeout: float = 900.0,
     ) -> None:
         """Wire the handlers to ``qbot``; ``conversation_factory`` makes a fresh follow-up context."""
         self.qbot = qbot
         self.conversation_factory = conversation_factory
-        # `is None` checks: the stores define __len__, so an empty one is falsy.
+        # `is None` check: the limiter defines __len__, so an empty one is falsy.
         self.limiter = limiter if limiter is not None else FloodLimiter()
-        self.conversations = (
-            conversations if conversations is not None
-            else ConversationStore(conversation_factory)
-        )
-        self.options = options if options is not None else OptionStore()
-        self.memory = memory if memory is not None else AnswerMemory()
+        self._verdicts: dict[int, Verdict] = {}  # update id -> the flood limit's verdict, from admission()
         self.guard = Guard(qbot.roles)
         self.people = PeopleHandlers(qbot)
-        self.review = ReviewHandlers(qbot, self.memory)
+        self.review = ReviewHandlers(qbot, correct_timeout)
         self.data = DataHandlers(qbot)
         self.charts = ChartReplies(qbot)  # column and ranking answers come with a chart image
 
@@ -189,23 +193,27 @@ class QbotHandlers:
                 filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & NEW_MESSAGE,
                 self.on_non_text,
             ),
-            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(EXAMPLE_PREFIX)),
-            CallbackQueryHandler(guard("ask", self.on_button), pattern=pattern(OPTION_PREFIX)),
-            CallbackQueryHandler(self.on_stale_button),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=ExampleChoice),
+            CallbackQueryHandler(guard("ask", self.on_button), pattern=OptionChoice),
+            CallbackQueryHandler(self.on_stale_button),  # InvalidCallbackData: a keyboard PTB no longer knows
             InlineQueryHandler(guard("ask", self.on_inline_query)),
         ]
 
     def register(self, application: Application) -> None:
         """Add all handlers and the error handler to ``application``."""
+        self.review.application = application
+        application.add_handler(TypeHandler(Update, self.admit), group=FLOOD_GROUP)
         for handler in self.handlers():
             application.add_handler(handler)
         application.add_error_handler(self.on_error)
 
     # ------------------------------------------------------------------ core adapter
-    def ask(self, update: Update, question: str, chat_id: int | None) -> Answer:
-        """Ask the core as the sender of ``update``, with the follow-up context of ``chat_id``."""
+    def ask(self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, chat_id: int | None) -> Answer:
+        """Ask the core as the sender of ``update``, with the follow-up context of its chat (none inline)."""
+        chat_data = context.chat_data if chat_id is not None else None
         conversation = (
-            self.conversations.get(chat_id) if chat_id is not None else self.conversation_factory()
+            chat_conversation(chat_data, self.conversation_factory) if chat_data is not None
+            else self.conversation_factory()
         )
         user = update.effective_user
         answer = self.qbot.ask(user.id if user else None, chat_type_of(update), question, conversation)
@@ -219,29 +227,45 @@ class QbotHandlers:
         markup = None
         fallback = texts.EMPTY_ANSWER
         if answer.status == "ambiguous" and answer.options:
-            options = list(answer.options[:MAX_OPTIONS])
-            markup = options_keyboard(self.options.put(options), options)
+            markup = options_keyboard(list(answer.options[:MAX_OPTIONS]))
             fallback = texts.AMBIGUOUS_FALLBACK
         return format_answer(answer, heading=heading, fallback=fallback), markup
 
-    async def admit(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, reply_to: int | None = None
-    ) -> bool:
-        """Apply the flood limit to the sender of ``update``; reply politely once if over it."""
+    def admission(self, update: object) -> bool:
+        """The per-user flood limit, applied by the update processor before an update waits for anything:
+        False drops it there (no queue, no handler, nothing written)."""
+        if not isinstance(update, Update):
+            return True
         user = update.effective_user
         verdict = self.limiter.check(user.id if user else None)
+        if verdict is Verdict.SILENT:
+            return False
+        self._verdicts[update.update_id] = verdict
+        while len(self._verdicts) > MAX_VERDICTS:
+            del self._verdicts[next(iter(self._verdicts))]
+        return True
+
+    async def admit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every update first (handler group -1): the first update over the flood limit gets one polite notice,
+        and no update over it reaches a handler."""
+        verdict = self._verdicts.pop(update.update_id, None)
+        if verdict is None:  # not through the update processor (processed directly): check here
+            user = update.effective_user
+            verdict = self.limiter.check(user.id if user else None)
         if verdict is Verdict.ALLOW:
-            return True
-        if verdict is Verdict.NOTIFY and update.effective_chat is not None:
+            return
+        user = update.effective_user
+        if verdict is Verdict.NOTIFY:
             wait = max(1, round(self.limiter.retry_after(user.id))) if user else 10
-            await send_chunks(
-                context.bot,
-                update.effective_chat.id,
-                format_text(texts.FLOOD.format(seconds=wait)),
-                reply_to=reply_to,
-            )
-        logger.info("flood limit: user=%s verdict=%s", user.id if user else None, verdict.value)
-        return False
+            if update.callback_query is not None:
+                await update.callback_query.answer(texts.FLOOD_ALERT, show_alert=True)
+            elif update.effective_chat is not None and update.inline_query is None:
+                message = update.effective_message
+                reply_to = message.message_id if message and update.effective_chat.type != ChatType.PRIVATE else None
+                await send_chunks(context.bot, update.effective_chat.id,
+                                  format_text(texts.FLOOD.format(seconds=wait)), reply_to=reply_to)
+            logger.info("flood limit: user=%s, dropping what is over it", user.id if user else None)
+        raise ApplicationHandlerStop
 
     async def answer_question(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
@@ -252,12 +276,10 @@ class QbotHandlers:
         if message is None or chat is None:
             return
         reply_to = message.message_id if chat.type != ChatType.PRIVATE else None
-        if not await self.admit(update, context, reply_to):
-            return
-        answer = self.ask(update, question, chat.id)
+        answer = self.ask(update, context, question, chat.id)
         chunks, markup = self.render(answer)
         sent = await self.charts.send(context.bot, chat.id, answer, chunks, markup=markup, reply_to=reply_to)
-        self.memory.remember(chat.id, [m.message_id for m in sent], answer)
+        self._remember(context, [m.message_id for m in sent], answer)
 
     # ------------------------------------------------------------------ commands
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -330,9 +352,12 @@ class QbotHandlers:
         user = update.effective_user
         if message is None:
             return
+        addressee = addressed_bot(message.text)
+        if addressee and addressee.lower() != (context.bot.username or "").lower():
+            return  # /approve@OtherBot is another bot's command: not ours to answer
         decision = self.qbot.roles.authorize(user.id if user else None, command_name(message.text),
                                              chat_type_of(update))
-        await refuse(update, context, decision.reason_zh)
+        await refuse(update, context, decision.reason_zh or texts.COMMAND_NOT_HERE)
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, … in a private chat: ask for a text question."""
@@ -344,33 +369,22 @@ class QbotHandlers:
         query = update.callback_query
         if query is None:
             return
-        choice = parse_callback_data(query.data)
-        question: str | None = None
-        examples = self.qbot.engine.examples()
-        if isinstance(choice, ExampleChoice) and choice.index < len(examples):
-            question = examples[choice.index]
-        elif isinstance(choice, OptionChoice):
-            options = self.options.get(choice.key)
-            if options is not None and choice.index < len(options):
-                question = options[choice.index]
-        if question is None:
+        choice = query.data
+        if not isinstance(choice, ExampleChoice | OptionChoice):
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
-        verdict = self.limiter.check(query.from_user.id)
-        if verdict is not Verdict.ALLOW:
-            await query.answer(texts.FLOOD_ALERT, show_alert=verdict is Verdict.NOTIFY)
-            return
+        question = choice.question
         message = query.message
         if message is None:  # a button on an inline-mode message: nothing to edit or answer in
             await query.answer()
             return
         await query.answer()
         chat_id = message.chat.id
-        answer = self.ask(update, question, chat_id)
+        answer = self.ask(update, context, question, chat_id)
         chunks, markup = self.render(answer, heading=texts.PICKED_HEADING.format(question=question))
         if isinstance(choice, ExampleChoice):
             sent = await self.charts.send(context.bot, chat_id, answer, chunks, markup=markup)
-            self.memory.remember(chat_id, [m.message_id for m in sent], answer)
+            self._remember(context, [m.message_id for m in sent], answer)
             return
         # An option of an ambiguous answer: turn the keyboard message into the answer.
         rest = list(chunks)
@@ -387,7 +401,12 @@ class QbotHandlers:
             logger.info("could not edit the options message (%s); sending a new one", exc)
         if rest:
             shown += [m.message_id for m in await send_chunks(context.bot, chat_id, rest, markup=markup)]
-        self.memory.remember(chat_id, shown, answer)
+        self._remember(context, shown, answer)
+
+    @staticmethod
+    def _remember(context: ContextTypes.DEFAULT_TYPE, message_ids: list[int], answer: Answer) -> None:
+        if context.chat_data is not None:
+            remember(context.chat_data, message_ids, answer)
 
     async def on_stale_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button nobody handles any more (a finished step, data from another bot): say so."""
@@ -418,13 +437,10 @@ class QbotHandlers:
                 button=InlineQueryResultsButton(texts.INLINE_EMPTY_BUTTON, start_parameter=INLINE_START),
             )
             return
-        if self.limiter.check(inline_query.from_user.id) is not Verdict.ALLOW:
-            await inline_query.answer([], cache_time=0, is_personal=True)
-            return
-        answer = self.ask(update, question, None)
+        answer = self.ask(update, context, question, None)
         if answer.status == "ambiguous" and answer.options:
             results = [
-                self._article(i, option, self.ask(update, option, None))
+                self._article(i, option, self.ask(update, context, option, None))
                 for i, option in enumerate(answer.options[:MAX_INLINE_RESULTS])
             ]
         else:

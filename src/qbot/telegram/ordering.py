@@ -8,7 +8,7 @@ updates of different users concurrently and those of one user sequentially, in a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -18,10 +18,22 @@ from telegram.ext import BaseUpdateProcessor
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     """At most ``max_concurrent_updates`` updates at once; one at a time per user."""
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, admit: Callable[[object], bool] | None = None) -> None:
+        """``admit(update)`` False drops an update at once (the flood limit): it takes no slot and waits for
+        nothing."""
         super().__init__(max_concurrent_updates)
+        self.admit = admit
         # user id -> (its lock, how many of its updates hold or wait for the lock)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Drop what ``admit`` refuses before it waits for a slot or its user's turn; else process it."""
+        if self.admit is not None and not self.admit(update):
+            close = getattr(coroutine, "close", None)
+            if close is not None:
+                close()  # never awaited: nothing of it runs
+            return
+        await super().process_update(update, coroutine)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Await ``coroutine`` once the earlier updates of the same user are done."""

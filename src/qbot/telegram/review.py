@@ -7,7 +7,8 @@ the ways to submit and review in Telegram:
 * a reply to one of the bot's answers with ``/correct <正确数值> [理由]`` -- the figure (or the
   passage of a narrative answer) that message showed (:class:`~qbot.telegram.state.AnswerMemory`);
 * ``/correct`` alone (private chats) -- a guided conversation: which figure → new value → reason →
-  确认/取消, ``/cancel`` at any step;
+  确认/取消, ``/cancel`` at any step; a persistent ConversationHandler (a restart loses no step) that
+  ends by itself after ``QBOT_CORRECT_TIMEOUT`` seconds (PTB's ``conversation_timeout`` on the JobQueue);
 * administrators are notified of each new correction with 通过/驳回 buttons (驳回 asks for the note
   with a force-reply prompt); ``/pending``, ``/approve``, ``/reject``; submitters hear the outcome;
 * ``/mycorrections``, ``/withdraw``, and ``/export`` sending the errata table 勘误表 as a document.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +26,14 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -49,26 +52,24 @@ from qbot.corrections import (
 from qbot.roles import PermissionDenied
 from qbot.service import Qbot
 from qbot.telegram import texts
-from qbot.telegram.access import Guard, admin_ids
+from qbot.telegram.access import Guard
 from qbot.telegram.formatting import format_text, shorten
 from qbot.telegram.keyboards import (
-    GUIDED_PREFIX,
     MAX_OPTIONS,
-    REVIEW_PREFIX,
-    TARGET_PREFIX,
+    Draft,
     GuidedChoice,
     ReviewChoice,
     TargetChoice,
+    choice,
+    guided,
     guided_confirm_keyboard,
     guided_skip_keyboard,
     guided_targets_keyboard,
-    parse_callback_data,
-    pattern,
     review_keyboard,
     targets_keyboard,
 )
 from qbot.telegram.replies import conclude, reply_text, send_text
-from qbot.telegram.state import AnswerMemory, BoundedMap, TokenStore
+from qbot.telegram.state import recall
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +78,12 @@ NEW_MESSAGE = filters.UpdateType.MESSAGE
 PLACEHOLDER = "此项"
 #: The guided /correct's states.
 WHAT, VALUE, REASON, CONFIRM = range(4)
-#: Where the guided /correct keeps its draft in ``context.user_data``.
+#: Where the guided /correct keeps its draft in ``context.user_data`` (persisted), and its handler's name.
 DRAFT_KEY = "guided_correction"
+GUIDED_NAME = "guided_correction"
+#: Where the pending rejection-note prompts are kept in ``bot_data`` (persisted), and how many at most.
+PROMPTS_KEY = "reject_prompts"
+MAX_PROMPTS = 1000
 #: At most this many corrections are listed by /pending and /mycorrections.
 MAX_LISTED = 20
 EXPORT_FORMATS = ("xlsx", "csv", "md")
@@ -112,8 +117,11 @@ def split_value(text: str) -> tuple[str, str]:
 
 
 def parse_export_args(args: list[str]) -> tuple[str, str | None] | None:
-    """``/export`` arguments in any order → (format, status or None for all); None when not understood."""
-    fmt, status = "xlsx", None
+    """``/export`` arguments in any order → (format, status or None for all); None when not understood.
+
+    Without a status the approved corrections are exported (the errata to publish), as the menu says.
+    """
+    fmt, status = "xlsx", "approved"
     seen_status = False
     by_name = {zh: key for key, zh in STATUS_ZH.items()} | {texts.EXPORT_ALL: EXPORT_ALL}
     for arg in (a.strip().lower() for a in args):
@@ -162,16 +170,6 @@ def export_filename(editions: list[str], status: str | None, fmt: str) -> str:
 # ---------------------------------------------------------------------- state
 
 
-@dataclass(frozen=True)
-class Draft:
-    """A /correct waiting for its submitter to pick which of several targets they mean."""
-
-    user_id: int
-    choices: tuple[Target | str, ...]  # a str is an option of the core, resolved when picked
-    value: str
-    reason: str
-
-
 @dataclass
 class GuidedDraft:
     """What the guided /correct has gathered so far."""
@@ -182,16 +180,20 @@ class GuidedDraft:
     reason: str = ""
 
 
-class PromptReply(filters.MessageFilter):
-    """A reply to one of the bot's force-reply prompts asking for a rejection note."""
+def prompt_key(chat_id: int, message_id: int) -> str:
+    return f"{chat_id}:{message_id}"
 
-    def __init__(self, prompts: BoundedMap[tuple[int, int], int]) -> None:
+
+class PromptReply(filters.MessageFilter):
+    """A reply to one of the bot's force-reply prompts asking for a rejection note (kept in ``bot_data``)."""
+
+    def __init__(self, prompts: Callable[[], dict[str, int]]) -> None:
         super().__init__(name="PromptReply")
         self.prompts = prompts
 
     def filter(self, message: Message) -> bool:
         reply = message.reply_to_message
-        return reply is not None and (message.chat.id, reply.message_id) in self.prompts
+        return reply is not None and prompt_key(message.chat.id, reply.message_id) in self.prompts()
 
 
 # ---------------------------------------------------------------------- handlers
@@ -200,12 +202,16 @@ class PromptReply(filters.MessageFilter):
 class ReviewHandlers:
     """Submitting, reviewing and exporting corrections."""
 
-    def __init__(self, qbot: Qbot, memory: AnswerMemory) -> None:
+    def __init__(self, qbot: Qbot, correct_timeout: float = 900.0) -> None:
         self.qbot = qbot
-        self.memory = memory
-        self.drafts: TokenStore[Draft] = TokenStore(1000)
-        #: (chat id, prompt message id) -> the correction a force-reply prompt asks a rejection note for
-        self.prompts: BoundedMap[tuple[int, int], int] = BoundedMap(1000)
+        self.correct_timeout = correct_timeout
+        self.application: Application | None = None  # set when the handlers are registered
+
+    def prompts(self) -> dict[str, int]:
+        """"chat id:prompt message id" -> the correction a force-reply prompt asks a rejection note for."""
+        if self.application is None:
+            return {}
+        return self.application.bot_data.setdefault(PROMPTS_KEY, {})  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ registration
     def early_handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
@@ -228,16 +234,20 @@ class ReviewHandlers:
                 entry_points=[CommandHandler("correct", step(self.on_correct), filters=NEW_MESSAGE)],
                 states={
                     WHAT: [MessageHandler(text, step(self.on_guided_what)),
-                           CallbackQueryHandler(step(self.on_guided_pick), pattern=rf"^{GUIDED_PREFIX}:t:")],
+                           CallbackQueryHandler(step(self.on_guided_pick), pattern=guided("target"))],
                     VALUE: [MessageHandler(text, step(self.on_guided_value))],
                     REASON: [MessageHandler(text, step(self.on_guided_reason)),
-                             CallbackQueryHandler(step(self.on_guided_skip), pattern=rf"^{GUIDED_PREFIX}:skip$")],
+                             CallbackQueryHandler(step(self.on_guided_skip), pattern=guided("skip"))],
+                    ConversationHandler.TIMEOUT: [TypeHandler(Update, self.on_guided_timeout)],
                     CONFIRM: [CallbackQueryHandler(step(self.on_guided_confirm),
-                                                   pattern=rf"^{GUIDED_PREFIX}:(ok|no)$"),
+                                                   pattern=guided("ok", "no")),
                               MessageHandler(text, step(self.on_guided_remind))],
                 },
-                fallbacks=[CommandHandler("cancel", step(self.on_cancel))],
+                fallbacks=[CommandHandler("cancel", guard("cancel", self.on_cancel))],
                 allow_reentry=True,
+                name=GUIDED_NAME,
+                persistent=True,  # a restart in the middle of the steps loses nothing
+                conversation_timeout=self.correct_timeout or None,
             )
 
     def handlers(self, guard: Guard) -> list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, Any]]:
@@ -249,9 +259,10 @@ class ReviewHandlers:
             CommandHandler("approve", guard("approve", self.on_approve), filters=NEW_MESSAGE),
             CommandHandler("reject", guard("reject", self.on_reject), filters=NEW_MESSAGE),
             CommandHandler("export", guard("export", self.on_export), filters=NEW_MESSAGE),
-            CallbackQueryHandler(guard("correct", self.on_target_pick), pattern=pattern(TARGET_PREFIX)),
-            CallbackQueryHandler(guard("approve", self.on_review_button), pattern=rf"^{REVIEW_PREFIX}:a:"),
-            CallbackQueryHandler(guard("reject", self.on_review_button), pattern=rf"^{REVIEW_PREFIX}:r:"),
+            CommandHandler("cancel", guard("cancel", self.on_cancel_idle), filters=NEW_MESSAGE),
+            CallbackQueryHandler(guard("correct", self.on_target_pick), pattern=TargetChoice),
+            CallbackQueryHandler(guard("approve", self.on_review_button), pattern=choice(ReviewChoice, approve=True)),
+            CallbackQueryHandler(guard("reject", self.on_review_button), pattern=choice(ReviewChoice, approve=False)),
         ]
 
     # ------------------------------------------------------------------ submitting
@@ -290,9 +301,9 @@ class ReviewHandlers:
             await reply_text(context.bot, update, texts.CORRECT_NOT_FOUND.format(what=command.what))
         elif isinstance(found, list):
             found = found[:MAX_OPTIONS]
-            key = self.drafts.put(Draft(user.id if user else 0, tuple(found), command.value, command.reason))
+            draft = Draft(user.id if user else 0, tuple(found), command.value, command.reason)
             intro = texts.CORRECT_PICK.format(what=command.what, value=command.value)
-            await reply_text(context.bot, update, numbered(intro, found), markup=targets_keyboard(key, found))
+            await reply_text(context.bot, update, numbered(intro, found), markup=targets_keyboard(draft, found))
         else:
             await reply_text(context.bot, update, await self.submit(update, context, found, command.value,
                                                                     command.reason))
@@ -301,7 +312,7 @@ class ReviewHandlers:
                             args: str) -> None:
         """A reply to one of the bot's answers: ``/correct <正确数值> [理由]`` for what it showed."""
         user, chat = update.effective_user, update.effective_chat
-        shown = self.memory.recall(chat.id, replied.message_id) if chat is not None else None
+        shown = recall(context.chat_data, replied.message_id) if context.chat_data is not None else None
         if shown is None:
             await reply_text(context.bot, update, texts.CORRECT_REPLY_UNKNOWN)
             return
@@ -314,32 +325,32 @@ class ReviewHandlers:
             await reply_text(context.bot, update, await self.submit(update, context, targets[0], value, reason))
             return
         targets = targets[:MAX_OPTIONS]
-        key = self.drafts.put(Draft(user.id if user else 0, tuple(targets), value, reason))
+        draft = Draft(user.id if user else 0, tuple(targets), value, reason)
         labels = [target_label(t) for t in targets]
         await reply_text(context.bot, update, numbered(texts.CORRECT_PICK_REPLY.format(value=value), labels),
-                         markup=targets_keyboard(key, labels))
+                         markup=targets_keyboard(draft, labels))
 
     async def on_target_pick(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The button of one of several targets a /correct may mean: submit that one."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
-        if query is None or not isinstance(choice, TargetChoice):
+        picked = query.data if query is not None else None
+        if query is None or not isinstance(picked, TargetChoice):
             return
-        draft = self.drafts.get(choice.key)
-        if draft is None or choice.index >= len(draft.choices):
+        draft = picked.draft
+        if picked.index >= len(draft.choices):
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return
         if draft.user_id != query.from_user.id:
             await query.answer(texts.NOT_YOURS, show_alert=True)
             return
-        target = draft.choices[choice.index]
+        target = draft.choices[picked.index]
         if isinstance(target, str):
             resolved = self.qbot.desk.resolve_target(target)
             if not isinstance(resolved, FigureRef):
                 await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
                 return
             target = resolved
-        self.drafts.pop(choice.key)
+        context.drop_callback_data(query)  # its keyboard is done: a second press finds nothing
         await query.answer()
         await conclude(context.bot, update, await self.submit(update, context, target, draft.value,
                                                                   draft.reason))
@@ -396,13 +407,13 @@ class ReviewHandlers:
     async def on_guided_pick(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         """Step 1, by button: one of several figures."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
+        pressed = query.data if query is not None else None
         draft = self._draft(context)
-        if query is None or not isinstance(choice, GuidedChoice) or choice.index >= len(draft.options):
+        if query is None or not isinstance(pressed, GuidedChoice) or pressed.index >= len(draft.options):
             if query is not None:
                 await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return WHAT
-        found = self.qbot.desk.resolve_target(draft.options[choice.index])
+        found = self.qbot.desk.resolve_target(draft.options[pressed.index])
         if not isinstance(found, FigureRef):
             await query.answer(texts.BUTTON_EXPIRED, show_alert=True)
             return WHAT
@@ -416,7 +427,11 @@ class ReviewHandlers:
         message = update.effective_message
         value, reason = split_value(message.text or "" if message is not None else "")
         draft = self._draft(context)
-        draft.value = value
+        try:
+            draft.value = self.qbot.desk.proposed_value(draft.target, value) if draft.target else value
+        except CorrectionError as exc:
+            await reply_text(context.bot, update, str(exc))
+            return VALUE
         if reason:
             draft.reason = reason
             return await self.ask_confirmation(update, context, draft)
@@ -448,18 +463,26 @@ class ReviewHandlers:
     async def on_guided_confirm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         """Step 4: 确认 submits, 取消 drops the draft."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
-        if query is None or not isinstance(choice, GuidedChoice):
+        pressed = query.data if query is not None else None
+        if query is None or not isinstance(pressed, GuidedChoice):
             return CONFIRM
         await query.answer()
         draft = self._draft(context)
         context.user_data.pop(DRAFT_KEY, None)  # type: ignore[union-attr]
-        if choice.action != "ok" or draft.target is None:
+        if pressed.action != "ok" or draft.target is None:
             await conclude(context.bot, update, texts.GUIDED_CANCELLED)
             return ConversationHandler.END
         await conclude(context.bot, update, await self.submit(update, context, draft.target, draft.value,
                                                                   draft.reason))
         return ConversationHandler.END
+
+    async def on_guided_timeout(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The guided /correct was left unfinished for QBOT_CORRECT_TIMEOUT seconds: it ends, saying so."""
+        if context.user_data is not None:
+            context.user_data.pop(DRAFT_KEY, None)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None:
+            await send_text(context.bot, chat.id, texts.GUIDED_TIMEOUT)
 
     async def on_guided_remind(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         """Text while 确认/取消 is awaited."""
@@ -473,12 +496,16 @@ class ReviewHandlers:
         await reply_text(context.bot, update, texts.GUIDED_CANCELLED)
         return ConversationHandler.END
 
+    async def on_cancel_idle(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/cancel when nothing is in progress."""
+        await reply_text(context.bot, update, texts.NOTHING_TO_CANCEL)
+
     # ------------------------------------------------------------------ notifications
     async def notify_admins(self, context: ContextTypes.DEFAULT_TYPE, correction: Correction) -> None:
         """A private message with 通过/驳回 to every administrator."""
         text = "\n".join([correction.line(), *correction.detail_lines()])
         heading = texts.NEW_CORRECTION.format(id=correction.id)
-        for admin in admin_ids(self.qbot.roles):
+        for admin in self.qbot.admin_ids():
             try:
                 await send_text(context.bot, admin, text, heading=heading, markup=review_keyboard([correction.id]))
             except TelegramError as exc:  # e.g. an administrator who never opened a chat with the bot
@@ -513,7 +540,7 @@ class ReviewHandlers:
                 correction = desk.approve(user.id, correction_id, note, user.full_name)
             else:
                 correction = desk.reject(user.id, correction_id, note, user.full_name)
-        except CorrectionError as exc:
+        except (CorrectionError, PermissionDenied) as exc:
             return str(exc)
         logger.info("correction #%s %s by user %s", correction.id, correction.status, user.id)
         await self.notify_submitter(context, correction, user.id)
@@ -524,35 +551,37 @@ class ReviewHandlers:
     async def on_review_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """通过 approves at once; 驳回 asks for the note with a force-reply prompt."""
         query = update.callback_query
-        choice = parse_callback_data(query.data) if query is not None else None
-        if query is None or not isinstance(choice, ReviewChoice) or query.message is None:
+        pressed = query.data if query is not None else None
+        if query is None or not isinstance(pressed, ReviewChoice) or query.message is None:
             return
-        current = self.qbot.desk.get(choice.correction_id)
+        current = self.qbot.desk.get(pressed.correction_id)
         if current is None or current.status != "pending":
             alert = (texts.ALREADY_REVIEWED.format(id=current.id, status=current.status_zh) if current is not None
                      else texts.BUTTON_EXPIRED)
             await query.answer(alert, show_alert=True)
-            await self._drop_row(query.message, choice.correction_id)
+            await self._drop_row(query.message, pressed.correction_id)
             return
         await query.answer()
-        await self._drop_row(query.message, choice.correction_id)
+        await self._drop_row(query.message, pressed.correction_id)
         chat_id = query.message.chat.id
-        if choice.approve:
-            await send_text(context.bot, chat_id, await self.review(update, context, choice.correction_id, True, ""))
+        if pressed.approve:
+            await send_text(context.bot, chat_id, await self.review(update, context, pressed.correction_id, True, ""))
             return
-        prompt = await send_text(context.bot, chat_id, texts.REJECT_PROMPT.format(id=choice.correction_id),
+        prompt = await send_text(context.bot, chat_id, texts.REJECT_PROMPT.format(id=pressed.correction_id),
                                  markup=ForceReply(input_field_placeholder=texts.REJECT_PLACEHOLDER))
-        self.prompts.put((chat_id, prompt[-1].message_id), choice.correction_id)
+        prompts = self.prompts()
+        prompts[prompt_key(chat_id, prompt[-1].message_id)] = pressed.correction_id
+        while len(prompts) > MAX_PROMPTS:
+            del prompts[next(iter(prompts))]
 
     async def _drop_row(self, message: Any, correction_id: int) -> None:
         """Remove the buttons of ``correction_id`` from a notification or /pending message."""
         markup = message.reply_markup if isinstance(message, Message) else None
         if not isinstance(markup, InlineKeyboardMarkup):
             return
-        suffix = f":{correction_id}"
         rows = [row for row in markup.inline_keyboard
-                if not any(str(b.callback_data or "").startswith(f"{REVIEW_PREFIX}:") and
-                           str(b.callback_data).endswith(suffix) for b in row)]
+                if not any(isinstance(b.callback_data, ReviewChoice) and b.callback_data.correction_id == correction_id
+                           for b in row)]
         try:
             await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
         except BadRequest as exc:
@@ -563,15 +592,15 @@ class ReviewHandlers:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or message.reply_to_message is None:
             return
-        key = (chat.id, message.reply_to_message.message_id)
-        correction_id = self.prompts.pop(key)
+        key = prompt_key(chat.id, message.reply_to_message.message_id)
+        correction_id = self.prompts().pop(key, None)
         if correction_id is None:
             return
         note = (message.text or "").strip()
         result = await self.review(update, context, correction_id, False, note)
         current = self.qbot.desk.get(correction_id)
         if current is not None and current.status == "pending":  # e.g. the note was too long: reply again
-            self.prompts.put(key, correction_id)
+            self.prompts()[key] = correction_id
         await reply_text(context.bot, update, result)
 
     async def on_pending(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
