@@ -180,11 +180,7 @@ def load_lexicon(root: Path) -> list[LexiconEntry]:
         if not row["name"]:
             problems.append(f"{where}: name 不能为空")
             continue
-        aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
-        for form in [row["name"], *aliases]:
-            owner = alias_owner.setdefault(form.lower(), row["name"])
-            if owner != row["name"]:
-                problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
+        aliases = _metric_aliases(row, where, alias_owner, problems)
         entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
                                     group=row.get("group", ""), counts=row.get("counts", ""),
                                     ratio=row.get("ratio", ""), change=row.get("change", ""),
@@ -207,6 +203,16 @@ def load_lexicon(root: Path) -> list[LexiconEntry]:
     return entries
 
 
+def _metric_aliases(row: dict, where: str, alias_owner: dict[str, str], problems: list[str]) -> list[str]:
+    """The row's aliases; records a problem for any form another metric already owns."""
+    aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
+    for form in [row["name"], *aliases]:
+        owner = alias_owner.setdefault(form.lower(), row["name"])
+        if owner != row["name"]:
+            problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
+    return aliases
+
+
 def _derived_metrics(root: Path, alias_owner: dict[str, str], problems: list[str]) -> list[LexiconEntry]:
     """Metrics computed from two others per entity (lexicon/derived.csv): 未就业人数 = 毕业人数 - 就业人数."""
     path = root / "lexicon" / "derived.csv"
@@ -218,11 +224,7 @@ def _derived_metrics(root: Path, alias_owner: dict[str, str], problems: list[str
         if not row["name"] or not FORMULA.match(row["formula"]):
             problems.append(f"{where}: 需要 name 和形如“指标A - 指标B”的 formula：{row['formula']!r}")
             continue
-        aliases = [a.strip() for a in row["aliases"].split("|") if a.strip()]
-        for form in [row["name"], *aliases]:
-            owner = alias_owner.setdefault(form.lower(), row["name"])
-            if owner != row["name"]:
-                problems.append(f"{where}: 别名 {form!r} 同时属于指标 {owner} 和 {row['name']}")
+        aliases = _metric_aliases(row, where, alias_owner, problems)
         entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
                                     group=row["group"], formula=row["formula"]))
     return entries
