@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qbot.language.lexicon import Lexicon, Target
+from qbot.language.tokens import Scanner
 
 MAJOR = Target("entity", "汽车维修", "major")
 EQUIPMENT = Target("entity", "汽车维修", "equipment")
@@ -21,20 +22,25 @@ def lexicon() -> Lexicon:
     return lex
 
 
+def names(text: str) -> list[tuple[str, list[Target]]]:
+    """The named spans the scanner finds in `text`, with every target each may stand for."""
+    return [(t.text, list(t.senses)) for t in Scanner(lexicon()).tokens(text) if t.senses]
+
+
 def test_scan_is_longest_first_and_keeps_every_target() -> None:
-    mentions = lexicon().scan("汽车维修的对口就业率")
-    assert [(m.surface, m.targets) for m in mentions] == [
+    assert names("汽车维修的对口就业率") == [
         ("汽车维修", [MAJOR, EQUIPMENT]), ("对口就业率", [Target("metric", "对口就业率")])]
 
 
 def test_ascii_alias_must_be_a_whole_word() -> None:
-    assert [m.surface for m in lexicon().scan("employment rate of 汽修")] == ["employment rate", "汽修"]
-    assert lexicon().scan("unemployment rates") == []
+    assert [surface for surface, _ in names("employment rate of 汽修")] == ["employment rate", "汽修"]
+    assert names("unemployment rates") == []
 
 
-def test_pinyin_question() -> None:
-    mentions = lexicon().scan_pinyin("qiche weixiu jiuyelv")
-    assert {t.name for m in mentions for t in m.targets} == {"汽车维修", "就业率"}
+def test_pinyin_spellings_are_longest_first() -> None:
+    spelled = lexicon().pinyin_forms()
+    assert spelled["qicheweixiu"] == ["汽车维修"] and spelled["jiuyelv"] == ["就业率"]
+    assert list(spelled) == sorted(spelled, key=len, reverse=True)
 
 
 def test_homophone_typo() -> None:

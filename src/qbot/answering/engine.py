@@ -129,7 +129,7 @@ class Engine:
         if not re.search(r"[\w\u4e00-\u9fff]", text):
             return Answer("not_found", texts.NOISE, kind="noise")
         conv = conversation if conversation is not None else Conversation()
-        tokens = self.kb.repairer.repair(self.kb.scanner.tokens(text), text)
+        tokens = self._tokens(text)
         plain = normalize(question, numerals=False)[:MAX_QUESTION]
         edition = self._edition_for(tokens, conv, role)
         if not self.visible(edition, role):
@@ -157,11 +157,14 @@ class Engine:
     def read(self, question: str) -> Reading:
         """The reading of a question in the default edition (for tests and diagnostics)."""
         text = normalize(question)[:MAX_QUESTION]
-        tokens = self.kb.repairer.repair(self.kb.scanner.tokens(text), text)
-        return self._read(tokens, text, normalize(question, numerals=False)[:MAX_QUESTION], self.edition)
+        return self._read(self._tokens(text), text, normalize(question, numerals=False)[:MAX_QUESTION], self.edition)
 
     def tokens(self, question: str) -> tuple[Token, ...]:
-        text = normalize(question)[:MAX_QUESTION]
+        """The repaired tokens of a question (for tests and diagnostics)."""
+        return self._tokens(normalize(question)[:MAX_QUESTION])
+
+    def _tokens(self, text: str) -> tuple[Token, ...]:
+        """Tokens of normalised `text`, repaired (synonyms, pinyin, homophones, typos)."""
         return self.kb.repairer.repair(self.kb.scanner.tokens(text), text)
 
     def _parts(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str, focus: Focus,

@@ -19,8 +19,6 @@ DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
-#: Roles that separate the parts of a question when no punctuation does.
-RELATIVE_TIME = "time"
 
 
 @dataclass(frozen=True)

@@ -151,10 +151,6 @@ def total_line(label: str, value: str, count: int) -> str:
     return f"{label}合计：{value}（根据以上{count}项数据计算）"
 
 
-def difference_line(high: str, low: str, diff: str) -> str:
-    return f"{high}比{low}多{diff}（根据以上数据计算）。"
-
-
 def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: str = "", word: str = "高") -> str:
     """The verdict of a comparison, first: 高 / 多 / 一样, with every side's value."""
     of = f"的{metric}" if metric else ""

@@ -1,8 +1,8 @@
-"""Find the entities, metrics and qualifiers a question mentions.
+"""The surface forms of entities, metrics, qualifiers and language words, and the loose ways to find them.
 
-Matching goes from strict to loose: exact names and aliases (longest first), then
-pinyin (for questions typed in pinyin and for homophone typos such as 汽车维秀),
-then rapidfuzz scores with a cutoff for other typos.
+Exact, longest-first matching is `qbot.language.tokens.Scanner`'s; this module adds the looser ones repair
+uses: pinyin spellings (questions typed in pinyin, homophone typos such as 汽车维秀), rapidfuzz scores with a
+cutoff for other typos, and families of names sharing a stem.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-LATIN_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,7 @@ class Lexicon:
 
     forms: dict[str, list[Target]] = field(default_factory=lambda: defaultdict(list))
     pinyin: dict[str, str] = field(default_factory=dict)  # surface -> pinyin
-    _pattern: re.Pattern[str] | None = None
-    _by_pinyin: dict[str, list[str]] = field(default_factory=dict)
+    _by_pinyin: dict[str, list[str]] | None = None  # built on first use, dropped by add()
 
     def add(self, surface: str, target: Target, pinyin: str = "") -> None:
         surface = surface.strip().lower()
@@ -54,53 +52,17 @@ class Lexicon:
             self.forms[surface].append(target)
         if pinyin:
             self.pinyin[surface] = pinyin
-        self._pattern = None
+        self._by_pinyin = None
 
-    def _compile(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            surfaces = sorted(self.forms, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(s) for s in surfaces))
+    def pinyin_forms(self) -> dict[str, list[str]]:
+        """Pinyin spelling (four letters or more) -> the surfaces spelled so, longest spelling first."""
+        if self._by_pinyin is None:
             by_pinyin: dict[str, list[str]] = defaultdict(list)
             for surface, py in self.pinyin.items():
                 if len(py) >= 4:
                     by_pinyin[py].append(surface)
             self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
-        return self._pattern
-
-    def scan(self, text: str) -> list[Mention]:
-        """Exact, non-overlapping, longest-first mentions in `text` (already normalised)."""
-        pattern = self._compile()
-        mentions = []
-        for m in pattern.finditer(text):
-            surface = m.group(0)
-            # An ASCII alias must stand as a word: "rate" is not a mention inside "separate".
-            if surface.isascii() and not _word_bounded(text, m.start(), m.end()):
-                continue
-            mentions.append(Mention(m.start(), m.end(), surface, list(self.forms[surface])))
-        return mentions
-
-    def pinyin_forms(self) -> dict[str, list[str]]:
-        """Pinyin spelling (four letters or more) -> the surfaces spelled so, longest spelling first."""
-        self._compile()
         return self._by_pinyin
-
-    def scan_pinyin(self, text: str) -> list[Mention]:
-        """Mentions typed in pinyin ("qiche weixiu jiuyelv"), longest first."""
-        self._compile()
-        mentions = []
-        for run in LATIN_RUN.finditer(text):
-            letters = run.group(0).replace(" ", "")
-            taken = [False] * len(letters)
-            for py in sorted(self._by_pinyin, key=len, reverse=True):
-                start = letters.find(py)
-                while start >= 0:
-                    if not any(taken[start:start + len(py)]):
-                        for i in range(start, start + len(py)):
-                            taken[i] = True
-                        targets = [t for s in self._by_pinyin[py] for t in self.forms[s]]
-                        mentions.append(Mention(run.start(), run.end(), self._by_pinyin[py][0], targets, "pinyin"))
-                    start = letters.find(py, start + 1)
-        return mentions
 
     def homophones(self, chunk: str, readings: list[list[str]]) -> list[Mention]:
         """Windows of a Chinese `chunk` that sound exactly like a known form (汽车维秀 → 汽车维修).
@@ -109,7 +71,7 @@ class Lexicon:
         (polyphonic characters have several); a window matches a form when one reading
         per character spells the form's pinyin.
         """
-        self._compile()
+        known = self.pinyin_forms()
         if len(readings) != len(chunk) or not all(readings):
             return []
         found = []
@@ -117,9 +79,9 @@ class Lexicon:
         i = 0
         while i < n:
             for size in range(min(10, n - i), 1, -1):
-                spelled = _spellings(readings[i:i + size], self._by_pinyin)
+                spelled = _spellings(readings[i:i + size], known)
                 if spelled:
-                    surfaces = self._by_pinyin[spelled]
+                    surfaces = known[spelled]
                     targets = [t for s in surfaces for t in self.forms[s]]
                     found.append(Mention(i, i + size, surfaces[0], targets, "pinyin"))
                     i += size
@@ -153,7 +115,8 @@ def _spellings(readings: list[list[str]], known: dict[str, list[str]]) -> str | 
     return next((s for s in spelled if s in known), None)
 
 
-def _word_bounded(text: str, start: int, end: int) -> bool:
+def word_bounded(text: str, start: int, end: int) -> bool:
+    """An ASCII surface must stand as a word: "rate" is not a mention inside "separate"."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from qbot.language.lexicon import Lexicon, Target
+from qbot.language.lexicon import Lexicon, Target, word_bounded
 
 ROLES = frozenset({
     "entity", "metric", "qualifier",  # names: what the figures are about
@@ -23,7 +23,6 @@ ROLES = frozenset({
     "topic", "word",  # report words repair found in an unknown run: nouns (topics) and others
     "context", "filler", "punct", "unknown",
 })
-NAME_ROLES = frozenset({"entity", "metric", "qualifier"})
 #: Roles that carry no content: a question made only of them asks nothing.
 EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
 
@@ -63,7 +62,7 @@ class Scanner:
 
     def longest(self, text: str, i: int) -> str:
         for surface in self._by_first.get(text[i], ()):
-            if text.startswith(surface, i) and (not surface.isascii() or _bounded(text, i, i + len(surface))):
+            if text.startswith(surface, i) and (not surface.isascii() or word_bounded(text, i, i + len(surface))):
                 return surface
         return ""
 
@@ -134,13 +133,6 @@ ROLE_ORDER = ("entity", "metric", "topic", "offtopic", "group", "synonym", "kind
 def primary_role(senses: tuple[Target, ...]) -> str:
     roles = {t.role for t in senses}
     return next(r for r in ROLE_ORDER if r in roles)
-
-
-def _bounded(text: str, start: int, end: int) -> bool:
-    """An ASCII surface must stand as a word: "rate" is not a mention inside "separate"."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
 def describe(tokens: tuple[Token, ...]) -> list[tuple[str, str]]:
