@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import cn2an
-
 #: Units that mean the same; a value may be written with any unit of its figure's group.
 UNIT_EQUIVALENTS = (frozenset({"人", "名", "位"}), frozenset({"个", "项", "所"}), frozenset({":1", "∶1"}),
                     frozenset({"台/套", "台套", "套", "台"}), frozenset({"平方米", "㎡", "m2"}))
@@ -51,6 +49,8 @@ def _number(text: str) -> tuple[float, str]:
         plain = text.replace(",", "")
         return float(plain), plain if "." in plain else str(int(plain))
     if _CHINESE.fullmatch(text):
+        import cn2an  # imported on first use, as in language/normalize.py: it costs ~0.1 s at start-up
+
         try:
             value = float(cn2an.cn2an(text, "smart"))
         except (ValueError, KeyError, IndexError):

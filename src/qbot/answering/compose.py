@@ -28,8 +28,8 @@ def compose_parts(r: Reading, results: list[Result]) -> Answer:
         lines += _body(result) + _notes(r, result)
     lines = list(dict.fromkeys(lines))
     lines += source_lines(f for result in results for f in _sources(result))
-    refs = [f.ref() for x in results for g in x.groups for f in g] + [c.ref for x in results for c in x.computed]
-    unique_refs = list({ref.figure_id: ref for ref in refs}.values())
+    stated = [f.ref() for x in results for g in x.groups for f in g] + [c.ref for x in results for c in x.computed]
+    unique_refs = list({ref.figure_id: ref for ref in stated}.values())
     return Answer("answered", "\n".join(lines), unique_refs, kind="parts",
                   confidence=min(x.confidence for x in results))
 
@@ -47,9 +47,8 @@ def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     lines += source_lines(_sources(result))
     if note:
         lines.insert(0, note)
-    refs = [f.ref() for g in result.groups for f in g] + [c.ref for c in result.computed]
     passages = [_passage_source(result)] if result.passage else []
-    return Answer("answered", "\n".join(lines), refs, passages=passages, kind=kind,
+    return Answer("answered", "\n".join(lines), refs(result), passages=passages, kind=kind,
                   series=[f.ref() for f in result.series], confidence=result.confidence)
 
 
@@ -252,7 +251,7 @@ def _refusal(r: Reading, result: Result) -> Answer:
     elif reason == "topics":
         text = texts.topics(words)
     elif reason == "too_many":
-        text = f"报告中有很多项{words[0]}数据，请说明您想了解哪一项（例如具体的专业或类别）。"
+        text = texts.too_many(words[0])
     else:
         text = texts.not_found("、".join(words))
     options = [o for o in result.options if not re.search(r"\d", o)]
@@ -263,4 +262,5 @@ def _refusal(r: Reading, result: Result) -> Answer:
 
 
 def refs(result: Result) -> list[FigureRef]:
+    """The figures an answer states, computed ones included."""
     return [f.ref() for g in result.groups for f in g] + [c.ref for c in result.computed]

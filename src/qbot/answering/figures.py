@@ -139,6 +139,11 @@ class FigureIndex:
     def select(self, entity: str, metric: str, qualifiers: dict[str, list[str]], years: list[str]) -> list[Fig]:
         return self.narrow(list(self.by_entity_metric.get((entity, metric), [])), qualifiers, years)
 
+    def select_each(self, entities: Iterable[str], metric: str, qualifiers: dict[str, list[str]],
+                    years: list[str]) -> list[Fig]:
+        """`select` for each of several entities, in their order."""
+        return [f for e in entities for f in self.select(e, metric, qualifiers, years)]
+
     def population(self, metric: str, qualifiers: dict[str, list[str]], years: list[str], kind: str = "",
                    table: int | None = None) -> tuple[list[Fig], list[Fig], str]:
         """The figures a ranking, average or column runs over: (certain, uncertain, entity kind)."""

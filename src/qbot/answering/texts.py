@@ -72,6 +72,10 @@ def topics(words: list[str]) -> str:
     return f"抱歉，报告里没有关于{'、'.join(f'“{w}”' for w in words[:3])}的数据。"
 
 
+def too_many(metric: str) -> str:
+    return f"报告中有很多项{metric}数据，请说明您想了解哪一项（例如具体的专业或类别）。"
+
+
 def which_figure(name: str) -> str:
     return f"您想了解{name}的哪一项数据？"
 

@@ -43,6 +43,7 @@ class Lexicon:
     forms: dict[str, list[Target]] = field(default_factory=lambda: defaultdict(list))
     pinyin: dict[str, str] = field(default_factory=dict)  # surface -> pinyin
     _by_pinyin: dict[str, list[str]] | None = None  # built on first use, dropped by add()
+    _choices: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # fuzzy's, by roles; likewise
 
     def add(self, surface: str, target: Target, pinyin: str = "") -> None:
         surface = surface.strip().lower()
@@ -53,6 +54,7 @@ class Lexicon:
         if pinyin:
             self.pinyin[surface] = pinyin
         self._by_pinyin = None
+        self._choices.clear()
 
     def pinyin_forms(self) -> dict[str, list[str]]:
         """Pinyin spelling (four letters or more) -> the surfaces spelled so, longest spelling first."""
@@ -92,7 +94,9 @@ class Lexicon:
 
     def fuzzy(self, chunk: str, roles: tuple[str, ...] = ("entity",), cutoff: float = 72) -> list[tuple[str, float]]:
         """Known forms close to `chunk` (rapidfuzz), best first, above `cutoff`."""
-        choices = [s for s, ts in self.forms.items() if any(t.role in roles for t in ts) and len(s) >= 2]
+        if roles not in self._choices:
+            self._choices[roles] = [s for s, ts in self.forms.items() if any(t.role in roles for t in ts) and len(s) >= 2]
+        choices = self._choices[roles]
         results = process.extract(chunk, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=6)
         return [(surface, score) for surface, score, _ in results]
 

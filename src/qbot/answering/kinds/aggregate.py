@@ -19,7 +19,7 @@ def average(r: Reading, ctx: Context) -> Result | None:
     if r.names and len(r.names) == 1:
         return None  # one department's average is a computed lookup
     if r.names:
-        figs = [f for e in r.names for f in index.select(e, metric, r.qualifier_map, list(r.years))]
+        figs = index.select_each(r.names, metric, r.qualifier_map, list(r.years))
         unsure = [f for f in figs if f.uncertain]
         figs = [f for f in figs if not f.uncertain]
         kind = figs[0].entity_type if figs else ""
@@ -61,7 +61,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
                 continue
             label = ""
         elif len(r.names) >= 2:
-            figs = [f for e in r.names for f in index.select(e, metric, quals, list(r.years))]
+            figs = index.select_each(r.names, metric, quals, list(r.years))
             label = "、".join(r.names)
         elif "sum" in r.intents and len(r.names) == 1:  # 学校党员一共多少人: 在职 + 离退休
             figs = index.select(r.names[0], metric, quals, list(r.years))
@@ -72,7 +72,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
             holders = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
             if len(holders) != 1 and not index.school_level(metric):
                 continue
-            figs = [f for e in holders for f in index.select(e, metric, quals, list(r.years))]
+            figs = index.select_each(holders, metric, quals, list(r.years))
             if any(f.entity_type == "total" for f in figs) or len(figs) < 2:
                 continue
             label = ""

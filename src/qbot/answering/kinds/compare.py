@@ -55,8 +55,7 @@ def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:
         metrics = [n for m in before + after for n in m.names if n in metrics] or metrics
     sides = []
     for metric in metrics:
-        figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))
-                if not f.uncertain]
+        figs = [f for f in index.select_each(entities, metric, r.qualifier_map, list(r.years)) if not f.uncertain]
         if figs and len({f.value for f in figs}) == 1:
             sides.append((metric, figs[0]))
     return sides if len({f.unit for _, f in sides}) == 1 else []
@@ -81,7 +80,7 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
     if len(years) >= 2:
         sides = []
         for year in years:
-            figs = [f for e in entities for f in index.select(e, metric, quals, [year]) if not f.uncertain]
+            figs = [f for f in index.select_each(entities, metric, quals, [year]) if not f.uncertain]
             if figs and len({f.value for f in figs}) == 1:
                 sides.append((f"{year}年", figs[0]))
         return sides
@@ -90,7 +89,7 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
         key, values = split[0]
         sides = []
         for value in values:
-            figs = [f for e in entities for f in index.select(e, metric, {**quals, key: [value]}, list(r.years))
+            figs = [f for f in index.select_each(entities, metric, {**quals, key: [value]}, list(r.years))
                     if not f.uncertain]
             if figs and len({f.value for f in figs}) == 1:
                 sides.append((value, figs[0]))

@@ -97,7 +97,7 @@ def school(r: Reading, ctx: Context) -> Result | None:
             missing.append(metric)
             continue
         entities = entities or holders
-        figs = [f for e in entities for f in index.select(e, metric, r.qualifier_map, list(r.years))]
+        figs = index.select_each(entities, metric, r.qualifier_map, list(r.years))
         if r.table:
             figs = [f for f in figs if f.table_no == r.table] or figs
         if not figs:

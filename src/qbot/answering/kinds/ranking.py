@@ -34,7 +34,7 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     n = r.top_n or 1
     if len(r.names) >= 2:
-        figs = [f for e in r.names for f in index.select(e, metric, r.qualifier_map, list(r.years))]
+        figs = index.select_each(r.names, metric, r.qualifier_map, list(r.years))
         return _rank_figures(r, ctx, metric, [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain],
                              "", n)
     if r.kind == "department" and index.department_computable(metric):
