@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from qbot.answering.compose import MANNER_QUALIFIERS, Fig, display, qualifier_text
 from qbot.in_force import (UPDATE_LABEL, Revision, edition_statuses, effective_figures, effective_overlay, head,
-                           ingested_figures, overlay_figure, revision)
+                           revision)
 from qbot.journal import iso, log_action, utc_now, write_transaction
 from qbot.quantities import MAX_VALUE, UNIT_EQUIVALENTS, number_text
 from qbot.report.knowledge import EDITION_STATUSES, NUMBER, LexiconEntry, parse_qualifiers

@@ -9,7 +9,6 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
@@ -18,9 +17,8 @@ from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading, clause_of
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
-from qbot.language.tokens import Token
+from qbot.language.tokens import CJK, Token
 
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 COUNT_UNITS = ("人", "名", "位", "个", "台套", "台/套", "套", "项", "家", "门", "次", "人次")
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
 #: Intents under which a family of names means all of them, not "which one?".
@@ -259,7 +257,7 @@ def _long_name(r: Reading, index: FigureIndex) -> str:
     from rapidfuzz.distance import LCSseq
 
     asked = "".join(t.text for t in r.tokens if t.role not in ("filler", "intent", "unit", "context", "punct",
-                                                                "chitchat", "table", "number") and CJK_RUN.match(t.text))
+                                                                "chitchat", "table", "number") and CJK.match(t.text))
     if len(asked) < 6:
         return ""
     scored = sorted(((LCSseq.similarity(asked, name), name) for name in index.by_entity if len(name) >= LONG_NAME),

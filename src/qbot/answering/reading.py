@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qbot.language.tokens import EMPTY_ROLES, Token
+from qbot.language.tokens import CJK, EMPTY_ROLES, Token
 
 #: Intent meanings that ask for a number.
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
-CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 
@@ -196,7 +195,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             asking = [t for t in (_previous(tokens, i), _next(tokens, i)) if t is not None and t.role == "intent"
                       and any(s.name in ("quantity", "count") for s in t.senses)]
             alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
-                            or t.role == "topic" or t.role == "unknown" and CJK_CHAR.search(t.text) for t in tokens)
+                            or t.role == "topic" or t.role == "unknown" and CJK.search(t.text) for t in tokens)
             if heads and asking and alone:
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":
@@ -299,7 +298,7 @@ def _between_chinese(tokens: tuple[Token, ...], i: int) -> bool:
     """A space ends a clause of Chinese typed without punctuation; between English words it does not."""
     before = tokens[i - 1].text[-1:] if i else ""
     after = tokens[i + 1].text[:1] if i + 1 < len(tokens) else ""
-    return bool(CJK_CHAR.match(before) or CJK_CHAR.match(after))
+    return bool(CJK.match(before) or CJK.match(after))
 
 
 def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[MetricAsk]:

@@ -311,7 +311,7 @@ class ReviewHandlers:
     async def correct_reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE, replied: Message,
                             args: str) -> None:
         """A reply to one of the bot's answers: ``/correct <正确数值> [理由]`` for what it showed."""
-        user, chat = update.effective_user, update.effective_chat
+        user = update.effective_user
         shown = recall(context.chat_data, replied.message_id) if context.chat_data is not None else None
         if shown is None:
             await reply_text(context.bot, update, texts.CORRECT_REPLY_UNKNOWN)
