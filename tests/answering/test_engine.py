@@ -125,3 +125,19 @@ def test_an_older_knowledge_base_is_migrated_on_open(kb_path, tmp_path) -> None:
 
     versions = sqlite3.connect(path).execute("select version from schema order by version").fetchall()
     assert versions == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+
+
+@pytest.mark.parametrize("question, item, not_item", [
+    ("存在的问题第二条是什么", "教师队伍结构不够合理", "专业数量偏多"),
+    ("改进措施 第3点", "加大专业调整力度", "完善教师培养培训制度"),
+])
+def test_one_item_of_a_numbered_list(engine: Engine, question: str, item: str, not_item: str) -> None:
+    answer = engine.ask(question)
+    assert answer.status == "answered"
+    assert item in answer.text and not_item not in answer.text
+
+
+def test_a_sum_of_money_asked_of_a_programme_gives_each_of_its_sums(engine: Engine) -> None:
+    answer = engine.ask("顾庄村 学校出了多少钱")
+    assert answer.status == "answered"
+    assert "2万元" in answer.text and "5000元" in answer.text

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
 from qbot.answering.figures import FigureIndex, unique
+from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading, clause_of
 from qbot.answering.result import Focus, Result
@@ -28,6 +29,7 @@ MAX_FAMILY = 8
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
+    r = _members_of_entity(r, index, kb)
     wanted = r.metric_names
     names: list[str] = []
     absent: list[str] = []
@@ -111,8 +113,44 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
     r = _follow_up(r, focus, index)
     r = _metric_words_as_qualifiers(r, index)
+    extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
     return _in_years(replace(r, asked=tuple(asked)), index)
+
+
+def _carriers(r: Reading, index: FigureIndex) -> list[str]:
+    """graduates found jobs in Liaocheng and surrounding Shandong areas: a qualifier value two words of the
+    question name, that no metric asked carries and the figures of one other metric do (就业去向占比), names
+    that figure."""
+    asked = r.metric_names
+    out = []
+    for key, values in r.qualifiers:
+        said = [t for t in r.tokens if t.role == "qualifier" and any(s.kind == key and s.name in values
+                                                                      for s in t.senses)]
+        if len(said) < 2 or any(key in f.qualifiers for m in asked for f in index.by_metric.get(m, [])):
+            continue  # (two words of the value are needed: 本科 alone is no reason to leave what was asked)
+        carriers = unique(f.metric for f in index.figures if f.qualifiers.get(key) in values)
+        if len(carriers) == 1:
+            out.append(carriers[0])
+    return out
+
+
+PEOPLE_UNITS = frozenset({"人", "名", "人次"})
+
+
+def _members_of_entity(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> Reading:
+    """多少老师参加了国家级培训: a group's headcount asked of a named programme that does not have it means the
+    programme's own count of people (its one metric counted in 人 / 名 / 人次)."""
+    heads = set(kb.headcounts.values())
+    if not r.entities or not r.metrics or not all(set(m.names) <= heads for m in r.metrics):
+        return r
+    names = [n for a in r.entities for n in a.names if not _school(n, index, kb)]
+    if not names or any(index.has_metric(n, m) for n in names for m in r.metric_names):
+        return r
+    counted = unique(f.metric for n in names for f in index.by_entity.get(n, []) if f.unit in PEOPLE_UNITS)
+    if len(counted) != 1:
+        return r
+    return replace(r, metrics=tuple(replace(m, names=(counted[0],)) for m in r.metrics))
 
 
 def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
@@ -418,6 +456,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     if len(metrics) > 1 and r.names:  # 金蓝领培训: the figure of its table row first
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
+    money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
+    if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not r.asks_names:
+        return metrics  # 顾庄村 学校出了多少钱: the few sums of money it has, each with its label
     return metrics if len(metrics) == 1 else []
 
 
@@ -462,6 +503,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if info.change and (r.intents & {"difference", "compare"} and len(r.years) < 2 and not (
                 set(r.versus) & index.years_of(metric)) or wants_rate):
             out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
+        if info.change and info.change in chosen and info.ratio and info.ratio not in chosen:
+            out.append(info.ratio)  # 实习工位 比上年增加: the change, and by how much in percent
         count = counts_of.get(metric)
         paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)
         if count and count not in chosen and (r.intents & {"much"} or

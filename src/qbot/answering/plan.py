@@ -63,6 +63,11 @@ def run(r: Reading, ctx: Context) -> Result:
         result = kind(r, ctx)
         if result is None:
             continue
+        if result.kind == "refusal" and result.reason == "year" and r.topics and not r.asks_number:
+            # 陈国茂 2018 … 大赛 啥奖: no figure of that year, but the prose tells of it
+            hit = narrative.narrative(r, ctx, beyond_figures=True)
+            if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
+                return hit
         words = grounding.unexplained(r, result, ctx)
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result):
@@ -70,9 +75,13 @@ def run(r: Reading, ctx: Context) -> Result:
                 return narrative.narrative(r, ctx, strict=False) or result
             return result
         # The figures found are about something else: a sentence may still answer, a number may not.
-        if not r.asks_quantity or r.asks_names:
-            hit = narrative.narrative(r, ctx)
+        if not r.asks_number or r.asks_names:
+            hit = narrative.narrative(r, ctx, beyond_figures=True)
             if hit is not None:
                 return hit
         return refusals.topics(r, ctx, tuple(words))
+    if r.topics and not r.asks_number:  # 班主任能力大赛 王智韵 拿了什么奖: no figure, but the prose may tell
+        hit = narrative.narrative(r, ctx, beyond_figures=True)
+        if hit is not None:
+            return hit
     return refusals.not_found(r, ctx)

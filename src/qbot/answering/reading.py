@@ -11,12 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from qbot.language.tokens import CJK, EMPTY_ROLES, Token
+from qbot.language.words import OPERATOR_WITH_VALUE
 
 #: Intent meanings that ask for a number.
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
+#: A metric word that asks itself (培训了多少人, 捐了多少): it asks a quantity.
+ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 
 
@@ -48,6 +51,7 @@ class Threshold:
     op: str  # "==", ">", ">=", "<", "<="
     value: float
     percent: bool
+    implied: bool = False  # said by a word alone (全都 = 100%), so only a rate can be meant
 
     def holds(self, value: float) -> bool:
         return {
@@ -107,6 +111,11 @@ class Reading:
         return bool(self.intents & QUANTITY_INTENTS)
 
     @property
+    def asks_number(self) -> bool:
+        """A quantity asked, by an intent word or inside a metric's word (培训了多少人, 捐了多少)."""
+        return self.asks_quantity or any(t.role == "metric" and ASKING_IN_NAME.search(t.text) for t in self.tokens)
+
+    @property
     def asks_names(self) -> bool:
         return bool(self.intents & {"list", "which", "what"})
 
@@ -114,7 +123,8 @@ class Reading:
     def content(self) -> bool:
         """Whether anything in it can be about the report."""
         return bool(self.entities or self.metrics or self.qualifiers or self.topics or self.table or self.section
-                    or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent)
+                    or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent
+                    or self.kind and self.asks_names)  # 都有哪些专业, 女娃一般都学啥专业
 
     def asked_any(self, index) -> bool:  # type: ignore[no-untyped-def]
         """Whether a metric named has any figure at all."""
@@ -225,6 +235,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "unknown" and ENGLISH_WORD.fullmatch(token.text.strip()):
             foreign.append(token.text.strip())  # nursing, international: an English noun qbot does not know
     metrics = _off_the_topic(metrics, tokens)
+    qualifiers = _shared_values(tokens, qualifiers)
     if "duration" in intents:
         units += DURATION_UNITS
     threshold = _threshold(tokens)
@@ -328,6 +339,10 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
                                                                                                        "intent"):
             return Threshold("==", value, percent)
+    for token in tokens:  # 全都找着工作了: a word that is a threshold with its value
+        m = token.role == "operator" and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
+        if m:
+            return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
 
 
@@ -389,10 +404,28 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     parts: list[list[Token]] = []
     for group in clauses.values():
         targets = [t for t in group if t.role in TARGET_ROLES]
-        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])):
+        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])):
             parts.append(list(group))
         elif parts:
             parts[-1] += group
         else:
             parts.append(list(group))
-    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p)]
+    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p)]
+
+
+def _asks_of_entity(part: list[Token]) -> bool:
+    """顾庄村 学校出了多少钱: a part naming an entity and asking a number in a unit is whole without a metric."""
+    return any(t.role == "entity" for t in part) and any(t.role == "unit" for t in part) and any(
+        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part)
+
+
+def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Liaocheng … Shandong areas: words that are each part of several qualifier values, and together of one
+    only (聊城及山东周边地区), name that one."""
+    sets = [{(t.kind, t.name) for t in token.senses if t.role == "qualifier"} for token in tokens
+            if token.role == "qualifier"]
+    sets = [x for x in sets if x]
+    shared = set.intersection(*sets) if len(sets) >= 2 else set()
+    if not shared or not any(len(x) > 1 for x in sets):
+        return qualifiers
+    return {k: kept for k, vs in qualifiers.items() if (kept := [v for v in vs if (k, v) in shared])}

@@ -180,7 +180,8 @@ class Repairer:
             span = set(range(k, k + len(word)))
             if word and span & unread and len([t for t in run if t.start < k + len(word) and t.end > k]) >= 2 \
                     and all(t.start >= k and t.end <= k + len(word) or t.end <= k or t.start >= k + len(word)
-                            for t in run):
+                            or t.role == "unknown" and self._word_at(text[:t.end], k + len(word))
+                            for t in run):  # 能 + 力大赛: an unread run may be cut where a word of it begins
                 role = "topic" if how == "foreign" or self.vocabulary.is_noun(word) else "word"
                 found.append(Token(k, k + len(word), word, role, meaning=word, how=how))
                 k += len(word)
@@ -189,6 +190,9 @@ class Repairer:
         if not found:
             return list(run)
         return list(_splice(run, found, text))
+
+    def _word_at(self, text: str, i: int) -> bool:
+        return i < len(text) and bool(self._vocabulary_word(text, i) or self._foreign(text, i))
 
     def _vocabulary_word(self, text: str, i: int) -> str:
         return self._word_scanner().longest(text, i)

@@ -9,6 +9,8 @@ base (table `language_words`), never from Python constants.
 
 from __future__ import annotations
 
+import re
+
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ ROLES = {
     "synonym": "the word it stands for, as the report or the lexicon writes it (食堂 → 餐厅)",
     "group": "a group of people from groups.csv (老师 → 教师)",
     "intent": "an operation, see INTENTS",
-    "operator": "a comparison of a threshold: > >= < <= ==",
+    "operator": "a comparison of a threshold: > >= < <= ==, or one with its value (==100%)",
     "pronoun": "optional entity kind it refers back to (这个专业 → major)",
     "kind": "an entity kind: major, department, equipment, project, training, teacher_training",
     "time": "years relative to the edition's year: 0, -1, 1 …",
@@ -38,6 +40,8 @@ INTENTS = frozenset({
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
 OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "other"})
 OPERATORS = frozenset({">", ">=", "<", "<=", "=="})
+#: An operator word may carry its own value (全都 = ==100%: every one of them).
+OPERATOR_WITH_VALUE = re.compile(r"(?P<op>>=|<=|==|>|<)(?P<value>\d+(?:\.\d+)?%?)")
 KINDS = frozenset({"major", "department", "equipment", "project", "training", "teacher_training", "school"})
 #: Roles whose words carry no content: they may never also be a name.
 EMPTY_ROLES = frozenset({"filler", "context"})
@@ -186,6 +190,8 @@ def check_meaning(role: str, meaning: str, metrics: set[str], groups: dict[str, 
         "chitchat": (CHITCHAT, "寒暄类别"), "intent": (INTENTS, "意图"), "operator": (OPERATORS, "比较符"),
         "offtopic": (OFFTOPIC, "话题类别"), "kind": (KINDS, "名称类别"),
     }
+    if role == "operator" and OPERATOR_WITH_VALUE.fullmatch(meaning):
+        return ""
     if role in checks:
         allowed, what = checks[role]
         return "" if meaning in allowed else f"未知{what} {meaning!r}（可用：{'、'.join(sorted(allowed))}）"

@@ -15,6 +15,8 @@ COMPARE_INTENTS = frozenset({"compare", "same", "difference", "which"})
 def compare(r: Reading, ctx: Context) -> Result | None:
     if not r.intents & COMPARE_INTENTS or not r.asked:
         return None
+    if _change_on_the_year(r, ctx):
+        return None  # 实习工位 比上年增加: the change the report states, not 工位数 against 增加数
     verdicts: list[Verdict] = []
     figures: list[Fig] = []
     alone: list[Fig] = []
@@ -31,9 +33,22 @@ def compare(r: Reading, ctx: Context) -> Result | None:
                                 ordered[0][1].unit))
     if not verdicts:
         return None
+    if "" in by_metric:  # 男孩多还是女孩多: two headcounts of one whole, each with its share of it
+        shares = [ctx.kb.metrics[m].ratio for m, _ in by_metric[""] if m in ctx.kb.metrics and ctx.kb.metrics[m].ratio]
+        entities = unique(f.entity for _, f in by_metric[""])
+        alone += [f for m in shares for f in ctx.index.select_each(entities, m, r.qualifier_map, list(r.years))
+                  if not f.uncertain][:len(shares)]
     figures += alone  # a metric asked beside the comparison (比去年增长了百分之多少) is still answered
     return Result("compare", groups=tuple(group(figures)), verdicts=tuple(verdicts),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _change_on_the_year(r: Reading, ctx: Context) -> bool:
+    """A metric and its change asked with 比 + a year word (比上年增加, 比去年增长)."""
+    than_year = any(t.text == "比" and i + 1 < len(r.tokens) and r.tokens[i + 1].role == "time"
+                    for i, t in enumerate(r.tokens))
+    changes = {ctx.kb.metrics[m].change for m in r.asked if m in ctx.kb.metrics}
+    return than_year and bool(changes & set(r.metric_names))  # (named by the question, not implied)
 
 
 def _than_between_metrics(r: Reading) -> bool:

@@ -92,12 +92,18 @@ def school(r: Reading, ctx: Context) -> Result | None:
     for metric in r.asked:
         holders = unique(f.entity for f in index.by_metric.get(metric, []))
         entities = index.school_level(metric) or [e for e in holders if _school_body(e, holders)]
+        if not entities and len(holders) == 1 and not _names_school(r) and not any(
+                f.entity_type in ("department", "major") for f in index.by_metric.get(metric, [])):
+            entities = holders  # 党员捐了多少: the one programme the report gives it for, named in the answer
         if not entities and not r.qualifiers:
             # 学校一共有多少班主任: the report counts one department's, which does not answer for the school
             missing.append(metric)
             continue
         entities = entities or holders
         figs = index.select_each(entities, metric, r.qualifier_map, list(r.years))
+        if not figs and r.qualifiers and entities != holders:
+            # 宣讲 次数: the qualifier names the figure, whoever of the school holds it (学校党委)
+            figs = index.select_each(holders, metric, r.qualifier_map, list(r.years))
         if r.table:
             figs = [f for f in figs if f.table_no == r.table] or figs
         if not figs:
@@ -140,6 +146,10 @@ def card(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("card", groups=tuple(groups), computed=tuple(computed), focus=focus_of(r, ctx, r.names, ()),
                   confidence=0.7)
+
+
+def _names_school(r: Reading) -> bool:
+    return any(t.role == "entity" and any(s.kind == "school" for s in t.senses) for t in r.tokens)
 
 
 def _school_body(name: str, holders: list[str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from qbot.answering.kinds import Context
 from qbot.answering.reading import Reading
@@ -10,6 +11,8 @@ from qbot.answering.result import Result
 
 NUMBER_TERM = re.compile(r"[\d.%‰]+")
 NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
+#: 主要问题 第三条: one item of a list the report numbers.
+ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
 UNSEARCHED_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time", "punct"})
 
@@ -28,8 +31,8 @@ def search_text(r: Reading, ctx: Context) -> str:
         text = token.text
         if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
-        if token.role == "entity" and token.senses:
-            text = token.senses[0].name
+        if token.senses and (token.role == "entity" or token.role == "group" and token.text not in ctx.kb.vocabulary):
+            text = token.senses[0].name  # 汽修 → 汽车维修, 女娃 → 女生 (but 老师 as the report writes it)
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
             text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
         parts.append(text if token.start == last_end and parts else " " + text)
@@ -37,24 +40,34 @@ def search_text(r: Reading, ctx: Context) -> str:
     return "".join(parts).strip()
 
 
-def narrative(r: Reading, ctx: Context, *, strict: bool | None = None) -> Result | None:
+def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:
     """A sentence for a what / which / how question. A question asking for a number gets one only when every
     one of several content words matches: a loosely related sentence with numbers in it would read as an
-    answer, and a wrong number is worse than none."""
+    answer, and a wrong number is worse than none. With `beyond_figures` the figures of a metric named in the
+    question have been found not to explain its other words (孙丽 … 班主任能力大赛 第几): the prose may."""
     if strict is None:
-        strict = r.asks_quantity and not r.asks_names
-    if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names:
+        strict = r.asks_number and not r.asks_names
+    if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
     text = search_text(r, ctx)
+    ordinal = ORDINAL.search(r.plain)
+    if ordinal:
+        text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
     if not any(not NUMBER_TERM.fullmatch(term) for term in ctx.search.terms(text)):
         return None  # numbers alone (-98‰) say nothing of what a passage is about
     hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
-                            min_terms=2 if strict else 1, ignore={ctx.index.year}, listing=r.asks_names)
+                            min_terms=2 if strict else 1, ignore={ctx.index.year},
+                            listing=r.asks_names or bool(ordinal))
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w)]
     if unmet and len(unmet) * 3 >= len(ctx.search.terms(search_text(r, ctx))):
         return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
+    if ordinal and "；" in hit.sentence:
+        n = int(ordinal["n"]) if ordinal["n"].isdigit() else "一二三四五六七八九".index(ordinal["n"]) + 1
+        items = hit.sentence.split("；")
+        if n <= len(items):
+            hit = replace(hit, sentence=items[n - 1])
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
 
 

@@ -84,6 +84,8 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
     if r.threshold is None or not r.asked:
         return None
     wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
+    if r.threshold.implied and not wanted:
+        return None  # 全都 of 全都有哪些专业 is no threshold of a count
     metric = (wanted or list(r.asked))[0]
     figs, unsure, kind = ctx.index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
     if len({f.entity for f in figs}) < 2:
