@@ -279,6 +279,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         candidates = having
     elif len(candidates) > 1:
         hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
+        if not hinted and "much" in r.intents:  # 学校电脑多不多: the thing counted, not the major
+            hinted = [n for n in candidates if any(f.unit in COUNT_UNITS and f.entity_type not in ("major", "school")
+                                                   for f in index.by_entity.get(n, []))]
         if hinted or ask.how in ("exact", "synonym"):
             candidates = hinted[:1] or [min(candidates, key=lambda n: _kind_rank(n, ask, index))]
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index):

@@ -245,6 +245,10 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     if order and top_n is None:
         top_n = _count_after_rank(tokens)
     metrics, modifiers = _modifiers(metrics, tokens, counts, spaced="sum" not in intents)
+    if kind and intents & {"list", "what"} and not _order(intents) and len(metrics) == 1 and len(metrics[0].names) == 1 \
+            and metrics[0].names[0] in counts:  # 女生一般都学啥专业: whose majors, not how many girls
+        modifiers.append(metrics[0].names[0])
+        metrics = []
     for name in modifiers:
         group = counts[name]
         if group not in groups:
@@ -368,6 +372,7 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict
     for i, metric in enumerate(metrics):
         nxt = metrics[i + 1] if i + 1 < len(metrics) else None
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
+                and not set(nxt.names) <= set(counts) \
                 and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)):
             modifiers.append(metric.names[0])
             continue
@@ -384,9 +389,10 @@ def _spaced(tokens: tuple[Token, ...], first: int, nxt: MetricAsk) -> bool:
 
 
 def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
-    """Nothing but 的 (or nothing) between the token starting at `first` and the one starting at `second`."""
+    """Nothing but 的 or 平均 (or nothing) between the token starting at `first` and the one starting at `second`
+    (教职工的平均工资)."""
     between = [t for t in tokens if first < t.start < second]
-    return all(t.text == "的" for t in between)
+    return all(t.text == "的" or t.role == "intent" and any(s.name == "avg" for s in t.senses) for t in between)
 
 
 #: Roles that say what a part of a question asks for (an entity alone is what the parts are about).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -66,12 +67,14 @@ class Lexicon:
             self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
         return self._by_pinyin
 
-    def homophones(self, chunk: str, readings: list[list[str]]) -> list[Mention]:
+    def homophones(self, chunk: str, readings: list[list[str]],
+                   wanted: Callable[[int, int], bool] | None = None) -> list[Mention]:
         """Windows of a Chinese `chunk` that sound exactly like a known form (汽车维秀 → 汽车维修).
 
         `readings` holds the possible pinyin syllables of each character of `chunk`
         (polyphonic characters have several); a window matches a form when one reading
-        per character spells the form's pinyin.
+        per character spells the form's pinyin. With `wanted`, only windows (start, end) it accepts are
+        taken, so that a window it refuses does not hide a shorter one after it.
         """
         known = self.pinyin_forms()
         if len(readings) != len(chunk) or not all(readings):
@@ -84,6 +87,8 @@ class Lexicon:
                 spelled = _spellings(readings[i:i + size], known)
                 if spelled:
                     surfaces = known[spelled]
+                    if chunk[i:i + size] in surfaces or wanted is not None and not wanted(i, i + size):
+                        continue  # spelled right (那个专业), or not to be repaired: it hides nothing after it
                     targets = [t for s in surfaces for t in self.forms[s]]
                     found.append(Mention(i, i + size, surfaces[0], targets, "pinyin"))
                     i += size

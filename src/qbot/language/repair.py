@@ -129,23 +129,26 @@ class Repairer:
         unknown = {i for t in tokens if t.role == "unknown" for i in range(t.start, t.end) if CJK.match(text[i])}
         if not unknown:
             return tokens
+
+        def repairable(start: int, end: int) -> bool:
+            if not unknown & set(range(start, end)):
+                return False  # spelled right, or nothing unread in it
+            if any(t.start < start < t.end or t.start < end < t.end for t in tokens if t.role != "unknown"):
+                return False  # it would cut a word that was read (专业对扣率 of 那个专业对扣率)
+            # 教院 of 继教院: two characters sound like too much to be read inside a longer run
+            return end - start != 2 or any(t.role == "unknown" and t.start == start and t.end == end for t in tokens)
+
         replacements: list[Token] = []
         for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
             if not unknown & set(range(run.start(), run.end())):
                 continue
-            for m in self.lexicon.homophones(run.group(0), self.readings(run.group(0))):
-                start, end = run.start() + m.start, run.start() + m.end
-                written = text[start:end]
-                if written == m.surface or not unknown & set(range(start, end)):
-                    continue  # spelled right, or nothing unread in it
-                if any(t.start < start < t.end or t.start < end < t.end for t in tokens if t.role != "unknown"):
-                    continue  # it would cut a word that was read
-                if end - start == 2 and not any(t.role == "unknown" and t.start == start and t.end == end
-                                                for t in tokens):
-                    continue  # 教院 of 继教院: two characters sound like too much to be read inside a longer run
+            at = run.start()
+            for m in self.lexicon.homophones(run.group(0), self.readings(run.group(0)),
+                                             lambda i, j, at=at: repairable(at + i, at + j)):
+                start, end = at + m.start, at + m.end
                 targets = tuple(m.targets)
-                replacements.append(Token(start, end, written, primary_role(targets), targets, meaning=m.surface,
-                                          how="pinyin"))
+                replacements.append(Token(start, end, text[start:end], primary_role(targets), targets,
+                                          meaning=m.surface, how="pinyin"))
         return _splice(tokens, replacements, text)
 
     def _rejoin(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:

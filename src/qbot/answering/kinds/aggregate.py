@@ -15,7 +15,9 @@ def average(r: Reading, ctx: Context) -> Result | None:
     if "avg" not in r.intents or not r.asked:
         return None
     index = ctx.index
-    metric = r.asked[0]
+    # 毕业生平均月薪: the pay averaged, not the headcount the word 毕业生 also names
+    measured = [m for m in r.asked if not (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].counts)]
+    metric = (measured or list(r.asked))[0]
     if r.names and len(r.names) == 1:
         return None  # one department's average is a computed lookup
     if r.names:
