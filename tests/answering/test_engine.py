@@ -141,3 +141,14 @@ def test_a_sum_of_money_asked_of_a_programme_gives_each_of_its_sums(engine: Engi
     answer = engine.ask("顾庄村 学校出了多少钱")
     assert answer.status == "answered"
     assert "2万元" in answer.text and "5000元" in answer.text
+
+
+def test_two_values_of_a_qualifier_come_with_the_whole(engine: Engine) -> None:
+    answer = engine.ask("科研立项 省级 市级 各多少")
+    assert answer.status == "answered"
+    assert all(v in answer.text for v in ("51项", "4项", "47项"))
+
+
+def test_a_claim_heard_and_a_question_are_both_answered(engine: Engine) -> None:
+    answer = engine.ask("听说孔繁森是这学校毕业的 真的吗 学校哪年建的")
+    assert "孔繁森同志的母校" in answer.text and "1958" in answer.text

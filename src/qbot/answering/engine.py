@@ -182,8 +182,10 @@ class Engine:
             results.append(sub)
         if not all(x.answered for x in results):
             return []
-        found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed}
-        had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed}
+        found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed} | {
+            x.passage.passage_id for x in results if x.passage is not None}
+        had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed} | (
+            {whole.passage.passage_id} if whole.passage is not None else set())
         return results if whole.answered and found > had else []
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:

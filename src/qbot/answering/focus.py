@@ -75,8 +75,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             if found is not None and wanted and found[2] not in wanted and found not in strong and not any(
                     _overlaps(found[2], m) for m in wanted):
                 found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
-        if found is not None and not noun and found not in strong and _has_plain_figure(found[2], index):
-            found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one
+        if found is not None and not noun and found not in strong and _has_plain_figure(found[2], index) \
+                and found[0] not in qualifiers:
+            found = None  # 开设 of 开设网课: a verb does not pick a qualified figure over the plain one (but 在职 beside
+            # 离退休 is the other value of the qualifier named)
         if found is not None:
             key, value, metric = found
             qualifiers.setdefault(key, []).append(value)

@@ -409,14 +409,17 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         clauses.setdefault(clause[token.start], []).append(token)
     parts: list[list[Token]] = []
     for group in clauses.values():
-        targets = [t for t in group if t.role in TARGET_ROLES]
-        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])):
+        hearsay = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in group)
+        # 听说孔繁森是这学校毕业的 真的吗: a claim heard about a thing of the report is a part of its own
+        targets = [t for t in group if t.role in TARGET_ROLES or hearsay and t.role == "topic"]
+        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
+                        or _claim(parts[-1])):
             parts.append(list(group))
         elif parts:
             parts[-1] += group
         else:
             parts.append(list(group))
-    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p)]
+    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p)]
 
 
 def _asks_of_entity(part: list[Token]) -> bool:
@@ -435,3 +438,9 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
     if not shared or not any(len(x) > 1 for x in sets):
         return qualifiers
     return {k: kept for k, vs in qualifiers.items() if (kept := [v for v in vs if (k, v) in shared])}
+
+
+def _claim(part: list[Token]) -> bool:
+    """听说孔繁森是这学校毕业的: something heard, about a thing the report speaks of."""
+    return any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in part) and any(
+        t.role == "topic" for t in part)

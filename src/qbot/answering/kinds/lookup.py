@@ -4,7 +4,7 @@ card, a table, the figures of a qualifier, the figure a number alone names."""
 from __future__ import annotations
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import Computed, unique
+from qbot.answering.figures import IMPLICIT, Computed, unique
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -29,7 +29,7 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
             if r.table:
                 figs = [f for f in figs if f.table_no == r.table] or figs
             if figs:
-                groups += group(figs)
+                groups += group(_with_whole(figs, r, ctx))
                 continue
             made = index.computed(entity, metric)
             if made is not None:
@@ -109,7 +109,7 @@ def school(r: Reading, ctx: Context) -> Result | None:
         if not figs:
             missing.append(metric)
             continue
-        found = group(figs)
+        found = group(_with_whole(figs, r, ctx) if len(entities) == 1 else figs)
         if index.school_level(metric):
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
@@ -146,6 +146,17 @@ def card(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("card", groups=tuple(groups), computed=tuple(computed), focus=focus_of(r, ctx, r.names, ()),
                   confidence=0.7)
+
+
+def _with_whole(figs: list[Fig], r: Reading, ctx: Context) -> list[Fig]:
+    """党支部数 在职 离退休 / 科研立项 省级 市级: two values of one qualifier asked of a figure that the report also
+    states whole — the whole beside its parts."""
+    split = [k for k, vs in r.qualifiers if len(vs) >= 2]
+    if not split or not figs:
+        return figs
+    whole = [f for f in ctx.index.by_entity_metric.get((figs[0].entity, figs[0].metric), [])
+             if not set(f.qualifiers) - IMPLICIT - {"context"} and f not in figs]
+    return whole[:1] + figs
 
 
 def _names_school(r: Reading) -> bool:

@@ -23,7 +23,11 @@ def search_text(r: Reading, ctx: Context) -> str:
     parts: list[str] = []
     last_end = -1
     tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
+    lo, hi = (r.tokens[0].start, r.tokens[-1].end) if r.tokens and len(r.plain) == len(r.text) else (0, len(r.plain))
     for i, token in enumerate(tokens):
+        if token.start < lo or token.end > hi:
+            continue  # a part of a question of several parts searches its own words
+
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
         if token.role in UNSEARCHED_ROLES and not _inside_word(tokens, i):
