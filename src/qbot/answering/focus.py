@@ -491,6 +491,14 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     if "sum" in r.intents and r.names:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add up, rates do not
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
                         for m in chosen)
+    if r.intents & {"difference"}:  # 转正后比起薪涨的最多: the derived difference of the two metrics named
+        for info in kb.metrics.values():
+            named = {info.parts[0], info.parts[2]} <= set(chosen) if info.parts else False
+            # 那转正以后涨多少: the later one alone, with nothing to compare it with, rises from the earlier one
+            alone = bool(info.parts) and chosen == [info.parts[0]] and not r.versus and len(r.years) < 2 and not any(
+                t.text == "比" for t in r.tokens)
+            if info.derived and info.parts and info.parts[1] == "-" and (named or alone):
+                chosen = [m for m in chosen if m not in (info.parts[0], info.parts[2])] + [info.name]
     derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]
     for metric in derived:  # 转正后比起薪涨的最多: the rise, not its two parts
         parts = kb.metrics[metric].parts
@@ -505,8 +513,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if info.ratio and r.intents & {"ratio", "much"} and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少
         wants_rate = "ratio" in r.intents and kb.metrics.get(info.change, info).unit == "%"
-        if info.change and (r.intents & {"difference", "compare"} and len(r.years) < 2 and not (
-                set(r.versus) & index.years_of(metric)) or wants_rate):
+        on_the_year = index.year.isdigit() and set(r.versus) == {str(int(index.year) - 1)} and set(r.years) <= {index.year}
+        if info.change and (r.intents & {"difference", "compare"} and len(r.years) < 2 and (not (
+                set(r.versus) & index.years_of(metric)) or on_the_year) or wants_rate):
             out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
         if info.change and info.change in chosen and info.ratio and info.ratio not in chosen:
             out.append(info.ratio)  # 实习工位 比上年增加: the change, and by how much in percent

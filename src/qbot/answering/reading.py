@@ -18,6 +18,8 @@ QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg"
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
+#: After a place in a ranking (第二低, 第三少): the ranking runs from the lowest.
+ASCENDING_AFTER_PLACE = frozenset("低少小便")
 #: A metric word that asks itself (培训了多少人, 捐了多少): it asks a quantity.
 ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
@@ -181,7 +183,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 if sense.name not in values:
                     values.append(sense.name)
         elif role == "year":
-            if token.meaning not in years:
+            if _is_comparison_side(tokens, i) and not any(t.role == "year" for t in tokens[:i]):
+                versus.append(token.meaning)  # 招生比19年涨了多少: 2019 is the other side of 2020
+            elif token.meaning not in years:
                 years.append(token.meaning)
         elif role == "time":
             year = str(edition_year + int(token.senses[0].name if token.senses else token.meaning or 0))
@@ -242,6 +246,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
     order = _order(intents) or ("desc" if top_n else "")
+    place = next((t for t in tokens if t.role == "topn" and t.text.startswith("第")), None)
+    if place is not None and not _order(intents) and text[place.end:place.end + 1] in ASCENDING_AFTER_PLACE:
+        order = "asc"  # 第二低 / 第三少
     if order and top_n is None:
         top_n = _count_after_rank(tokens)
     metrics, modifiers = _modifiers(metrics, tokens, counts, spaced="sum" not in intents)

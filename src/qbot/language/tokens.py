@@ -30,6 +30,8 @@ TABLE = re.compile(r"表\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
 SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?)")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
+#: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
+POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])")
 NUMBER = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?P<pct>%)?")
 PUNCT = re.compile(r"[\s\W_]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -101,10 +103,10 @@ class Scanner:
 
     @staticmethod
     def _pattern(text: str, i: int) -> Token | None:
-        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t前"):
+        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t前第"):
             return None
-        for pattern, role in ((TABLE, "table"), (SECTION, "section"), (TOPN, "topn"), (YEAR, "year"),
-                              (NUMBER, "number")):
+        for pattern, role in ((TABLE, "table"), (SECTION, "section"), (TOPN, "topn"), (POSITION, "topn"),
+                              (YEAR, "year"), (NUMBER, "number")):
             m = pattern.match(text, i)
             if not m:
                 continue
@@ -115,6 +117,9 @@ class Scanner:
                 meaning = m["y"] or f"20{m['yy']}"
             elif role == "section":
                 meaning = m["s"]
+            elif pattern is POSITION:
+                n = m["n"] or m["m"]
+                meaning = n if n.isdigit() else str("一二三四五六七八九".index(n) + 1)
             else:
                 meaning = m.group(1)
                 if role == "number" and m["pct"]:

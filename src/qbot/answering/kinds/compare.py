@@ -89,6 +89,8 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
         return sides
     entities = list(r.names) or index.school_level(metric)
     years = unique([*r.years, *r.versus])
+    if r.versus and not r.years:  # 招生比去年多了多少: this year's figure against last year's
+        years = unique([index.year, *r.versus])
     if not years and r.intents & {"difference", "compare"}:  # 班级数量从多少个增加到多少个: every year stated
         years = sorted({f.qualifiers["year"] for e in entities for f in index.by_entity_metric.get((e, metric), [])
                         if "year" in f.qualifiers}, reverse=True)
