@@ -175,7 +175,13 @@ class Engine:
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "ambiguous"):
             return []  # (a comparison or a total runs across the parts)
         results, carried = [], focus
+        named: tuple[Token, ...] = ()
         for part in segments:
+            own = tuple(t for t in part if t.role == "entity")
+            if own:
+                named = own
+            elif named:  # 建筑特种作业培训多少人 企业满意度: a later part is about what an earlier one named
+                part = tuple(sorted(named + part, key=lambda t: t.start))
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if sub.focus is not None:
                 carried = replace(sub.focus, edition=edition)

@@ -380,7 +380,8 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict
         nxt = metrics[i + 1] if i + 1 < len(metrics) else None
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
                 and not set(nxt.names) <= set(counts) \
-                and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)):
+                and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)
+                     and metric.text == counts[metric.names[0]]):  # 毕业生 就业率, but 毕业 就业 lists two
             modifiers.append(metric.names[0])
             continue
         kept.append(metric)
