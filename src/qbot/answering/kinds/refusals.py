@@ -9,6 +9,9 @@ from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 from qbot.answering.texts import KIND_NAMES
 
+#: Units of a duration: a figure in one answers 多久.
+TIME_UNITS = frozenset({"年", "月", "周", "天", "小时", "个月"})
+
 MAX_SUGGESTIONS = 3
 
 
@@ -81,7 +84,7 @@ def unknown_name(r: Reading, ctx: Context) -> Result | None:
 
 def absent(r: Reading, ctx: Context) -> Result | None:
     """An entity the report names but gives no figure of the metric for (学前教育专业就业率)."""
-    if not r.absent or r.names or not r.asked:
+    if not r.absent or not r.asked or r.names and not _nearest_lacks(r):
         return None
     index = ctx.index
     name = r.absent[0]
@@ -94,12 +97,27 @@ def absent(r: Reading, ctx: Context) -> Result | None:
                   if having else (), confidence=0.8)
 
 
+def _nearest_lacks(r: Reading) -> bool:
+    """金蓝领 电工班合格率: the name right before the metric (电工, one of 金蓝领's trades) has no such figure — the
+    figure of the other name is not about it."""
+    metric_starts = [m.start for m in r.metrics if m.start >= 0]
+    present = {k for a in r.entities if any(n in r.names for n in a.names) for k in a.kinds}
+    for ask in r.entities:
+        end = ask.start + len(ask.text)
+        if any(n in r.absent for n in ask.names) and any(0 <= s - end <= 1 for s in metric_starts) \
+                and not set(ask.kinds) & present:  # (汽修和学前教育就业率: peers, answered for the one that has it)
+            return True
+    return False
+
+
 def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
     """汽修多少人: a number asked of an entity without saying which — ask back, with its figures as options."""
     if not r.names or r.asked or not r.asks_quantity or r.intents & {"describe", "list"}:
         return None
     name = r.names[0]
     metrics = unique(f.metric for f in ctx.index.by_entity.get(name, []))
+    if "duration" in r.intents and not any(f.unit in TIME_UNITS for f in ctx.index.by_entity.get(name, [])):
+        return None  # 名班主任工作室多久开一次例会: how often is told in the prose, not by a figure of it
     if r.units:
         metrics = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in r.units] or metrics
     return Result("refusal", reason="which_figure", words=(name,), confidence=0.4,
