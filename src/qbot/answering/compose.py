@@ -252,6 +252,8 @@ def _refusal(r: Reading, result: Result) -> Answer:
         text = texts.topics(words)
     elif reason == "too_many":
         text = texts.too_many(words[0])
+    elif reason == "no_average":
+        text = texts.no_average(*words)
     else:
         text = texts.not_found("、".join(words))
     options = [o for o in result.options if not re.search(r"\d", o)]

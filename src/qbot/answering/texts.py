@@ -76,6 +76,10 @@ def too_many(metric: str) -> str:
     return f"报告中有很多项{metric}数据，请说明您想了解哪一项（例如具体的专业或类别）。"
 
 
+def no_average(group: str, metric: str, kind: str) -> str:
+    return f"报告没有给出全体{group}的平均{metric}，只列出了各{kind}的{metric}。"
+
+
 def which_figure(name: str) -> str:
     return f"您想了解{name}的哪一项数据？"
 

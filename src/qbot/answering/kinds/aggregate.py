@@ -8,6 +8,7 @@ from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
+from qbot.answering.texts import KIND_NAMES
 
 
 def average(r: Reading, ctx: Context) -> Result | None:
@@ -27,6 +28,11 @@ def average(r: Reading, ctx: Context) -> Result | None:
         kind = figs[0].entity_type if figs else ""
     else:
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        if r.groups and not (r.kind or r.table or "each" in r.intents) and kind:
+            # 20届毕业生平均月薪: an average over the graduates is not the mean of the majors' figures
+            name = KIND_NAMES.get(kind, "")
+            return Result("refusal", reason="no_average", words=(r.groups[0], metric, name), confidence=0.7,
+                          options=(f"各{name}的{metric}", f"各{name}的平均{metric}"))
     made = index.average(figs, kind, metric)
     if made is None:
         return None
