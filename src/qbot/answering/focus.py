@@ -180,11 +180,13 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
     if not r.years or not r.asked:
         return r
     dated = [m for m in r.asked if any("year" in f.qualifiers for f in index.by_metric.get(m, []))]
-    if r.soft_years and not dated:
-        return replace(r, years=tuple(y for y in r.years if y not in r.soft_years))
+    written = {t.meaning for t in r.tokens if t.role == "year"}  # 去年（2019年）: the year written out is meant
+    soft = [y for y in r.soft_years if y not in written]
+    if soft and not dated:
+        return replace(r, years=tuple(y for y in r.years if y not in soft))
     have = set().union(*(index.years_of(m) for m in r.asked))
     said = set(r.years) | set(r.versus)
-    if r.soft_years and not said <= have and {str(int(y) + 1) for y in said} <= have:
+    if soft and not written and not said <= have and {str(int(y) + 1) for y in said} <= have:
         # 去年招生比前年多了多少, read the year after the report: 2020 against 2019
         return replace(r, years=tuple(str(int(y) + 1) for y in r.years),
                        versus=tuple(str(int(y) + 1) for y in r.versus))

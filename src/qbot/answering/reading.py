@@ -210,7 +210,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                       and any(s.name in ("quantity", "count") for s in t.senses)]
             alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
                             or t.role == "topic" or t.role == "unknown" and CJK.search(t.text) for t in tokens)
-            if heads and asking and alone:
+            asked_after = any(t.role == "metric" and t.start > max(a.start for a in asking) for t in tokens) \
+                if asking else False  # 学生里有多少党员: the number asked is of the metric after it
+            if heads and asking and alone and not asked_after:
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":
             kind = kind or next(t.name for t in token.senses if t.role == "kind")

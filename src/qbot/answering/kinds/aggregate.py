@@ -28,10 +28,12 @@ def average(r: Reading, ctx: Context) -> Result | None:
         kind = figs[0].entity_type if figs else ""
     else:
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
-        if r.groups and not (r.kind or r.table or "each" in r.intents) and kind:
-            # 20届毕业生平均月薪: an average over the graduates is not the mean of the majors' figures
+        if not (r.kind or r.table or "each" in r.intents) and kind:
+            # 20届毕业生平均月薪 / 毕业了平均工资能有几千: an average over the graduates is not the mean of the
+            # majors' figures; 各专业平均起薪 (asked of the majors) is
             name = KIND_NAMES.get(kind, "")
-            return Result("refusal", reason="no_average", words=(r.groups[0], metric, name), confidence=0.7,
+            people = r.groups[0] if r.groups else ctx.kb.metrics[metric].group if metric in ctx.kb.metrics else ""
+            return Result("refusal", reason="no_average", words=(people or "学生", metric, name), confidence=0.7,
                           options=(f"各{name}的{metric}", f"各{name}的平均{metric}"))
     made = index.average(figs, kind, metric)
     if made is None:

@@ -21,7 +21,9 @@ def year(r: Reading, ctx: Context) -> Result | None:
         return None
     index = ctx.index
     if r.asked:
-        covered = [m for m in r.asked if set(r.years) & index.years_of(m) or not index.years_of(m)]
+        said = {t.meaning for t in r.tokens if t.role == "year"}  # 2019年 written out, not 去年 (may be the report's)
+        covered = [m for m in r.asked if set(r.years) & index.years_of(m)
+                   or not index.years_of(m) and (not said or str(index.year) in said)]
         if covered:
             return None  # (a metric without figures in this edition is not a matter of the year)
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.9,

@@ -35,8 +35,9 @@ def nothing_asked(r: Reading, ctx: Context) -> Result | None:
 
 def offtopic(r: Reading, ctx: Context) -> Result | None:
     """Fees, housing, admission scores … with nothing else the report could answer."""
-    if not r.offtopic or r.asked or r.threshold:
-        return None
+    named = any(not all(k == "school" for k in e.kinds) for e in r.entities)
+    if not r.offtopic or r.threshold or r.asked and (named or not all(m.how == "word" for m in r.metrics)):
+        return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
