@@ -152,3 +152,8 @@ def test_two_values_of_a_qualifier_come_with_the_whole(engine: Engine) -> None:
 def test_a_claim_heard_and_a_question_are_both_answered(engine: Engine) -> None:
     answer = engine.ask("听说孔繁森是这学校毕业的 真的吗 学校哪年建的")
     assert "孔繁森同志的母校" in answer.text and "1958" in answer.text
+
+
+def test_a_which_question_gets_the_list_that_ends_in_the_word_asked(engine: Engine) -> None:
+    answer = engine.ask("名班主任工作室都请过哪些专家")
+    assert all(name in answer.text for name in ("邬宪伟", "王永军", "原新国"))

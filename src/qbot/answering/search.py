@@ -10,6 +10,8 @@ from functools import cached_property
 from qbot.language.segment import Segmenter
 
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
+#: A line break of the PDF left inside a word (名班主 任工作室): closed before matching and quoting.
+CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，、。；：])\s+(?=[\u4e00-\u9fff])")
 #: Right after a term: it is being defined or listed (推行"六个一工程",即:一部电影、…).
 DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|分别是|:|：)")
 @dataclass(frozen=True)
@@ -70,13 +72,14 @@ class PassageSearch:
         rows = self._conn.execute(
             "select p.id, p.text, p.section_path, p.section_title, p.page from passages_fts "
             "join passages p on p.rowid = passages_fts.rowid "
-            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 60",
+            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 150",
             [match, edition],
         ).fetchall()
         best: Hit | None = None
         best_score: tuple[float, ...] = (0.0,)
         titles = self._titles(edition)
         for rank, (passage_id, passage, path, title, page) in enumerate(rows):
+            passage = CJK_GAP.sub("", passage)
             # The section titles count as context: 存在哪些问题 finds the sentences under 存在的问题, 主要问题 those
             # under 八(一) of 主要问题和改进措施.
             heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
@@ -94,7 +97,10 @@ class PassageSearch:
                 tie = sentence.count("、") if listing else -(len(sentence) // 10)
                 defines = any(DEFINES.search(lowered, i) for t in present for i in _find_all(lowered, t)
                               if DEFINES.match(lowered, i + len(t)))
-                score = (round(coverage, 3), about, -spread, defines, tie, -rank)
+                # 邬宪伟、翁孝川…等德育专家: a list that ends in the very word asked is what a 哪些 question wants
+                ends_in = listing and any(re.search(r"、[^、，,。；]{1,10}等[^，,。；]{0,7}" + re.escape(t), lowered)
+                                          for t in present)
+                score = (round(coverage, 3), about, ends_in, -spread, defines, tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
