@@ -157,3 +157,8 @@ def test_a_claim_heard_and_a_question_are_both_answered(engine: Engine) -> None:
 def test_a_which_question_gets_the_list_that_ends_in_the_word_asked(engine: Engine) -> None:
     answer = engine.ask("名班主任工作室都请过哪些专家")
     assert all(name in answer.text for name in ("邬宪伟", "王永军", "原新国"))
+
+
+def test_companies_worked_with_are_listed_by_name(engine: Engine) -> None:
+    answer = engine.ask("学校都跟哪些大厂合作啊")
+    assert "海尔集团" in answer.text and "160" in answer.text

@@ -100,7 +100,7 @@ class PassageSearch:
                 # 邬宪伟、翁孝川…等德育专家: a list that ends in the very word asked is what a 哪些 question wants
                 ends_in = listing and any(re.search(r"、[^、，,。；]{1,10}等[^，,。；]{0,7}" + re.escape(t), lowered)
                                           for t in present)
-                score = (round(coverage, 3), about, ends_in, -spread, defines, tie, -rank)
+                score = (round(coverage, 3), ends_in, about, -spread, defines, tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
@@ -108,7 +108,7 @@ class PassageSearch:
                     best = Hit(passage_id, text, path, title, page, edition, coverage)
         if best is None or best.coverage < min_coverage:
             return None
-        if listing:
+        if listing and not best_score[1]:  # (an enumeration of what was asked needs no digest of its section)
             digest = self._digest(edition, best.section_path, terms)
             if digest:
                 return replace(best, sentence=digest)
