@@ -241,6 +241,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "unknown" and ENGLISH_WORD.fullmatch(token.text.strip()):
             foreign.append(token.text.strip())  # nursing, international: an English noun qbot does not know
     metrics = _off_the_topic(metrics, tokens)
+    # 工资最低的是哪几个专业 转正以后的: a word meaning both pays gives way to the one named beside it
+    metrics = [m for m in metrics if not (m.both and any(o is not m and not o.both and set(o.names) < set(m.names)
+                                                         for o in metrics))]
     qualifiers = _shared_values(tokens, qualifiers)
     if "duration" in intents:
         units += DURATION_UNITS
