@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from qbot.answering import texts
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig, display, label, number, qualifier_text
@@ -58,7 +59,8 @@ def _body(result: Result) -> list[str]:
     kind, heading = result.kind, result.heading
     if kind == "narrative":
         assert result.passage is not None
-        return [texts.passage(result.passage.sentence)]
+        figures = _body(replace(result, kind="lookup", passage=None)) if result.groups else []
+        return [texts.passage(result.passage.sentence), *figures]  # (who may have it, and how many did)
     if kind == "majors":
         first = result.groups[0][0].source().label if result.groups else ""
         return [texts.majors_of(d, list(m), first, result.reason == "count") for d, m in result.names]

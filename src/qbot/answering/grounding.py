@@ -34,7 +34,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         not any(t.kind == "school" for t in ctx.kb.lexicon.forms.get(e.text.lower(), [])) for e in r.entities)
     asked = _asking_clauses(r)
     words = [t for t in (*r.topics, *(() if named else r.foreign))
-             if not any(_explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
+             if not any(explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
     families = _asked_families(r)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         # 一顿饭多少钱 answered in percent, 多久转正 in 元: not it
@@ -46,7 +46,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             # A qualifier the figures do not carry (离退休 asked of 教职工总人数, 本科 of 毕业生) must be what their
             # section is about.
             words += [v for v in values if v not in carried
-                      and not any(_explained(w, context + sections) for w in ctx.kb.written(v))]
+                      and not any(explained(w, context + sections) for w in ctx.kb.written(v))]
     return words
 
 
@@ -84,7 +84,7 @@ def _asked_families(r: Reading) -> set[str]:
     return families
 
 
-def _explained(word: str, context: str) -> bool:
+def explained(word: str, context: str) -> bool:
     if word in context:
         return True
     bigrams = [word[i:i + 2] for i in range(len(word) - 1)]

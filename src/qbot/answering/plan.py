@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qbot.answering import grounding
-from qbot.answering.kinds import Context, aggregate, compare, lookup, majors, narrative, ranking, refusals, replies
+from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
+                                  refusals, replies)
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
@@ -36,6 +37,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("average", aggregate.average),
     ("total", aggregate.total),
     ("compare", compare.compare),
+    ("eligibility", eligibility.eligibility),
     ("lookup", lookup.lookup),
     ("column", lookup.column),
     ("school", lookup.school),
@@ -77,8 +79,9 @@ def run(r: Reading, ctx: Context) -> Result:
         # The figures found are about something else: a sentence may still answer, a number may not.
         if not r.asks_number or r.asks_names:
             hit = narrative.narrative(r, ctx, beyond_figures=True)
-            if hit is not None:
-                return hit
+            if hit is not None and hit.passage is not None and all(
+                    any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in words):
+                return hit  # (a sentence about 一楼 and 2楼 does not answer 餐厅三楼满意率)
         return refusals.topics(r, ctx, tuple(words))
     if r.topics and not r.asks_number:  # 班主任能力大赛 王智韵 拿了什么奖: no figure, but the prose may tell
         hit = narrative.narrative(r, ctx, beyond_figures=True)

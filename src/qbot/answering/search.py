@@ -40,19 +40,22 @@ class PassageSearch:
     def segmenter(self) -> Segmenter:
         return Segmenter(self._vocabulary)
 
-    def terms(self, text: str, ignore: frozenset[str] | set[str] = frozenset()) -> list[str]:
-        """Content tokens of a question, segmented like the index."""
+    def terms(self, text: str, ignore: frozenset[str] | set[str] = frozenset(),
+              keep: frozenset[str] | set[str] = frozenset()) -> list[str]:
+        """Content tokens of a question, segmented like the index (`keep`: words searched even if they are
+        language words elsewhere, such as 农村 of 农村户口)."""
         seen: list[str] = []
         numbers = set(re.findall(r"\d+", text))
         for token in self.segmenter.tokens(text):
             if token in ignore or token.isdigit() and (len(token) < 2 or len(token) == 4 or token not in numbers):
                 continue  # a lone digit, a year or a piece of one says nothing of a passage; 24 (小时) does
-            if token not in self._stop and token not in seen and (len(token) > 1 or token.isdigit()):
+            if (token not in self._stop or token in keep) and token not in seen and (len(token) > 1 or token.isdigit()):
                 seen.append(token)
         return seen
 
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
-               ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False) -> Hit | None:
+               ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
+               keep: frozenset[str] | set[str] = frozenset()) -> Hit | None:
         """The sentence of the report that best answers `text`.
 
         Coverage counts the question's characters covered by the content words a sentence (or
@@ -60,7 +63,7 @@ class PassageSearch:
         are not counted twice. With `listing` (a 哪些 question) ties go to enumerations, else to
         the most focused sentence.
         """
-        terms = self.terms(text, ignore)
+        terms = self.terms(text, ignore, keep)
         if len(terms) < min_terms:
             return None
         lowered_text = text.lower()

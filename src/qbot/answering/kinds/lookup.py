@@ -219,6 +219,10 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     scores = [sum(len(f.qualifiers[k]) for k, v in asked.items() if f.qualifiers.get(k) in v) for f in figs]
     best = max(scores, default=0)
     figs = [f for f, score in zip(figs, scores) if score and score == best]
+    kb = ctx.kb
+    # 学生拿了几个国家级一等奖: the figures the qualifiers name must be about the people asked of (not the teachers')
+    figs = [f for f in figs if all(kb.compatible(g, kb.metrics[f.metric].group if f.metric in kb.metrics else "")
+                                   for g in r.groups)]
     if not figs or len(figs) > 8:
         return None
     return Result("lookup", groups=tuple(group(figs)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qbot.answering.kinds import Context, lookup
+from qbot.answering.kinds import Context, lookup, narrative
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
@@ -38,6 +38,11 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     named = any(not all(k == "school" for k in e.kinds) for e in r.entities)
     if not r.offtopic or r.threshold or r.asked and (named or not all(m.how == "word" for m in r.metrics)):
         return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
+    if "narrative" in r.intents:  # 班主任周几去宿舍检查: what the prose tells of the topic is not off-topic
+        told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
+        if told is not None and told.passage is not None and any(
+                t.text in told.passage.sentence for t in r.tokens if t.role == "offtopic"):
+            return None
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
