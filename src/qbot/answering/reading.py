@@ -206,8 +206,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "group":
             groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
             heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
-            asking = [t for t in (_previous(tokens, i), _next(tokens, i)) if t is not None and t.role == "intent"
-                      and any(s.name in ("quantity", "count") for s in t.senses)]
+            asking = [t for t in (_previous(tokens, i), _next_past_groups(tokens, i)) if t is not None
+                      and t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses)]
             alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
                             or t.role == "topic" or t.role == "unknown" and CJK.search(t.text) for t in tokens)
             asked_after = any(t.role == "metric" and t.start > max(a.start for a in asking) for t in tokens) \
@@ -457,3 +457,12 @@ def _claim(part: list[Token]) -> bool:
     """听说孔繁森是这学校毕业的: something heard, about a thing the report speaks of."""
     return any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in part) and any(
         t.role == "topic" for t in part)
+
+
+def _next_past_groups(tokens: tuple[Token, ...], i: int) -> Token | None:
+    """男娃女娃各有多少人: the next token after the other groups named beside it and a 各."""
+    j = i + 1
+    while j < len(tokens) and (tokens[j].role in ("group", "filler") or tokens[j].role == "intent" and all(
+            s.name == "each" for s in tokens[j].senses)):
+        j += 1
+    return tokens[j] if j < len(tokens) else None

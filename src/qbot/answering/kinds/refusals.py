@@ -22,8 +22,10 @@ def year(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     if r.asked:
         said = {t.meaning for t in r.tokens if t.role == "year"}  # 2019年 written out, not 去年 (may be the report's)
-        covered = [m for m in r.asked if set(r.years) & index.years_of(m)
-                   or not index.years_of(m) and (not said or str(index.year) in said)]
+        asked_years = set(r.years)
+        covered = [m for m in r.asked if asked_years & index.years_of(m) and (
+                   len(asked_years) < 2 or asked_years <= index.years_of(m))  # 19届 跟20届比: each year asked
+                   or not index.years_of(m) and said <= {str(index.year)}]  # (19届 … 跟20届比: 2019 is missing)
         if covered:
             return None  # (a metric without figures in this edition is not a matter of the year)
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.9,
