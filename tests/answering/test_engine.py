@@ -162,3 +162,16 @@ def test_a_which_question_gets_the_list_that_ends_in_the_word_asked(engine: Engi
 def test_companies_worked_with_are_listed_by_name(engine: Engine) -> None:
     answer = engine.ask("学校都跟哪些大厂合作啊")
     assert "海尔集团" in answer.text and "160" in answer.text
+
+
+def test_a_table_counts_its_rows_without_the_total(engine: Engine) -> None:
+    answer = engine.ask("表6 合计多少钱 几个项目")
+    assert "365.036万元" in answer.text and "共17个" in answer.text
+
+
+def test_a_comparison_with_the_one_before(engine: Engine) -> None:
+    conversation = Conversation()
+    engine.ask("学数控的 起薪多少", conversation)
+    engine.ask("那机械装配呢", conversation)
+    answer = engine.ask("比上一个高吗", conversation)
+    assert answer.kind == "compare" and "3500" in answer.text and "3200" in answer.text

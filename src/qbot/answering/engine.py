@@ -177,10 +177,10 @@ class Engine:
         results, carried = [], focus
         named: tuple[Token, ...] = ()
         for part in segments:
-            own = tuple(t for t in part if t.role == "entity")
+            own = tuple(t for t in part if t.role in ("entity", "table"))
             if own:
                 named = own
-            elif named:  # 建筑特种作业培训多少人 企业满意度: a later part is about what an earlier one named
+            elif named:  # 建筑特种作业培训多少人 企业满意度 / 表6 合计多少钱 几个项目: about what an earlier part named
                 part = tuple(sorted(named + part, key=lambda t: t.start))
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if sub.focus is not None:

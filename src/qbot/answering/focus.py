@@ -407,6 +407,8 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                            and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
         merged = unique([*focus.entities, *names])
+        if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
+            merged = unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or _carried(focus))
     if not names and not wanted and not r.absent and (r.qualifiers or r.years):
         return replace(r, names=focus.entities, metrics=_carried(focus), carried=True,

@@ -424,7 +424,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     for group in clauses.values():
         hearsay = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in group)
         # 听说孔繁森是这学校毕业的 真的吗: a claim heard about a thing of the report is a part of its own
-        targets = [t for t in group if t.role in TARGET_ROLES or hearsay and t.role == "topic"]
+        targets = [t for t in group if t.role in TARGET_ROLES or hearsay and t.role == "topic"] or (
+            list(group) if _counts_kind(list(group)) and parts else [])
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
                         or _claim(parts[-1])):
             parts.append(list(group))
@@ -432,12 +433,19 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
             parts[-1] += group
         else:
             parts.append(list(group))
-    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p)]
+    return [tuple(p) for p in parts
+            if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p) or _counts_kind(p)]
+
+
+def _counts_kind(part: list[Token]) -> bool:
+    """表6 合计多少钱 几个项目: a clause counting the things of a kind is a part of its own."""
+    return any(t.role == "kind" for t in part) and any(
+        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part)
 
 
 def _asks_of_entity(part: list[Token]) -> bool:
     """顾庄村 学校出了多少钱: a part naming an entity and asking a number in a unit is whole without a metric."""
-    return any(t.role == "entity" for t in part) and any(t.role == "unit" for t in part) and any(
+    return any(t.role in ("entity", "table") for t in part) and any(t.role == "unit" for t in part) and any(
         t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part)
 
 

@@ -202,7 +202,9 @@ def table(r: Reading, ctx: Context) -> Result | None:
                       confidence=0.8)
     metric = figs[0].metric
     rows = [f for f in figs if f.metric == metric]
-    heading = Heading(metric, ctx.index.kind_of_table(r.table), count=len({f.entity for f in rows}))
+    # (the 合计 row is the table's total, not one of its rows: 表6 has 17 projects)
+    heading = Heading(metric, ctx.index.kind_of_table(r.table),
+                      count=len({f.entity for f in rows if f.entity_type != "total"}))
     return Result("column", groups=tuple(group(rows)), series=tuple(f for f in rows if f.entity_type != "total"
                                                                     and not f.uncertain),
                   heading=heading, focus=focus_of(r, ctx, (), (metric,)), confidence=0.6)
