@@ -61,7 +61,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # numbers alone (-98‰) say nothing of what a passage is about
     hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year},
-                            listing=r.asks_names or bool(ordinal))
+                            listing=r.asks_names or bool(ordinal) or _names_a_set(r))
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w)]
@@ -73,6 +73,12 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         if n <= len(items):
             hit = replace(hit, sentence=items[n - 1])
     return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+
+
+def _names_a_set(r: Reading) -> bool:
+    """现代学徒制试点专业: a bare noun phrase ending in a kind (no asking word) asks which ones."""
+    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
+    return bool(content) and not r.intents and content[-1].role == "kind"
 
 
 def _inside_word(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
