@@ -26,8 +26,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     figs = result.figures + [p for c in result.computed for p in c.parts]
     if not figs:
         return []
-    school = " ".join(s for s, ts in ctx.kb.lexicon.forms.items() if any(t.kind == "school" for t in ts))
-    context = " ".join(_context(f, ctx) for f in figs) + " " + school  # 聊城高级工程那个学校: the report's own
+    context = " ".join(_context(f, ctx) for f in figs) + " " + ctx.kb.school_names()  # 聊城高级工程那个学校
     # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
     named = any(m.start >= 0 for m in r.metrics) and any(

@@ -48,6 +48,7 @@ class KnowledgeBase:
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
+    _school_names: list[str] = field(default_factory=list)
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -56,6 +57,13 @@ class KnowledgeBase:
             self._indexes[edition] = FigureIndex([f for f in self.figures if f.edition == edition], year,
                                                  self.metrics)
         return self._indexes[edition]
+
+    def school_names(self) -> str:
+        """Every way of naming the school itself (聊城高级工程那个学校), one string (built on first use)."""
+        if not self._school_names:
+            self._school_names.append(" ".join(s for s, ts in self.lexicon.forms.items()
+                                               if any(t.kind == "school" for t in ts)))
+        return self._school_names[0]
 
     def written(self, word: str) -> list[str]:
         """The ways the report may write `word`: itself and the words that are its synonyms (省级: 山东省)."""

@@ -75,7 +75,7 @@ class PassageSearch:
         rows = self._conn.execute(
             "select p.id, p.text, p.section_path, p.section_title, p.page from passages_fts "
             "join passages p on p.rowid = passages_fts.rowid "
-            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 150",
+            "where passages_fts match ? and p.edition = ? order by bm25(passages_fts) limit 60",
             [match, edition],
         ).fetchall()
         best: Hit | None = None
