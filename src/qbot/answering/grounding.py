@@ -91,8 +91,8 @@ def explained(word: str, context: str) -> bool:
 
 
 def _context(fig: Fig, ctx: Context) -> str:
-    parts = [fig.entity, fig.metric, fig.unit, fig.quote, fig.table_title, fig.section_title,
-             " ".join(fig.qualifiers.values())]
+    parts = [fig.entity, fig.metric, ctx.kb.aliases(fig.metric), fig.unit, fig.quote, fig.table_title,
+             fig.section_title, " ".join(fig.qualifiers.values())]  # (实训 of 实训的机位: 实训工位 names 实习工位数)
     if fig.table_no:
         parts.append(ctx.kb.table_texts.get((fig.edition, fig.table_no), ""))
     else:

@@ -49,6 +49,7 @@ class KnowledgeBase:
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _school_names: list[str] = field(default_factory=list)
+    _aliases: dict[str, str] = field(default_factory=dict)
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -64,6 +65,18 @@ class KnowledgeBase:
             self._school_names.append(" ".join(s for s, ts in self.lexicon.forms.items()
                                                if any(t.kind == "school" for t in ts)))
         return self._school_names[0]
+
+    def aliases(self, metric: str) -> str:
+        """The names of a metric in the lexicon (实习工位数: 实训工位, 机位 …), one string (built on first use)."""
+        if not self._aliases:
+            names: dict[str, list[str]] = {}
+            for surface, targets in self.lexicon.forms.items():
+                for t in targets:
+                    if t.role == "metric" and t.kind != "word":
+                        names.setdefault(t.name, []).append(surface)
+            self._aliases.update({m: " ".join(v) for m, v in names.items()})
+            self._aliases.setdefault("", "")
+        return self._aliases.get(metric, "")
 
     def written(self, word: str) -> list[str]:
         """The ways the report may write `word`: itself and the words that are its synonyms (省级: 山东省)."""

@@ -425,7 +425,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         hearsay = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in group)
         # 听说孔繁森是这学校毕业的 真的吗: a claim heard about a thing of the report is a part of its own
         targets = [t for t in group if t.role in TARGET_ROLES or hearsay and t.role == "topic"] or (
-            list(group) if _counts_kind(list(group)) and parts else [])
+            list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
                         or _claim(parts[-1])):
             parts.append(list(group))
@@ -444,8 +444,9 @@ def _counts_kind(part: list[Token]) -> bool:
 
 
 def _asks_of_entity(part: list[Token]) -> bool:
-    """顾庄村 学校出了多少钱: a part naming an entity and asking a number in a unit is whole without a metric."""
-    return any(t.role in ("entity", "table") for t in part) and any(t.role == "unit" for t in part) and any(
+    """顾庄村 学校出了多少钱 / 五中全会宣讲几次: a part naming a thing and asking a number in a unit is whole without
+    a metric."""
+    return any(t.role in ("entity", "table", "topic") for t in part) and any(t.role == "unit" for t in part) and any(
         t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part)
 
 

@@ -68,6 +68,9 @@ def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:
         before = [m for m in ordered if m.start < than.start][-1:]
         after = [m for m in ordered if m.start > than.start][:1]
         metrics = [n for m in before + after for n in m.names if n in metrics] or metrics
+    infos = [ctx.kb.metrics[m] for m in metrics if m in ctx.kb.metrics]
+    if any(i.change in metrics or i.ratio in metrics for i in infos):
+        return []  # a metric is never compared with its own change or rate (实习工位数 vs 实习工位增加数)
     sides = []
     for metric in metrics:
         figs = [f for f in index.select_each(entities, metric, r.qualifier_map, list(r.years)) if not f.uncertain]
