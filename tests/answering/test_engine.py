@@ -175,3 +175,8 @@ def test_a_comparison_with_the_one_before(engine: Engine) -> None:
     engine.ask("那机械装配呢", conversation)
     answer = engine.ask("比上一个高吗", conversation)
     assert answer.kind == "compare" and "3500" in answer.text and "3200" in answer.text
+
+
+def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine) -> None:
+    answer = engine.ask("学校跟多少企业合作啊 毕业能进海尔不")
+    assert "160" in answer.text and "海尔集团" in answer.text

@@ -424,7 +424,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     for group in clauses.values():
         hearsay = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in group)
         # 听说孔繁森是这学校毕业的 真的吗: a claim heard about a thing of the report is a part of its own
-        targets = [t for t in group if t.role in TARGET_ROLES or hearsay and t.role == "topic"] or (
+        claim = hearsay or _claim(list(group))
+        targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"] or (
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
                         or _claim(parts[-1])):
@@ -463,9 +464,11 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
 
 
 def _claim(part: list[Token]) -> bool:
-    """听说孔繁森是这学校毕业的: something heard, about a thing the report speaks of."""
-    return any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in part) and any(
-        t.role == "topic" for t in part)
+    """听说孔繁森是这学校毕业的 / 能进海尔那样的大厂不: something heard, or a yes-or-no, about a thing the report
+    speaks of."""
+    heard = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in part)
+    asked = any(t.role == "intent" and any(s.name == "yesno" for s in t.senses) for t in part)  # 能进海尔那样的大厂不
+    return (heard or asked) and any(t.role == "topic" for t in part) and not any(t.role == "metric" for t in part)
 
 
 def _next_past_groups(tokens: tuple[Token, ...], i: int) -> Token | None:
