@@ -56,6 +56,7 @@ class FigureIndex:
         self.figures = figures
         self.year = str(year)
         self.metrics = metrics
+        self.memo: dict[tuple, object] = {}  # answers of lookups over the whole index, by their arguments
         self.by_entity_metric: dict[tuple[str, str], list[Fig]] = defaultdict(list)
         self.by_metric: dict[str, list[Fig]] = defaultdict(list)
         self.by_entity: dict[str, list[Fig]] = defaultdict(list)

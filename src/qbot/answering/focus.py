@@ -240,6 +240,14 @@ def _qualifier_part(word: str, wanted: list[str], index: FigureIndex,
     the metrics asked, of the entities named, or all: (key, value, a metric of the figures carrying it)."""
     if len(word) < 2:
         return None
+    key = (word, tuple(wanted), tuple(names or ()))
+    if key not in index.memo:  # an index never changes once built: each word is looked up once
+        index.memo[key] = _qualifier_part_of(index, word, wanted, names)
+    return index.memo[key]
+
+
+def _qualifier_part_of(index: FigureIndex, word: str, wanted: list[str],
+                       names: list[str] | None) -> tuple[str, str, str] | None:
     if wanted:
         figs = [f for m in wanted for f in index.by_metric.get(m, [])]
     elif names:
