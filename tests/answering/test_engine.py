@@ -180,3 +180,8 @@ def test_a_comparison_with_the_one_before(engine: Engine) -> None:
 def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine) -> None:
     answer = engine.ask("学校跟多少企业合作啊 毕业能进海尔不")
     assert "160" in answer.text and "海尔集团" in answer.text
+
+
+def test_a_question_and_a_claim_heard_are_answered_each_from_its_own_sentence(engine: Engine) -> None:
+    answer = engine.ask("学校有啥德育活动 听说有个六个一工程是啥")
+    assert answer.kind == "parts" and "一部电影" in answer.text

@@ -177,7 +177,8 @@ class Engine:
         results, carried = [], focus
         named: tuple[Token, ...] = ()
         for part in segments:
-            own = tuple(t for t in part if t.role in ("entity", "table"))
+            own = tuple(t for t in part if t.role == "table" or t.role == "entity" and not all(
+                s.kind == "school" for s in t.senses))  # (the school itself is what every part is about)
             if own:
                 named = own
             elif named:  # 建筑特种作业培训多少人 企业满意度 / 表6 合计多少钱 几个项目: about what an earlier part named
@@ -192,6 +193,8 @@ class Engine:
             x.passage.passage_id for x in results if x.passage is not None}
         had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed} | (
             {whole.passage.passage_id} if whole.passage is not None else set())
+        if whole.kind == "narrative" and not whole.figures:  # one sentence against one for each part asked
+            return results if whole.answered and len(found) > len(had) else []
         return results if whole.answered and found > had else []
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:

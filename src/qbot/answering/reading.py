@@ -428,14 +428,14 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"] or (
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
-                        or _claim(parts[-1])):
+                        or _claim(parts[-1]) or claim and _asks_about(parts[-1])):
             parts.append(list(group))
         elif parts:
             parts[-1] += group
         else:
             parts.append(list(group))
-    return [tuple(p) for p in parts
-            if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p) or _counts_kind(p)]
+    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p)
+            or _counts_kind(p) or _asks_about(p) and len(parts) > 1]
 
 
 def _counts_kind(part: list[Token]) -> bool:
@@ -461,6 +461,13 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
     if not shared or not any(len(x) > 1 for x in sets):
         return qualifiers
     return {k: kept for k, vs in qualifiers.items() if (kept := [v for v in vs if (k, v) in shared])}
+
+
+def _asks_about(part: list[Token]) -> bool:
+    """学校有啥德育活动 (before 听说有个六个一工程是啥): a clause asking what of a thing of the report."""
+    return any(t.role == "topic" for t in part) and any(
+        t.role == "intent" and any(s.name in ("what", "list", "which", "narrative", "describe") for s in t.senses)
+        for t in part)
 
 
 def _claim(part: list[Token]) -> bool:
