@@ -15,6 +15,11 @@ AVERAGE_UNITS = frozenset({"元", "%"})
 IMPLICIT = MANNER_QUALIFIERS | {"year"}
 
 
+def unqualified(fig: Fig) -> bool:
+    """A figure with no qualifier that tells figures apart (the whole, not one of its parts)."""
+    return not set(fig.qualifiers) - IMPLICIT - {"context"}
+
+
 def unique(items: Iterable) -> list:  # type: ignore[type-arg]
     return list(dict.fromkeys(items))
 

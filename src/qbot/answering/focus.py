@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
-from qbot.answering.figures import FigureIndex, unique
+from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading, clause_of
@@ -229,9 +229,7 @@ def _loose_words(r: Reading) -> list[tuple[str, bool]]:
 
 def _has_plain_figure(metric: str, index: FigureIndex) -> bool:
     """Whether the metric has a school-wide figure without any qualifier that tells figures apart."""
-    from qbot.answering.figures import IMPLICIT
-
-    return any(not set(f.qualifiers) - IMPLICIT - {"context"} for f in index.by_metric.get(metric, []))
+    return any(unqualified(f) for f in index.by_metric.get(metric, []))
 
 
 def _qualifier_part(word: str, wanted: list[str], index: FigureIndex,

@@ -26,7 +26,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     figs = result.figures + [p for c in result.computed for p in c.parts]
     if not figs:
         return []
-    context = " ".join(_context(f, ctx) for f in figs) + " " + ctx.kb.school_names()  # 聊城高级工程那个学校
+    context = " ".join(_context(f, ctx) for f in figs) + " " + ctx.kb.school_names  # 聊城高级工程那个学校
     # Nouns the report never uses are talk beside a question that names its metric (现代物流起薪多少 是送快递的吗),
     # but the very thing asked when nothing else is (国家奖学金多少钱, 学校有护理专业吗).
     named = any(m.start >= 0 for m in r.metrics) and any(
@@ -91,7 +91,7 @@ def explained(word: str, context: str) -> bool:
 
 
 def _context(fig: Fig, ctx: Context) -> str:
-    parts = [fig.entity, fig.metric, ctx.kb.aliases(fig.metric), fig.unit, fig.quote, fig.table_title,
+    parts = [fig.entity, fig.metric, ctx.kb.metric_aliases.get(fig.metric, ""), fig.unit, fig.quote, fig.table_title,
              fig.section_title, " ".join(fig.qualifiers.values())]  # (实训 of 实训的机位: 实训工位 names 实习工位数)
     if fig.table_no:
         parts.append(ctx.kb.table_texts.get((fig.edition, fig.table_no), ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from qbot.answering.figure import Fig
@@ -48,8 +49,6 @@ class KnowledgeBase:
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
-    _school_names: list[str] = field(default_factory=list)
-    _aliases: dict[str, str] = field(default_factory=dict)
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -59,24 +58,20 @@ class KnowledgeBase:
                                                  self.metrics)
         return self._indexes[edition]
 
+    @cached_property
     def school_names(self) -> str:
-        """Every way of naming the school itself (聊城高级工程那个学校), one string (built on first use)."""
-        if not self._school_names:
-            self._school_names.append(" ".join(s for s, ts in self.lexicon.forms.items()
-                                               if any(t.kind == "school" for t in ts)))
-        return self._school_names[0]
+        """Every way of naming the school itself (聊城高级工程那个学校), one string."""
+        return " ".join(s for s, ts in self.lexicon.forms.items() if any(t.kind == "school" for t in ts))
 
-    def aliases(self, metric: str) -> str:
-        """The names of a metric in the lexicon (实习工位数: 实训工位, 机位 …), one string (built on first use)."""
-        if not self._aliases:
-            names: dict[str, list[str]] = {}
-            for surface, targets in self.lexicon.forms.items():
-                for t in targets:
-                    if t.role == "metric" and t.kind != "word":
-                        names.setdefault(t.name, []).append(surface)
-            self._aliases.update({m: " ".join(v) for m, v in names.items()})
-            self._aliases.setdefault("", "")
-        return self._aliases.get(metric, "")
+    @cached_property
+    def metric_aliases(self) -> dict[str, str]:
+        """metric -> its names in the lexicon, one string (实习工位数: 实训工位, 机位 …)."""
+        names: dict[str, list[str]] = {}
+        for surface, targets in self.lexicon.forms.items():
+            for t in targets:
+                if t.role == "metric" and t.kind != "word":
+                    names.setdefault(t.name, []).append(surface)
+        return {m: " ".join(v) for m, v in names.items()}
 
     def written(self, word: str) -> list[str]:
         """The ways the report may write `word`: itself and the words that are its synonyms (省级: 山东省)."""
@@ -90,6 +85,10 @@ class KnowledgeBase:
 
     def counts(self) -> dict[str, str]:
         return {m.name: m.counts for m in self.metrics.values() if m.counts}
+
+    def answers_for(self, asked: str, metric: str) -> bool:
+        """Whether the figures of `metric` answer a question about group `asked`."""
+        return self.compatible(asked, self.metrics[metric].group if metric in self.metrics else "")
 
     def compatible(self, asked: str, about: str) -> bool:
         """Whether figures about group `about` answer a question about group `asked`."""

@@ -4,7 +4,7 @@ card, a table, the figures of a qualifier, the figure a number alone names."""
 from __future__ import annotations
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import IMPLICIT, Computed, unique
+from qbot.answering.figures import Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -155,7 +155,7 @@ def _with_whole(figs: list[Fig], r: Reading, ctx: Context) -> list[Fig]:
     if not split or not figs:
         return figs
     whole = [f for f in ctx.index.by_entity_metric.get((figs[0].entity, figs[0].metric), [])
-             if not set(f.qualifiers) - IMPLICIT - {"context"} and f not in figs]
+             if unqualified(f) and f not in figs]
     return whole[:1] + figs
 
 
@@ -223,8 +223,7 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     figs = [f for f, score in zip(figs, scores) if score and score == best]
     kb = ctx.kb
     # 学生拿了几个国家级一等奖: the figures the qualifiers name must be about the people asked of (not the teachers')
-    figs = [f for f in figs if all(kb.compatible(g, kb.metrics[f.metric].group if f.metric in kb.metrics else "")
-                                   for g in r.groups)]
+    figs = [f for f in figs if all(kb.answers_for(g, f.metric) for g in r.groups)]
     if not figs or len(figs) > 8:
         return None
     return Result("lookup", groups=tuple(group(figs)),

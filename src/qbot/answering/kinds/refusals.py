@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from qbot.answering.figures import unique
 from qbot.answering.kinds import Context
-from qbot.answering.reading import Reading
+from qbot.answering.reading import DURATION_UNITS, Reading
 from qbot.answering.result import Result
 from qbot.answering.texts import KIND_NAMES
-
-#: Units of a duration: a figure in one answers 多久.
-TIME_UNITS = frozenset({"年", "月", "周", "天", "小时", "个月"})
 
 MAX_SUGGESTIONS = 3
 
@@ -41,7 +38,7 @@ def group(r: Reading, ctx: Context) -> Result | None:
         return None
     kb = ctx.kb
     for asked_group in _asking_groups(r):
-        wrong = [m for m in r.asked if not kb.compatible(asked_group, kb.metrics[m].group if m in kb.metrics else "")
+        wrong = [m for m in r.asked if not kb.answers_for(asked_group, m)
                  and not _qualified_by(ctx, m, asked_group) and not _said_so(r, ctx, m)]
         if wrong and len(wrong) == len(r.asked):
             metric = wrong[0]
@@ -120,7 +117,7 @@ def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
         return None
     name = r.names[0]
     metrics = unique(f.metric for f in ctx.index.by_entity.get(name, []))
-    if "duration" in r.intents and not any(f.unit in TIME_UNITS for f in ctx.index.by_entity.get(name, [])):
+    if "duration" in r.intents and not any(f.unit in DURATION_UNITS for f in ctx.index.by_entity.get(name, [])):
         return None  # 名班主任工作室多久开一次例会: how often is told in the prose, not by a figure of it
     if r.units:
         metrics = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in r.units] or metrics
