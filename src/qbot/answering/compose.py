@@ -63,7 +63,8 @@ def _body(result: Result) -> list[str]:
         return [texts.passage(result.passage.sentence), *figures]  # (who may have it, and how many did)
     if kind == "majors":
         first = result.groups[0][0].source().label if result.groups else ""
-        return [texts.majors_of(d, list(m), first, result.reason == "count") for d, m in result.names]
+        noun = "个专业" if not result.groups or result.groups[0][0].entity_type == "major" else "项"
+        return [texts.majors_of(d, list(m), first, result.reason == "count", noun) for d, m in result.names]
     lines: list[str] = []
     if kind == "compare":
         lines += [_verdict(v) for v in result.verdicts]

@@ -176,13 +176,19 @@ class Engine:
             return []  # (a comparison or a total runs across the parts)
         results, carried = [], focus
         named: tuple[Token, ...] = ()
+        qualified: tuple[Token, ...] = ()
         for part in segments:
             own = tuple(t for t in part if t.role == "table" or t.role == "entity" and not all(
                 s.kind == "school" for s in t.senses))  # (the school itself is what every part is about)
+            own_qualifiers = tuple(t for t in part if t.role == "qualifier")
             if own:
                 named = own
             elif named:  # 建筑特种作业培训多少人 企业满意度 / 表6 合计多少钱 几个项目: about what an earlier part named
                 part = tuple(sorted(named + part, key=lambda t: t.start))
+            if own_qualifiers:
+                qualified = own_qualifiers
+            elif qualified and not own:  # 新增教学资源合计多少钱 几个项目: still the 新增 ones
+                part = tuple(sorted(qualified + part, key=lambda t: t.start))
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if sub.focus is not None:
                 carried = replace(sub.focus, edition=edition)

@@ -78,6 +78,12 @@ class FigureIndex:
             if fig.department and fig.entity_type == "major" and fig.entity not in self.majors_of[fig.department]:
                 self.majors_of[fig.department].append(fig.entity)
         self.years = {self.year} | {f.qualifiers["year"] for f in figures if "year" in f.qualifiers}
+        titles = {f.table_title: f.table_no for f in figures if f.table_no and f.table_title}
+        pieces = {t[i:i + n]: no for t, no in titles.items() for n in range(4, len(t) + 1)
+                  for i in range(len(t) - n + 1)}
+        #: four or more characters of exactly one table's title -> that table (实训教学设备 → 表3), longest first
+        self.title_pieces = dict(sorted(((p, no) for p, no in pieces.items()
+                                         if sum(p in t for t in titles) == 1), key=lambda x: -len(x[0])))
 
     # ------------------------------------------------------------------ what there is
 
@@ -241,7 +247,7 @@ class FigureIndex:
                 value, how = sum(f.value for f in parts) / len(parts), "average"
             else:
                 return None
-            text = f"{number(value)}{unit}"
+            text = f"{number(value, _places(parts) if how == 'sum' else 2)}{unit}"
         ref = _computed_ref(f"computed/{department}/{metric}", department, metric, value, unit, text, parts)
         return Computed(ref, parts, how)
 
@@ -252,8 +258,8 @@ class FigureIndex:
             return None
         value = sum(f.value for f in certain)
         unit = certain[0].unit
-        ref = _computed_ref(f"computed/sum/{entity}/{metric}", entity, metric, value, unit, f"{number(value)}{unit}",
-                            tuple(certain))
+        ref = _computed_ref(f"computed/sum/{entity}/{metric}", entity, metric, value, unit,
+                            f"{number(value, _places(certain))}{unit}", tuple(certain))
         return Computed(ref, tuple(certain), "sum")
 
     def average(self, figs: list[Fig], entity: str, metric: str, *, readings: bool = False) -> Computed | None:
@@ -276,3 +282,8 @@ def _computed_ref(figure_id: str, entity: str, metric: str, value: float, unit: 
     return FigureRef(figure_id, entity, metric, {}, round(value, 4), unit, text, False,
                      Source(source.edition, source.kind, source.label, source.page,
                             "；".join(unique(f.quote for f in parts))), computed=True)
+
+
+def _places(figs: tuple[Fig, ...] | list[Fig]) -> int:
+    """The decimals a sum keeps: as many as its most precise part (248.862 + 102.18 = 351.042), at least 2."""
+    return max([2, *(len(f.raw.split(".")[1]) for f in figs if "." in f.raw)])

@@ -15,7 +15,7 @@ from qbot.answering.figure import MANNER_QUALIFIERS
 from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import EntityAsk, Reading, clause_of
+from qbot.answering.reading import EntityAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -29,7 +29,7 @@ MAX_FAMILY = 8
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
-    r = _members_of_entity(r, index, kb)
+    r = _table_by_title(_members_of_entity(r, index, kb), index)
     wanted = r.metric_names
     names: list[str] = []
     absent: list[str] = []
@@ -44,6 +44,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if not chosen and not missing:
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
+    named = list(names)
     if r.table is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
         tabled = {f.entity for f in index.by_table.get(r.table, [])}
         if names and not set(names) & tabled:
@@ -89,7 +90,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     found_values = [v for vs in qualifiers.values() for v in vs]
     unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
     for topic in list(topics):
-        if names and not _set_meant(r, wanted) or r.intents & {"what", "narrative"} and not wanted:
+        # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
+        if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
+                r.intents & {"what", "narrative"} and not wanted:
             break
         if any(topic in v for v in found_values):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read
@@ -103,6 +106,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
             return _ambiguous(r, topic, family)
         names += [n for n in family if n not in names]
+    names = _holding_every_word(r, names, named)
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
@@ -113,7 +117,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                         topics=tuple(t for t in r.topics if t not in long))
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names):  # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
-    r = _follow_up(r, focus, index)
+    r = _follow_up(_of_the_last(r, focus, kb), focus, index)
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
@@ -403,6 +407,51 @@ def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
 
 # ---------------------------------------------------------------- follow-ups
 
+def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[str]:
+    """工业机器人那几个实训平台: of several names read off the question's words, those holding every one of them
+    (not the 平台 projects of 表6)."""
+    read_off = [n for n in names if n not in named]
+    words = [t.meaning or t.text for t in r.tokens if t.role in ("topic", "word") and len(t.meaning or t.text) >= 2]
+    if len(read_off) < 2 or len(words) < 2:
+        return names
+    every = [n for n in read_off if all(w in n for w in words)]
+    return [*named, *every] if every else names
+
+
+def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
+    """实训教学设备一共多少台套 / 新增教学资源合计多少钱: four or more characters of one table's title, written
+    outside any name, name that table; its words are then explained by it."""
+    if r.table is not None:
+        return r
+    named = {k for t in r.tokens if t.role in ("entity", "metric") for k in range(t.start, t.end)}
+    for piece, table in index.title_pieces.items():
+        where = r.text.find(piece)
+        if where < 0 or named & set(range(where, where + len(piece))):
+            continue
+        inside = {t.meaning or t.text for t in r.tokens if where <= t.start and t.end <= where + len(piece)}
+        return replace(r, table=table, topics=tuple(t for t in r.topics if t not in inside),
+                       unknown_names=tuple(u for u in r.unknown_names if u not in piece))
+    return r
+
+
+def _of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
+    """社团有几个 … 有多少成员: a word that, after the thing the last metric counted, names a metric (社团成员)."""
+    if r.metrics or not focus.metrics:
+        return r
+    from qbot.answering.reading import MetricAsk
+
+    for token in r.tokens:
+        if token.role not in ("topic", "unknown", "word") or len(token.meaning or token.text) < 2:
+            continue
+        word = token.meaning or token.text
+        for metric in focus.metrics:
+            named = [t.name for t in kb.lexicon.forms.get(thing_counted(metric) + word, ()) if t.role == "metric"]
+            if named:
+                return replace(r, metrics=(MetricAsk(token.text, token.start, (named[0],), True, "word"),),
+                               topics=tuple(t for t in r.topics if t != word))
+    return r
+
+
 def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
     if focus.empty or r.topics or r.unknown_names or r.offtopic:
@@ -416,7 +465,8 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
             merged = unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or _carried(focus))
-    if not names and not wanted and not r.absent and (r.qualifiers or r.years):
+    counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
+    if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
         return replace(r, names=focus.entities, metrics=_carried(focus), carried=True,
                        qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
                        years=r.years or focus.years)
@@ -472,9 +522,17 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
     money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
-    if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not r.asks_names:
+    if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not _names_asked_by_unit(r):
         return metrics  # 顾庄村 学校出了多少钱: the few sums of money it has, each with its label
     return metrics if len(metrics) == 1 else []
+
+
+def _names_asked_by_unit(r: Reading) -> bool:
+    """哪些项目花了多少钱: names are asked in the clause of the unit (帮扶的是哪个村 今年给了多少钱 asks them apart)."""
+    clause = clause_of(r.tokens)
+    asking = {clause.get(t.start) for t in r.tokens
+              if t.role == "intent" and any(s.name in ("list", "which", "what") for s in t.senses)}
+    return any(clause.get(t.start) in asking for t in r.tokens if t.role == "unit")
 
 
 def _plain(r: Reading) -> bool:
@@ -489,9 +547,12 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if ask.both or len(ask.names) == 1:
             chosen += ask.names
             continue
+        values = {v for _, vs in r.qualifiers for v in vs}
+        qualified = [m for m in ask.names  # 校级提质培优立项多少个: the alternative the qualifier named qualifies
+                     if any(values & set(f.qualifiers.values()) for f in index.by_metric.get(m, []))]
         having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
             [m for m in ask.names if index.school_level(m)]
-        chosen += having[:1] or ask.names[:1]
+        chosen += qualified[:1] or having[:1] or ask.names[:1]
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
     if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names and _plain(r):
@@ -536,12 +597,25 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
                                                and "ratio" not in r.intents)):
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
     out = unique(_in_unit(m, r, index) for m in out)
+    out = unique(out + [s for m in out for s in _in_other_clauses(m, r, index)])
     if "much" in r.intents and r.names and out and not any(
             f.unit in COUNT_UNITS for m in out for f in index.by_metric.get(m, [])):
         counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS
                          and (not r.kind or f.entity_type == r.kind))
         out += counted[:1] if len(counted) == 1 else []  # 汽修专业设备多不多 … 花了不少钱: how many, and the cost
     return out
+
+
+def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
+    """补发了几次 各多少人: a clause that names no metric but asks in another unit asks the sibling counted so."""
+    clause = clause_of(r.tokens)
+    named = {clause.get(m.start) for m in r.metrics}
+    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) not in named
+             for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+    if not units or len(r.metrics) != 1 or any(f.unit in units for f in index.by_metric.get(metric, [])):
+        return []
+    sibling = _sibling_in(metric, units, index)
+    return [sibling] if sibling else []
 
 
 def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
@@ -555,7 +629,11 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
              for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
-    stem = metric[:2]
-    siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem)
+    return _sibling_in(metric, units, index) or metric
+
+
+def _sibling_in(metric: str, units: list[str], index: FigureIndex) -> str:
+    """The one other metric sharing `metric`'s stem (its first two characters) that is counted in `units`."""
+    siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(metric[:2])
                 and any(f.unit in units for f in fs)]
-    return siblings[0] if len(siblings) == 1 else metric
+    return siblings[0] if len(siblings) == 1 else ""

@@ -4,6 +4,7 @@ it returns are grounded before they are given."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from qbot.answering import grounding
 from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
@@ -18,7 +19,12 @@ def narrative_first(r: Reading, ctx: Context) -> Result | None:
     """A name without a metric asked what / which / how (学校和哪些企业合作): the prose answers in words."""
     if r.asked or not (r.asks_names or r.intents & {"narrative", "duration"} or r.topics):
         return None
-    return narrative.narrative(r, ctx)
+    hit = narrative.narrative(r, ctx)
+    if hit is not None and not hit.groups and r.qualifiers and r.asks_names:
+        counted = lookup.qualifiers(r, ctx)  # 王牌专业有哪些: the names, and the figure counting them
+        if counted is not None and _counts_only(counted) and not grounding.unexplained(r, counted, ctx):
+            return replace(hit, groups=counted.groups)
+    return hit
 
 
 PLAN: tuple[tuple[str, Kind], ...] = (
@@ -73,8 +79,9 @@ def run(r: Reading, ctx: Context) -> Result:
         words = grounding.unexplained(r, result, ctx)
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result):
-                # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure only counts them
-                return narrative.narrative(r, ctx, strict=False) or result
+                # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure counts them
+                hit = narrative.narrative(r, ctx, strict=False)
+                return replace(hit, groups=result.groups) if hit is not None and not hit.groups else hit or result
             return result
         # The figures found are about something else: a sentence may still answer, a number may not.
         if not r.asks_number or r.asks_names:

@@ -311,6 +311,15 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
         and before.text in ("比", "相比", "比起", "对比")
 
 
+#: The end of a metric's name that says it counts (专业数, 毕业人数, 社团数).
+COUNTED = re.compile(r"(人数|数量|数)$")
+
+
+def thing_counted(metric: str) -> str:
+    """专业数 → 专业, 社团成员人数 → 社团成员: the thing a metric counts, as the prose names it."""
+    return COUNTED.sub("", metric)
+
+
 def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}

@@ -174,7 +174,8 @@ def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: st
     return f"{metric}{top}最{word}（{tv}）{rest}，{bottom}最{'少' if word == '多' else '低'}（{bv}）。"
 
 
-def majors_of(department: str, majors: list[str], source_label: str, count: bool) -> str:
+def majors_of(department: str, majors: list[str], source_label: str, count: bool, noun: str = "个专业") -> str:
+    """The majors of a department (or the rows of a table, `noun` 项), counted when `count`."""
     if count:
-        return f"{department}共有{len(majors)}个专业（根据{source_label}统计）：{'、'.join(majors)}"
+        return f"{department}共有{len(majors)}{noun}（根据{source_label}统计）：{'、'.join(majors)}"
     return f"{department}的专业（{source_label}）：{'、'.join(majors)}"

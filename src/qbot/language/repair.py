@@ -155,7 +155,7 @@ class Repairer:
         """A one-character word read off the middle of a longer one (学 of 奖学金, 在 of 在职): where unread
         characters and such words next to them spell a word of the report (or a common noun), read that."""
         small = {i for i, t in enumerate(tokens) if len(t.text) == 1 and CJK.match(t.text)
-                 and t.role in ("filler", "context", "unit", "intent")}
+                 and t.role in ("filler", "context", "unit", "intent", "kind")}
         joined: list[Token] = []
         i = 0
         while i < len(tokens):
@@ -184,7 +184,9 @@ class Repairer:
             if word and span & unread and len([t for t in run if t.start < k + len(word) and t.end > k]) >= 2 \
                     and all(t.start >= k and t.end <= k + len(word) or t.end <= k or t.start >= k + len(word)
                             or t.role == "unknown" and self._word_at(text[:t.end], k + len(word))
-                            for t in run):  # 能 + 力大赛: an unread run may be cut where a word of it begins
+                            or t.role == "unknown" and t.start < k and self._word_at(text[:k], t.start)
+                            for t in run):  # 能 + 力大赛 / 工业机器 + 人: an unread run may be cut where a word of it
+                # begins or ends
                 role = "topic" if how == "foreign" or self.vocabulary.is_noun(word) else "word"
                 found.append(Token(k, k + len(word), word, role, meaning=word, how=how))
                 k += len(word)

@@ -25,20 +25,30 @@ def majors(r: Reading, ctx: Context) -> Result | None:
 
 
 def table_count(r: Reading, ctx: Context) -> Result | None:
-    """表4里一共统计了多少个专业: the rows of a table, counted."""
-    if r.table is None or r.names or not (r.intents & {"count", "quantity", "sum"} and (r.kind == "major"
-                                                                                     or "专业数" in r.asked)):
-        return None  # (表3 设备总数 is the total of the table, not a count of its rows)
+    """表4里一共统计了多少个专业: the rows of a table, counted; 新增教学资源几个项目: the rows of the one table
+    that lists that kind of thing."""
+    table = r.table
+    if table is None and r.kind and not (r.asked or r.units or r.names):
+        listing = [f for f in ctx.index.figures if f.entity_type == r.kind and f.table_no is not None]
+        tables = {f.table_no for f in listing}
+        title = listing[0].table_title if listing else ""
+        if len(tables) == 1 and all(v in title for _, vs in r.qualifiers for v in vs):  # (新增 … 汇总表)
+            table = tables.pop()
+    elif table is not None and not (r.kind == "major" or "专业数" in r.asked or r.kind and not r.units and "sum" not in r.intents and any(
+            f.entity_type == r.kind for f in ctx.index.by_table.get(table, []))):
+        return None  # (表3 设备总数 / 多少台 is the total of the table, not a count of its rows)
+    if table is None or r.names or not r.intents & {"count", "quantity", "sum"}:
+        return None
     if r.asked and r.asked != ("专业数",):
         return None
-    figs = [f for f in ctx.index.by_table.get(r.table, []) if f.entity_type != "total"]
+    figs = [f for f in ctx.index.by_table.get(table, []) if f.entity_type != "total"]
     entities = unique(f.entity for f in figs)
     if not entities:
         return None
     kind = figs[0].entity_type
     what = {"major": "专业数"}.get(kind, "项数")
-    ref = _computed_ref(f"computed/表{r.table}/{what}", f"表{r.table}", what, len(entities), "个",
+    ref = _computed_ref(f"computed/表{table}/{what}", f"表{table}", what, len(entities), "个",
                         f"{len(entities)}个", tuple(figs[:1]))
-    return Result("majors", names=((f"表{r.table}", tuple(entities)),), reason="count",
+    return Result("majors", names=((f"表{table}", tuple(entities)),), reason="count",
                   groups=((figs[0],),), computed=(Computed(ref, tuple(figs[:1]), "count"),),
                   focus=focus_of(r, ctx, (), ()), confidence=0.9)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qbot.answering.kinds import Context
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, thing_counted
 from qbot.answering.result import Result
 
 NUMBER_TERM = re.compile(r"[\d.%‰]+")
@@ -39,6 +39,9 @@ def search_text(r: Reading, ctx: Context) -> str:
             text = token.senses[0].name  # 汽修 → 汽车维修, 女娃 → 女生 (but 老师 as the report writes it)
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
             text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
+        elif token.text.isascii() and token.role in ("metric", "qualifier") and token.senses:
+            text = thing_counted(token.senses[0].name)  # majors → 专业: an English word searched as the report
+            # writes the thing it names
         parts.append(text if token.start == last_end and parts else " " + text)
         last_end = token.end
     return "".join(parts).strip()
