@@ -239,6 +239,8 @@ def _refusal(r: Reading, result: Result) -> Answer:
         text = "".join(dict.fromkeys(texts.OFFTOPIC[c] for c in words))
     elif reason == "year":
         text = texts.no_year("、".join(words)) if words else texts.no_year("")
+    elif reason == "later":
+        text = texts.no_later("、".join(words))
     elif reason == "group":
         group, metric, about = words
         text = texts.wrong_group(group, metric, about)

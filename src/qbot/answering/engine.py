@@ -33,6 +33,8 @@ from qbot.language.tokens import Token
 __all__ = ["Conversation", "Engine", "EngineError"]
 
 MAX_QUESTION = 300
+#: Roles of a part that asks without naming anything (几个项目): it is about what an earlier part named.
+BARE_ROLES = frozenset({"kind", "intent", "unit", "punct", "filler", "context", "metric"})
 #: Roles that may also ask about draft editions (by naming their year); everyone else sees published ones only.
 STAFF_ROLES = frozenset({"staff", "admin"})
 #: Language roles whose words never decide which passage answers.
@@ -187,7 +189,9 @@ class Engine:
                 part = tuple(sorted(named + part, key=lambda t: t.start))
             if own_qualifiers:
                 qualified = own_qualifiers
-            elif qualified and not own:  # 新增教学资源合计多少钱 几个项目: still the 新增 ones
+            elif qualified and not own and all(t.role in BARE_ROLES or t.role == "unknown" and len(t.text) == 1
+                                               for t in part):
+                # 新增教学资源合计多少钱 几个项目: still the 新增 ones (but 五中全会精神宣讲几次 names its own)
                 part = tuple(sorted(qualified + part, key=lambda t: t.start))
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if sub.focus is not None:
@@ -195,6 +199,8 @@ class Engine:
             results.append(sub)
         if not all(x.answered for x in results):
             return []
+        if not whole.answered:  # 校园文化与社团活动满意度 发了多少问卷: read whole it asks a figure no one has
+            return results if all(x.figures for x in results) else []  # (a sentence of 2019 does not answer 20年秋季)
         found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed} | {
             x.passage.passage_id for x in results if x.passage is not None}
         had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed} | (

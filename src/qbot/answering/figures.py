@@ -137,9 +137,13 @@ class FigureIndex:
             figs = [f for f in figs if f.qualifiers.get("year", self.year) in years]
         elif any("year" in f.qualifiers for f in figs):
             figs = [f for f in figs if f.qualifiers.get("year", self.year) == self.year] or figs
+        keyed = False
         for key, values in qualifiers.items():
             if any(key in f.qualifiers for f in figs):
-                figs = [f for f in figs if f.qualifiers.get(key) in values]
+                figs, keyed = [f for f in figs if f.qualifiers.get(key) in values], True
+        if not keyed:  # 校园文化与社团活动 … 问卷: the figures of the 校园文化与社团活动调查 (a value of another key)
+            values = [v for vs in qualifiers.values() for v in vs if len(v) >= 2]
+            figs = [f for f in figs if any(v in fv for v in values for fv in f.qualifiers.values())] or figs
         if figs:
             # 招生人数 3816 rather than its part 转段 297, unless the question names 转段.
             extra = [len(set(f.qualifiers) - IMPLICIT - set(qualifiers)) for f in figs]

@@ -165,10 +165,14 @@ def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
     if len(r.metrics) < 2:
         return r
     kept, quals = [], dict(r.qualifier_map)
+    named = {v for vs in quals.values() for v in vs}
     for m in r.metrics:
         others = [f for o in r.metrics if o is not m for n in o.names for f in index.by_metric.get(n, [])]
         values = {(k, v) for f in others for k, v in f.qualifiers.items() if m.text and m.text in v and k != "approx"}
-        if len(m.names) == 1 and len({v for _, v in values}) == 1:
+        own = not {f.metric for f in others} & set(m.names) and any(
+            named & set(f.qualifiers.values()) for n in m.names for f in index.by_metric.get(n, []))
+        if len(m.names) == 1 and len({v for _, v in values}) == 1 and not own:  # (校园文化与社团活动满意度 发了
+            # 多少问卷: 满意度 of the aspect named is asked for itself, not a part of 学习满意度调查)
             key, value = sorted(values)[0]
             quals.setdefault(key, []).append(value)
         else:
@@ -186,7 +190,8 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
     dated = [m for m in r.asked if any("year" in f.qualifiers for f in index.by_metric.get(m, []))]
     written = {t.meaning for t in r.tokens if t.role == "year"}  # 去年（2019年）: the year written out is meant
     soft = [y for y in r.soft_years if y not in written]
-    if soft and not dated:
+    mine = [y for y in soft if int(y) >= int(index.year) - 1]  # (前年 is never the report's own year)
+    if mine and len(mine) == len(soft) and not dated:
         return replace(r, years=tuple(y for y in r.years if y not in soft))
     have = set().union(*(index.years_of(m) for m in r.asked))
     said = set(r.years) | set(r.versus)
@@ -208,8 +213,8 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
         asked = held or asked
     keys = {k for k, _ in r.qualifiers}
     values = {v for _, vs in r.qualifiers for v in vs}
-    if values and asked and not any(values & set(f.qualifiers.values()) for m in asked
-                                    for f in index.by_metric.get(m, [])):
+    if values and asked and not any(v in q for m in asked for f in index.by_metric.get(m, [])
+                                    for q in f.qualifiers.values() for v in values):
         # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
         owners = [m for m in unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))
                   if any(m[i:i + 2] in r.text for i in range(len(m) - 1))]  # …多少个项目 → 项目数, not 党员人数

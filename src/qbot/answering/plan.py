@@ -33,6 +33,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("nothing", replies.nothing_asked),
     ("offtopic", replies.offtopic),
     ("year", refusals.year),
+    ("later", refusals.later),
     ("group", refusals.group),
     ("unknown_name", refusals.unknown_name),
     ("absent", refusals.absent),

@@ -23,6 +23,10 @@ ASCENDING_AFTER_PLACE = frozenset("低少小便")
 #: A metric word that asks itself (培训了多少人, 捐了多少): it asks a quantity.
 ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
+#: A time counted from now on (干个三年以后, 工作五年后, in five years): no figure of the report is about it.
+LATER = re.compile(r"(?:\d+|[一二两三四五六七八九十几]+)\s*个?(?:年|月)\s*(?:以后|之后|后)|"
+                   r"\b(?:in|after) (?:\d+|a few|several|two|three|four|five|ten) years\b|"
+                   r"\b(?:\d+|a few|several|two|three|four|five|ten) years (?:later|after|on)\b")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class Reading:
     carried: bool = False  # entities or metrics came from the previous question
     versus: tuple[str, ...] = ()  # years on the other side of a comparison (比去年)
     soft_years: tuple[str, ...] = ()  # years said relatively (去年): the report's own year may be meant
+    later: bool = False  # a time counted from now on is asked (三年以后能拿多少钱)
 
     # ---------------------------------------------------------------- derived views
 
@@ -276,6 +281,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
         foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
         clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus), soft_years=tuple(soft),
+        later=bool(LATER.search(text)),
     )
 
 

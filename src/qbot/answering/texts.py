@@ -47,6 +47,10 @@ def not_found(what: str = "") -> str:
     return f"抱歉，报告里没有{what}的数据。" if what else "抱歉，报告里没有找到这方面的数据。"
 
 
+def no_later(what: str) -> str:
+    return f"抱歉，报告里的{what}是本年度的数据，没有几年以后的数据。"
+
+
 def no_year(what: str) -> str:
     return f"抱歉，报告里没有您问的年份的{what}数据，报告只有本年度（及文中提到的个别往年）的数据。"
 

@@ -26,7 +26,7 @@ ROLES = frozenset({
 #: Roles that carry no content: a question made only of them asks nothing.
 EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
 
-TABLE = re.compile(r"表\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
+TABLE = re.compile(r"(?:表|table )\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
 SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?)")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")

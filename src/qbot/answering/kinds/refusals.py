@@ -18,7 +18,9 @@ def year(r: Reading, ctx: Context) -> Result | None:
         return None
     index = ctx.index
     if r.asked:
-        said = {t.meaning for t in r.tokens if t.role == "year"}  # 2019年 written out, not 去年 (may be the report's)
+        said = {t.meaning for t in r.tokens if t.role == "year"} | {  # 2019年 written out, not 去年 (may be the
+            str(int(index.year) + int(s.name)) for t in r.tokens if t.role == "time"  # report's), but 前年 is not
+            for s in t.senses if s.role == "time" and s.name.lstrip("-").isdigit() and int(s.name) <= -2}
         asked_years = set(r.years)
         covered = [m for m in r.asked if asked_years & index.years_of(m) and (
                    len(asked_years) < 2 or asked_years <= index.years_of(m))  # 19届 跟20届比: each year asked
@@ -30,6 +32,14 @@ def year(r: Reading, ctx: Context) -> Result | None:
     if set(r.years) <= index.years:
         return None
     return Result("refusal", reason="year", words=(), confidence=0.9)
+
+
+def later(r: Reading, ctx: Context) -> Result | None:
+    """学焊接干个三年以后能拿多少钱: the report's figures are of its year, none of a time from now on."""
+    if not r.later or not r.asked:
+        return None
+    return Result("refusal", reason="later", words=tuple(r.asked), confidence=0.9,
+                  options=tuple(_suggest(r, ctx, r.asked)))
 
 
 def group(r: Reading, ctx: Context) -> Result | None:
