@@ -58,11 +58,15 @@ class Fig:
                          self.source())
 
 
+#: Words of approximation written before the number (近150万元, 超过12000人次); others follow it (200余次).
+APPROX_BEFORE = ("近", "约", "超过", "逾", "将近", "接近")
+
+
 def display(raw: str, unit: str, approx: str = "", quote: str = "") -> str:
     """A value as the report prints it, with its unit: 98.99%, 3816人, 16:1, 90余个."""
     if unit in ("%", ":1", "∶1"):
         return f"{raw}{unit}"
-    if approx in ("近", "约"):
+    if approx in APPROX_BEFORE:
         return f"{approx}{raw}{unit}"
     if approx and unit.startswith("万") and len(unit) > 1 and f"{raw}万{approx}" in re.sub(r"\s+", "", quote):
         return f"{raw}万{approx}{unit[1:]}"  # 7万多册 as the report writes it (but 1600多万元)

@@ -45,6 +45,12 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
     named = list(names)
+    if not names:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named by a word of it
+        row = _row_named(r, focus, index)
+        if row:
+            names.append(row[0])
+            qualifiers = {k: [v for v in vs if v != row[1]] for k, vs in qualifiers.items()}
+            qualifiers = {k: vs for k, vs in qualifiers.items() if vs}
     if r.table is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
         tabled = {f.entity for f in index.by_table.get(r.table, [])}
         if names and not set(names) & tabled:
@@ -74,7 +80,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if found is None and (len(word) >= 3 or wanted):
             found = _qualifier_part(word, [], index)
             if found is not None and wanted and found[2] not in wanted and found not in strong and not any(
-                    _overlaps(found[2], m) for m in wanted):
+                    _overlaps(thing_counted(found[2]), thing_counted(m)) for m in wanted):  # (not by 人数 alone)
                 found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
         if found is not None and not noun and found not in strong and _has_plain_figure(found[2], index) \
                 and found[0] not in qualifiers:
@@ -412,6 +418,26 @@ def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
 
 # ---------------------------------------------------------------- follow-ups
 
+def _row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
+    """(row, word): a qualifier word that qualifies no figure of the table asked (or of the table the last answer
+    was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训)."""
+    table = r.table if r.table is not None else focus.table if r.followup else None
+    if table is None and r.followup and focus.entities:
+        tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
+        table = tables.pop() if len(tables) == 1 else None
+    if table is None:
+        return None
+    figs = index.by_table.get(table, [])
+    rows = unique(f.entity for f in figs if f.entity_type != "total")
+    for token in r.tokens:
+        if token.role != "qualifier" or any(token.text in f.qualifiers.values() for f in figs):
+            continue
+        hits = [row for row in rows if token.text in row]
+        if len(hits) == 1:
+            return hits[0], token.senses[0].name if token.senses else token.text
+    return None
+
+
 def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[str]:
     """工业机器人那几个实训平台: of several names read off the question's words, those holding every one of them
     (not the 平台 projects of 表6)."""
@@ -450,9 +476,15 @@ def _of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
             continue
         word = token.meaning or token.text
         for metric in focus.metrics:
-            named = [t.name for t in kb.lexicon.forms.get(thing_counted(metric) + word, ()) if t.role == "metric"]
+            forms = kb.lexicon.forms.get(thing_counted(metric) + word, ())
+            named = [t.name for t in forms if t.role == "metric"]
             if named:
                 return replace(r, metrics=(MetricAsk(token.text, token.start, (named[0],), True, "word"),),
+                               topics=tuple(t for t in r.topics if t != word))
+            qualifying = [(t.kind, t.name) for t in forms if t.role == "qualifier"]
+            if qualifying:  # 社团多少人参加 … 活动多不多: 社团活动, a qualifier value
+                key, value = qualifying[0]
+                return replace(r, qualifiers=(*r.qualifiers, (key, (value,))),
                                topics=tuple(t for t in r.topics if t != word))
     return r
 

@@ -23,6 +23,8 @@ ASCENDING_AFTER_PLACE = frozenset("低少小便")
 #: A metric word that asks itself (培训了多少人, 捐了多少): it asks a quantity.
 ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
+#: 对口的呢 多少: a short first clause ending in 呢 asks about something else of what was just answered.
+SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
 #: A time counted from now on (干个三年以后, 工作五年后, in five years): no figure of the report is about it.
 LATER = re.compile(r"(?:\d+|[一二两三四五六七八九十几]+)\s*个?(?:年|月)\s*(?:以后|之后|后)|"
                    r"\b(?:in|after) (?:\d+|a few|several|two|three|four|five|ten) years\b|"
@@ -277,7 +279,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         qualifiers=tuple((k, tuple(v)) for k, v in qualifiers.items()), years=tuple(years),
         intents=frozenset(intents), order=order, top_n=top_n, threshold=threshold, groups=tuple(groups),
         kind=kind, table=table, section=section, pronoun=pronoun,
-        followup="followup" in intents or pronoun or len(text) <= 6,
+        followup="followup" in intents or pronoun or len(text) <= 6 or bool(SHORT_WITH_NE.match(text)),
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
         foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
         clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus), soft_years=tuple(soft),

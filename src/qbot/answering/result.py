@@ -25,6 +25,7 @@ class Focus:
     edition: str = ""
     kind: str = ""  # the entity kind of a ranking or column (那最低的呢)
     previous: tuple[str, ...] = ()  # the entities of the answer before (那电商呢 … 哪个高: both are compared)
+    table: int | None = None  # the table asked about (表7 合计 … 那其中国家级多少)
 
     @property
     def empty(self) -> bool:

@@ -155,7 +155,8 @@ class Repairer:
         """A one-character word read off the middle of a longer one (学 of 奖学金, 在 of 在职): where unread
         characters and such words next to them spell a word of the report (or a common noun), read that."""
         small = {i for i, t in enumerate(tokens) if len(t.text) == 1 and CJK.match(t.text)
-                 and t.role in ("filler", "context", "unit", "intent", "kind")}
+                 and t.role in ("filler", "context", "unit", "intent", "kind")
+                 or t.role == "qualifier" and i and tokens[i - 1].role == "unknown"}  # 食品 + 安全
         joined: list[Token] = []
         i = 0
         while i < len(tokens):

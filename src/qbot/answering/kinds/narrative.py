@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qbot.answering.kinds import Context
-from qbot.answering.reading import Reading, thing_counted
+from qbot.answering.reading import Reading, clause_of, thing_counted
 from qbot.answering.result import Result
 
 NUMBER_TERM = re.compile(r"[\d.%‰]+")
@@ -24,9 +24,12 @@ def search_text(r: Reading, ctx: Context) -> str:
     last_end = -1
     tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
     lo, hi = (r.tokens[0].start, r.tokens[-1].end) if r.tokens and len(r.plain) == len(r.text) else (0, len(r.plain))
+    asides = _asides(tokens)
     for i, token in enumerate(tokens):
         if token.start < lo or token.end > hi:
             continue  # a part of a question of several parts searches its own words
+        if token.start in asides:
+            continue  # 食品安全咋保证的 别吃坏了肚子: a clause that neither asks nor names a thing of the report
 
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
@@ -45,6 +48,24 @@ def search_text(r: Reading, ctx: Context) -> str:
         parts.append(text if token.start == last_end and parts else " " + text)
         last_end = token.end
     return "".join(parts).strip()
+
+
+#: Roles of tokens that name something of the report (a clause without one, and without asking, is talk).
+NAMING_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "table", "section", "group", "year", "number"})
+
+
+def _asides(tokens) -> set[int]:  # type: ignore[no-untyped-def]
+    """Starts of the tokens of clauses that neither ask nor name anything of the report (别吃坏了肚子), when
+    another clause does."""
+    clause = clause_of(tokens)
+    content: dict[int, bool] = {}
+    for t in tokens:
+        said = t.role in NAMING_ROLES or t.role == "intent" or t.role == "topic" and t.how != "foreign" or \
+            t.role == "word" and t.how == "segment"  # (a common noun of no report, 肚子, names nothing of it)
+        content[clause[t.start]] = content.get(clause[t.start], False) or said
+    if not any(content.values()):
+        return set()
+    return {t.start for t in tokens if not content[clause[t.start]]}
 
 
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:
