@@ -621,16 +621,19 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if info.ratio and r.intents & {"ratio", "much"} and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少
         wants_rate = "ratio" in r.intents and kb.metrics.get(info.change, info).unit == "%"
-        on_the_year = index.year.isdigit() and set(r.versus) == {str(int(index.year) - 1)} and set(r.years) <= {index.year}
-        if info.change and (r.intents & {"difference", "compare"} and len(r.years) < 2 and (not (
+        last = str(int(index.year) - 1) if index.year.isdigit() else ""
+        on_the_year = bool(last) and (set(r.versus) == {last} and set(r.years) <= {index.year}
+                                      or set(r.years) | set(r.versus) == {last, index.year})  # 2019年 … 今年比去年
+        if info.change and (r.intents & {"difference", "compare"} and (len(r.years) < 2 or on_the_year) and (not (
                 set(r.versus) & index.years_of(metric)) or on_the_year) or wants_rate):
             out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
         if info.change and info.change in chosen and info.ratio and info.ratio not in chosen:
             out.append(info.ratio)  # 实习工位 比上年增加: the change, and by how much in percent
         count = counts_of.get(metric)
         paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)
+        beside_counts = any(kb.metrics[m].unit == "人" for m in chosen if m in kb.metrics)  # 表4 焊接 毕业 就业
         if count and count not in chosen and (r.intents & {"much"} or
-                                              (paraphrased and r.intents & {"quantity", "count"}
+                                              (paraphrased and (r.intents & {"quantity", "count"} or beside_counts)
                                                and "ratio" not in r.intents)):
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
     out = unique(_in_unit(m, r, index) for m in out)

@@ -247,6 +247,13 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             units += next(t.name for t in token.senses if t.role == "unit").split("|")
         elif role == "unknown" and ENGLISH_WORD.fullmatch(token.text.strip()):
             foreign.append(token.text.strip())  # nursing, international: an English noun qbot does not know
+    if not metrics and intents & {"count", "quantity"} and not [t for t in tokens if t.role == "unit" and t.text != "个"]:
+        # 学校有几个产教联盟: the name is also the metric counting it (but 产教联盟 … 培训多少人 asks of it)
+        counted = [t for t in tokens if t.role == "entity" and any(s.role == "metric" for s in t.senses)]
+        for token in counted:
+            metrics.append(MetricAsk(token.text, token.start, tuple(dict.fromkeys(
+                s.name for s in token.senses if s.role == "metric")), False, token.how))
+            entities = [e for e in entities if e.start != token.start]
     metrics = _off_the_topic(metrics, tokens)
     # 工资最低的是哪几个专业 转正以后的: a word meaning both pays gives way to the one named beside it
     metrics = [m for m in metrics if not (m.both and any(o is not m and not o.both and set(o.names) < set(m.names)

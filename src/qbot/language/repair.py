@@ -135,6 +135,8 @@ class Repairer:
                 return False  # spelled right, or nothing unread in it
             if any(t.start < start < t.end or t.start < end < t.end for t in tokens if t.role != "unknown"):
                 return False  # it would cut a word that was read (专业对扣率 of 那个专业对扣率)
+            if any(k + len(self._vocabulary_word(text, k)) > start for k in range(max(0, start - 3), start)):
+                return False  # it would begin inside a word of the report (难学生 of 困难学生 is not 男学生)
             # 教院 of 继教院: two characters sound like too much to be read inside a longer run
             return end - start != 2 or any(t.role == "unknown" and t.start == start and t.end == end for t in tokens)
 

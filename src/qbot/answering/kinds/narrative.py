@@ -33,8 +33,8 @@ def search_text(r: Reading, ctx: Context) -> str:
 
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
-        if token.role in UNSEARCHED_ROLES and not _inside_word(tokens, i):
-            continue
+        if token.role in UNSEARCHED_ROLES and not _inside_word(tokens, i) or token.role == "kind" and token.text.isascii():
+            continue  # (project of "the six ones project": the report names its kinds in Chinese)
         text = token.text
         if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
