@@ -256,8 +256,10 @@ class FigureIndex:
         return Computed(ref, parts, how)
 
     def total(self, figs: list[Fig], entity: str, metric: str) -> Computed | None:
-        """The sum of `figs` (one unit, summable)."""
-        certain = [f for f in figs if not f.uncertain]
+        """The sum of `figs` (one unit, summable); a figure stated in two places (表1 and the prose) counts once."""
+        seen: set[tuple] = set()
+        certain = [f for f in figs if not f.uncertain and not (
+            (key := (f.entity, f.metric, tuple(sorted(f.qualifiers.items())))) in seen or seen.add(key))]
         if len(certain) < 2 or len({f.unit for f in certain}) != 1 or certain[0].unit not in SUMMABLE_UNITS:
             return None
         value = sum(f.value for f in certain)

@@ -34,6 +34,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     asked = _asking_clauses(r)
     words = [t for t in (*r.topics, *(() if named else r.foreign))
              if not any(explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
+    if not named and not any(not all(k == "school" for k in e.kinds) for e in r.entities):
+        words += [w for w in _studied(r) if w not in words and not explained(w, context)]  # 想学护理 … 就业咋样
     families = _asked_families(r)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         # 一顿饭多少钱 answered in percent, 多久转正 in 元: not it
@@ -50,6 +52,22 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
 
 
 CONTENT_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "table", "group", "intent"})
+
+
+def _studied(r: Reading) -> list[str]:
+    """护理 of 闺女想学护理, 挖掘机 of 想学开挖掘机的: a noun the report never uses, said as what is to be studied, is
+    the major asked about, in whatever clause."""
+    out: list[str] = []
+    for i, token in enumerate(r.tokens):
+        if token.role != "topic" or token.how != "foreign":
+            continue
+        j = i - 1
+        while j >= 0 and r.tokens[j].role == "unknown" and len(r.tokens[j].text) == 1 and r.tokens[j].text not in "到会好":
+            j -= 1  # (开 of 学开挖掘机, but 学到真本事 is learning, not a major)
+        if j >= 0 and r.tokens[j].role == "context" and r.tokens[j].text.endswith("学") and any(
+                s.name == "plan" for s in r.tokens[j].senses):
+            out.append(token.text)
+    return out
 
 
 def _asking_clauses(r: Reading) -> set[int]:

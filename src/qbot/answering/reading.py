@@ -8,7 +8,7 @@ It knows nothing of conversations or figures: `settle` (focus.py) adds those.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 
 from qbot.language.tokens import CJK, EMPTY_ROLES, Token
 from qbot.language.words import OPERATOR_WITH_VALUE
@@ -149,6 +149,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
     `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
     headcounts = headcounts or {}
+    tokens = _introductions_as_context(tokens)
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -335,6 +336,24 @@ def thing_counted(metric: str) -> str:
     return COUNTED.sub("", metric)
 
 
+def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """我是冠县一所职专的班主任 / 我是汽配厂招聘的: a clause in which the asker says who they are asks nothing; its
+    words (班主任, 冠县) are about the asker, not the report."""
+    clause = clause_of(tokens)
+    intro: set[int] = set()
+    for token in tokens:
+        n = clause[token.start]
+        if n in intro or token.role == "punct" or any(clause[t.start] == n for t in tokens if t.start < token.start
+                                                     and t.role != "punct"):
+            continue  # (only the first word of a clause opens an introduction)
+        if token.role == "context" and any(s.name == "intro" for s in token.senses):
+            intro.add(n)
+    if not intro or len(intro) == len(set(clause.values())):
+        return tokens
+    return tuple(replace(t, role="context", senses=(), how="intro") if clause[t.start] in intro and
+                 t.role != "punct" else t for t in tokens)
+
+
 def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}
@@ -440,6 +459,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     """The parts of a question that each name what they ask (项目化课程 几门 | 精品资源共享课 推荐几门): a clause
     naming an entity, a metric, a qualifier or a table starts a part; clauses that only ask (几门, 多少) or
     talk belong to the part before them."""
+    tokens = _introductions_as_context(tokens)
     clause = clause_of(tokens)
     clauses: dict[int, list[Token]] = {}
     for token in tokens:

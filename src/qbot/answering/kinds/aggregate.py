@@ -93,6 +93,14 @@ def total(r: Reading, ctx: Context) -> Result | None:
             continue
         groups += group(figs)
         totals.append(made)
+    if not totals and "sum" in r.intents and len(r.asked) >= 2 and not r.names:
+        # 正高+副高+中级 合计人数: one figure of each metric named, added up
+        each = [index.select_each(index.school_level(m), m, quals, list(r.years)) for m in r.asked]
+        if all(each):
+            figs = [f for fs in each for f in fs]
+            made = index.total(figs, "", "、".join(r.asked))
+            if made is not None and len(made.parts) == len(r.asked):
+                groups, totals = group(figs), [made]
     if not totals and not groups:
         return None
     if not totals:

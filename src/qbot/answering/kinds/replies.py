@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qbot.answering.kinds import Context, lookup, narrative
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Result
 
 #: Roles that show a message is meant as language (even if it asks nothing of the report).
@@ -36,7 +36,13 @@ def nothing_asked(r: Reading, ctx: Context) -> Result | None:
 def offtopic(r: Reading, ctx: Context) -> Result | None:
     """Fees, housing, admission scores … with nothing else the report could answer."""
     named = any(not all(k == "school" for k in e.kinds) for e in r.entities)
-    if not r.offtopic or r.threshold or r.asked and (named or not all(m.how == "word" for m in r.metrics)):
+    clause = clause_of(r.tokens)
+    last = max(clause.values(), default=0)
+    asking = {clause[t.start] for t in r.tokens if t.role == "intent"}
+    given = {clause[t.start] for t in r.tokens if t.role == "number"  # 升学674人中 升本科的多少: 674 is known
+             and clause[t.start] != last and clause[t.start] not in asking}
+    asked = [m for m in r.metrics if clause.get(m.start) not in given]
+    if not r.offtopic or r.threshold or asked and (named or not all(m.how == "word" for m in asked)):
         return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
     if "narrative" in r.intents:  # 班主任周几去宿舍检查: what the prose tells of the topic is not off-topic
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
