@@ -185,3 +185,18 @@ def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine)
 def test_a_question_and_a_claim_heard_are_answered_each_from_its_own_sentence(engine: Engine) -> None:
     answer = engine.ask("学校有啥德育活动 听说有个六个一工程是啥")
     assert answer.kind == "parts" and "一部电影" in answer.text
+
+
+def test_a_figure_stated_twice_is_added_once(engine: Engine) -> None:
+    answer = engine.ask("正高+副高+中级 合计人数")  # 表1 and 一(三) both state 正高 10 and 副高 144
+    assert "337人" in answer.text and "20人" not in answer.text
+
+
+def test_a_share_of_one_figure_in_another(engine: Engine) -> None:
+    answer = engine.ask("事业支出里人员支出占比")
+    assert answer.kind == "share" and "78.17%" in answer.text and "9577 ÷ 12251" in answer.text
+
+
+def test_a_departments_average_rate_is_the_mean_of_its_majors(engine: Engine) -> None:
+    answer = engine.ask("信息工程系三个专业就业率avg")
+    assert "信息工程系3个专业的平均就业率：98.45%" in answer.text

@@ -80,18 +80,22 @@ def _body(result: Result) -> list[str]:
             lines.append(texts.column_head(heading.metric, what, heading.count))
         elif kind == "average":
             main, *alternatives = result.computed
-            lines.append(texts.average_line(heading.count, what, heading.metric, main.ref.display))
+            lines.append(texts.average_line(heading.count, what, heading.metric, main.ref.display, heading.within))
             if alternatives and result.skipped:
                 readings = "；".join(f"按{display(f.raw, f.unit)}计，平均为{c.ref.display}"
                                     for f, c in zip(result.skipped, alternatives))
                 lines.append(texts.average_range(unique(f.entity for f in result.skipped), readings))
             return lines
     lines += figure_lines(result.groups)
-    if kind == "total":
+    if kind == "total" or kind == "ranking" and result.computed and all(  # (表2 前三项合计: the top ones' total)
+            c.how == "sum" and not c.ref.entity for c in result.computed):
         totals = list(result.computed)
         lines += [texts.total_line(c.ref.entity and f"{c.ref.entity}的{c.ref.metric}" or c.ref.metric,
                                    c.ref.display, len(c.parts)) for c in totals]
         return lines
+    if kind == "share":
+        return lines + [texts.share_line(c.ref.metric, c.ref.display, c.parts[0].raw, c.parts[1].raw)
+                        for c in result.computed]
     lines += [_computed_line(c) for c in result.computed]
     return lines
 

@@ -174,7 +174,7 @@ class Engine:
         """A question of several parts (each naming what it asks), answered part by part, when that answers more
         than reading it whole: the parts' answers, or nothing."""
         segments = segments_of(tokens)
-        if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "ambiguous"):
+        if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous"):
             return []  # (a comparison or a total runs across the parts)
         results, carried = [], focus
         named: tuple[Token, ...] = ()

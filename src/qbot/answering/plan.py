@@ -43,6 +43,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("ranking", ranking.ranking),
     ("average", aggregate.average),
     ("total", aggregate.total),
+    ("share", aggregate.share),
     ("compare", compare.compare),
     ("eligibility", eligibility.eligibility),
     ("lookup", lookup.lookup),

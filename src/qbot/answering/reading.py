@@ -25,6 +25,8 @@ ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 #: 对口的呢 多少: a short first clause ending in 呢 asks about something else of what was just answered.
 SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
+#: 党员总数(含离退休): a qualifier after these words is included in the figure asked, not chosen.
+INCLUDING = frozenset({"含", "包括", "包含", "连同"})
 #: A time counted from now on (干个三年以后, 工作五年后, in five years): no figure of the report is about it.
 LATER = re.compile(r"(?:\d+|[一二两三四五六七八九十几]+)\s*个?(?:年|月)\s*(?:以后|之后|后)|"
                    r"\b(?:in|after) (?:\d+|a few|several|two|three|four|five|ten) years\b|"
@@ -185,6 +187,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 names = tuple(n for n in sense.name.replace("+", "|").split("|") if n) if spoken else (sense.name,)
                 how = "word" if sense.kind == "word" and token.how == "exact" else token.how
                 metrics.append(MetricAsk(token.text, token.start, names, both, how))
+        elif role == "qualifier" and i and tokens[i - 1].text in INCLUDING:
+            continue  # 党员总数(含离退休): a part included, not the one asked
         elif role == "qualifier":
             for sense in (t for t in token.senses if t.role == "qualifier"):
                 values = qualifiers.setdefault(sense.kind, [])

@@ -10,8 +10,8 @@ from qbot.answering.search import Hit
 
 
 #: Kinds of result that answer the question (the others refuse, ask back or reply to chit-chat).
-ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "filter", "average", "total", "compare", "majors",
-                          "narrative", "count"})
+ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "filter", "average", "total", "share", "compare",
+                          "majors", "narrative", "count"})
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Heading:
     n: int = 1
     count: int = 0  # the population's size
     ties: int = 0
+    within: str = ""  # the department the population belongs to (信息工程系 3个专业的平均就业率)
 
 
 @dataclass(frozen=True)

@@ -151,12 +151,16 @@ def filter_none(what: str, count: int, metric: str) -> str:
     return f"报告中没有符合条件的{what}（共核对了{count}个{what}的{metric}）。"
 
 
-def average_line(count: int, what: str, metric: str, value: str) -> str:
-    return f"{count}个{what}的平均{metric}：{value}（根据报告数据计算，报告本身未列出平均值）"
+def average_line(count: int, what: str, metric: str, value: str, within: str = "") -> str:
+    return f"{within}{count}个{what}的平均{metric}：{value}（根据报告数据计算，报告本身未列出平均值）"
 
 
 def average_range(names: list[str], readings: str) -> str:
     return f"注：{'、'.join(names)}的数值在原文中不确定，未计入平均；{readings}。"
+
+
+def share_line(label: str, value: str, part: str, whole: str) -> str:
+    return f"{label}：{value}（根据报告数据计算：{part} ÷ {whole}，报告本身未列出该比例）"
 
 
 def total_line(label: str, value: str, count: int) -> str:

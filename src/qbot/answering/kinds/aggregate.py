@@ -3,6 +3,8 @@ entities or over the values of a qualifier (秋季 + 春季, 技工类 + 中职�
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
@@ -19,8 +21,14 @@ def average(r: Reading, ctx: Context) -> Result | None:
     # 毕业生平均月薪: the pay averaged, not the headcount the word 毕业生 also names
     measured = [m for m in r.asked if not (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].counts)]
     metric = (measured or list(r.asked))[0]
+    within = ""
     if r.names and len(r.names) == 1:
-        return None  # one department's average is a computed lookup
+        majors = index.majors_of.get(r.names[0], [])
+        info = ctx.kb.metrics.get(metric)
+        if not majors or info is None or info.unit != "%":
+            return None  # one department's average is a computed lookup
+        within = r.names[0]
+        r = replace(r, names=tuple(majors))  # 信息工程系 就业率 平均: the mean of its majors' rates
     if r.names:
         figs = index.select_each(r.names, metric, r.qualifier_map, list(r.years))
         unsure = [f for f in figs if f.uncertain]
@@ -38,7 +46,7 @@ def average(r: Reading, ctx: Context) -> Result | None:
     made = index.average(figs, kind, metric)
     if made is None:
         return None
-    heading = Heading(metric, kind, count=len({f.entity for f in figs}))
+    heading = Heading(metric, kind, count=len({f.entity for f in figs}), within=within)
     alternatives = tuple(_with_readings(index, figs, unsure, kind, metric))
     return Result("average", computed=(made, *alternatives), skipped=tuple(unsure), heading=heading,
                   focus=focus_of(r, ctx, r.names, (metric,), kind), confidence=0.85)
@@ -107,4 +115,21 @@ def total(r: Reading, ctx: Context) -> Result | None:
         return Result("lookup", groups=tuple(groups), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("total", groups=tuple(groups), computed=tuple(totals),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def share(r: Reading, ctx: Context) -> Result | None:
+    """人员支出占事业支出比重 / 事业支出里人员支出占比: the smaller of two figures of one unit as a share of the
+    larger, when the report states neither share."""
+    if "ratio" not in r.intents or len(r.asked) != 2 or r.names:
+        return None
+    index = ctx.index
+    figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in r.asked]
+    if not all(len(fs) == 1 for fs in figs):
+        return None
+    part, whole = sorted((fs[0] for fs in figs), key=lambda f: f.value)
+    made = index.share(part, whole)
+    if made is None:
+        return None
+    return Result("share", groups=((part,), (whole,)), computed=(made,),
+                  focus=focus_of(r, ctx, (), r.asked), confidence=0.8)
 

@@ -61,7 +61,9 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     cutoff = _chosen([f.value for f in figs], r.order, n)
     chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
     heading = Heading(metric, kind, r.order, min(n, len(ordered)), len({f.entity for f in figs}), len(chosen))
+    summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
     return Result("ranking", groups=tuple(group(chosen)), series=tuple(ordered), skipped=tuple(unsure),
+                  computed=(summed,) if summed is not None else (),  # 表2 前三项合计: the top ones, added up
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
 
