@@ -121,7 +121,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if long:  # 新能源汽车技能大赛设备: 新能源汽车关键技术技能大赛设备购置项目, written with words left out
             r = replace(r, names=(long,), absent=(), metrics=tuple(m for m in r.metrics if m.text not in long),
                         topics=tuple(t for t in r.topics if t not in long))
-    if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names):  # 学校数控车床多不多: the school is
+    if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names) and not _school_compared(r):
+        # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
     r = _follow_up(_of_the_last(r, focus, kb), focus, index)
     r = _metric_words_as_qualifiers(r, index)
@@ -438,6 +439,17 @@ def _row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] 
     return None
 
 
+def _school_compared(r: Reading) -> bool:
+    """汽修就业率比全校高吗: the school after 比 (or 跟 / 和 … 比) is the other side of a comparison."""
+    if "compare" not in r.intents and not r.intents & {"difference", "same"}:
+        return False
+    for i, token in enumerate(r.tokens):
+        if token.role == "entity" and any(s.kind == "school" for s in token.senses) and i and \
+                r.tokens[i - 1].text in ("比", "跟", "和", "与", "同"):
+            return True
+    return False
+
+
 def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[str]:
     """工业机器人那几个实训平台: of several names read off the question's words, those holding every one of them
     (not the 平台 projects of 表6)."""
@@ -537,6 +549,8 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     of what was named that is counted in the unit asked (or its only metric)."""
     if r.names:
         figs = [f for n in r.names for f in index.by_entity.get(n, [])]
+        if r.kind:  # 汽修的设备多不多: the equipment row of 汽车维修, not the major's figures
+            figs = [f for f in figs if f.entity_type == r.kind] or figs
     elif r.kind:
         figs = [f for f in index.figures if f.entity_type == r.kind]
     elif r.table:
@@ -632,7 +646,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         count = counts_of.get(metric)
         paraphrased = any(metric in a.names and a.how == "word" for a in r.metrics)
         beside_counts = any(kb.metrics[m].unit == "人" for m in chosen if m in kb.metrics)  # 表4 焊接 毕业 就业
-        if count and count not in chosen and (r.intents & {"much"} or
+        if count and count not in chosen and "compare" not in r.intents and (r.intents & {"much"} or
                                               (paraphrased and (r.intents & {"quantity", "count"} or beside_counts)
                                                and "ratio" not in r.intents)):
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate

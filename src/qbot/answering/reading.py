@@ -276,6 +276,10 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     if order and top_n is None:
         top_n = _count_after_rank(tokens)
     metrics, modifiers = _modifiers(metrics, tokens, counts, spaced="sum" not in intents)
+    heads = [m for m in metrics if len(m.names) == 1 and m.names[0] in counts]
+    if order and len(metrics) == 2 and len(heads) == 1:  # the lowest rate of graduates working in their own field:
+        modifiers.append(heads[0].names[0])  # the graduates are whose rate is ranked
+        metrics = [m for m in metrics if m is not heads[0]]
     if kind and intents & {"list", "what"} and not _order(intents) and len(metrics) == 1 and len(metrics[0].names) == 1 \
             and metrics[0].names[0] in counts:  # 女生一般都学啥专业: whose majors, not how many girls
         modifiers.append(metrics[0].names[0])

@@ -15,8 +15,8 @@ from qbot.answering.texts import KIND_NAMES
 
 def average(r: Reading, ctx: Context) -> Result | None:
     """平均起薪 over every major (or the entities named)."""
-    if "avg" not in r.intents or not r.asked:
-        return None
+    if "avg" not in r.intents or not r.asked or "compare" in r.intents:
+        return None  # (比全校平均高还是低: the school's own figure is the other side)
     index = ctx.index
     # 毕业生平均月薪: the pay averaged, not the headcount the word 毕业生 also names
     measured = [m for m in r.asked if not (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].counts)]

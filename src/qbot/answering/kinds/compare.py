@@ -87,8 +87,8 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
         sides = []
         for entity in r.names:
             figs = [f for f in index.select(entity, metric, quals, list(r.years)) if not f.uncertain]
-            if len({f.value for f in figs}) == 1:
-                sides.append((entity, figs[0]))
+            if len({f.value for f in figs}) == 1:  # (the school compared with a major is 全校)
+                sides.append(("全校" if figs[0].entity_type == "school" else entity, figs[0]))
         return sides
     entities = list(r.names) or index.school_level(metric)
     years = unique([*r.years, *r.versus])
