@@ -200,3 +200,15 @@ def test_a_share_of_one_figure_in_another(engine: Engine) -> None:
 def test_a_departments_average_rate_is_the_mean_of_its_majors(engine: Engine) -> None:
     answer = engine.ask("信息工程系三个专业就业率avg")
     assert "信息工程系3个专业的平均就业率：98.45%" in answer.text
+
+
+def test_the_other_group_of_the_last_answer(engine: Engine) -> None:
+    conversation = Conversation()
+    engine.ask("学校女孩多不多啊", conversation)
+    answer = engine.ask("那男的呢", conversation)
+    assert "6199人" in answer.text and "78%" in answer.text
+
+
+def test_a_worry_after_the_question_is_not_off_topic(engine: Engine) -> None:
+    answer = engine.ask("俺娃是闺女 学校女孩多不多啊 别一个班都是男孩子")
+    assert answer.status == "answered" and "1749人" in answer.text

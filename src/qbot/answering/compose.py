@@ -204,7 +204,9 @@ def _notes(r: Reading, result: Result) -> list[str]:
     if result.skipped and result.kind in ("ranking", "filter"):
         notes.append(texts.skipped(unique(f.entity for f in result.skipped),
                                    "排名" if result.kind == "ranking" else "筛选"))
-    for category in r.offtopic:
+    told = result.passage is not None and any(t.text in result.passage.sentence for t in r.tokens
+                                              if t.role == "offtopic")  # (宿舍管的咋样: the sentence tells of it)
+    for category in () if told else r.offtopic:
         notes.append(texts.OFFTOPIC[category])
     return notes
 

@@ -176,7 +176,7 @@ class Engine:
         segments = segments_of(tokens)
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous"):
             return []  # (a comparison or a total runs across the parts)
-        results, carried = [], focus
+        results, carried, parts = [], focus, []
         named: tuple[Token, ...] = ()
         qualified: tuple[Token, ...] = ()
         for part in segments:
@@ -193,6 +193,7 @@ class Engine:
                                                for t in part):
                 # 新增教学资源合计多少钱 几个项目: still the 新增 ones (but 五中全会精神宣讲几次 names its own)
                 part = tuple(sorted(qualified + part, key=lambda t: t.start))
+            parts.append(part)
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if sub.focus is not None:
                 carried = replace(sub.focus, edition=edition)
@@ -200,7 +201,8 @@ class Engine:
         if not all(x.answered for x in results):
             return []
         if not whole.answered:  # 校园文化与社团活动满意度 发了多少问卷: read whole it asks a figure no one has
-            return results if all(x.figures for x in results) else []  # (a sentence of 2019 does not answer 20年秋季)
+            told = [x.figures or any(t.role in ("topic", "entity") for t in part) for x, part in zip(results, parts)]
+            return results if all(told) else []  # (a sentence of 2019 does not answer the bare 20年秋季)
         found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed} | {
             x.passage.passage_id for x in results if x.passage is not None}
         had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed} | (

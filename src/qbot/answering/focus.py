@@ -483,6 +483,17 @@ def _of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
         return r
     from qbot.answering.reading import MetricAsk
 
+    if r.groups and not r.names:  # 女孩多不多 … 那男的呢: the same figures of the other group (女生人数 → 男生人数)
+        other = []
+        for metric in focus.metrics:
+            info = kb.metrics.get(metric)
+            before = info.counts or info.group if info is not None else ""
+            swapped = metric.replace(before, r.groups[0]) if before and before in metric else ""
+            if swapped and swapped != metric and swapped in kb.metrics:
+                other.append(swapped)
+        if other:
+            return replace(r, metrics=(MetricAsk("", -1, tuple(other), True),), groups=())
+
     for token in r.tokens:
         if token.role not in ("topic", "unknown", "word") or len(token.meaning or token.text) < 2:
             continue

@@ -43,6 +43,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
+        if key == "period":
+            continue  # 每年半路不念了的: the report's figures are all the year's
         if not any(key in f.qualifiers for f in figs):
             # A qualifier the figures do not carry (离退休 asked of 教职工总人数, 本科 of 毕业生) must be what their
             # section is about.

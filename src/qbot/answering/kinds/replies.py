@@ -41,14 +41,18 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     asking = {clause[t.start] for t in r.tokens if t.role == "intent"}
     given = {clause[t.start] for t in r.tokens if t.role == "number"  # 升学674人中 升本科的多少: 674 is known
              and clause[t.start] != last and clause[t.start] not in asking}
-    asked = [m for m in r.metrics if clause.get(m.start) not in given]
+    asked = [m for m in r.metrics if clause.get(m.start, -1) not in given]
+    asks = asking | {clause[m.start] for m in asked if m.start in clause}
+    told = {clause[t.start] for t in r.tokens if t.role == "offtopic"}
+    if told and asks and min(told) > max(asks):
+        return None  # 学校女孩多不多啊 别一个班都是男孩子: the off-topic words are a worry after the question
     if not r.offtopic or r.threshold or asked and (named or not all(m.how == "word" for m in asked)):
         return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
-    if "narrative" in r.intents:  # 班主任周几去宿舍检查: what the prose tells of the topic is not off-topic
+    if r.intents & {"narrative", "describe"}:  # 班主任周几去宿舍检查 / 宿舍管的咋样: what the prose tells of it
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
         if told is not None and told.passage is not None and any(
                 t.text in told.passage.sentence for t in r.tokens if t.role == "offtopic"):
-            return None
+            return None if "narrative" in r.intents else told  # (咋样 of 宿舍 is answered by that sentence itself)
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
