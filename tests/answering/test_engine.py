@@ -212,3 +212,10 @@ def test_the_other_group_of_the_last_answer(engine: Engine) -> None:
 def test_a_worry_after_the_question_is_not_off_topic(engine: Engine) -> None:
     answer = engine.ask("俺娃是闺女 学校女孩多不多啊 别一个班都是男孩子")
     assert answer.status == "answered" and "1749人" in answer.text
+
+
+def test_a_follow_up_about_a_major_without_that_figure_says_so(engine: Engine) -> None:
+    conversation = Conversation()
+    engine.ask("汽修起薪多少", conversation)
+    answer = engine.ask("那学前教育呢", conversation)
+    assert answer.status == "not_found" and "学前教育" in answer.text and "起薪" in answer.text

@@ -544,6 +544,9 @@ def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
         if kept:
             return replace(r, metrics=_carried(Focus(metrics=kept)), carried=True)
+        kinds = {f.entity_type for e in (*names, *focus.entities) for f in index.by_entity.get(e, [])[:1]}
+        if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
+            return replace(r, metrics=_carried(focus), carried=True, absent=tuple(names), names=())
     return r
 
 
