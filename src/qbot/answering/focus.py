@@ -30,6 +30,7 @@ MAX_FAMILY = 8
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
     r = _table_by_title(_members_of_entity(r, index, kb), index)
+    said_values = {v for _, vs in r.qualifiers for v in vs}  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
     absent: list[str] = []
@@ -108,9 +109,12 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             family = [n for n in family if any(f.table_no == r.table for f in index.by_entity.get(n, []))]
         if not family:
             continue
-        topics.remove(topic)
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
+            held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
+            if any(v not in held and not any(v in n for n in family) for v in said_values):
+                continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
             return _ambiguous(r, topic, family)
+        topics.remove(topic)
         names += [n for n in family if n not in names]
     names = _holding_every_word(r, names, named)
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
