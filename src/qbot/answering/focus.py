@@ -458,7 +458,8 @@ def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[
     """工业机器人那几个实训平台: of several names read off the question's words, those holding every one of them
     (not the 平台 projects of 表6)."""
     read_off = [n for n in names if n not in named]
-    words = [t.meaning or t.text for t in r.tokens if t.role in ("topic", "word") and len(t.meaning or t.text) >= 2]
+    words = [t.meaning or t.text for t in r.tokens if t.role == "topic" and len(t.meaning or t.text) >= 2]  # (not
+    # the verb 采购 of 单一来源采购的项目)
     if len(read_off) < 2 or len(words) < 2:
         return names
     every = [n for n in read_off if all(w in n for w in words)]

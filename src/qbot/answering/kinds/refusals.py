@@ -115,10 +115,17 @@ def _nearest_lacks(r: Reading) -> bool:
     present = {k for a in r.entities if any(n in r.names for n in a.names) for k in a.kinds}
     for ask in r.entities:
         end = ask.start + len(ask.text)
-        if any(n in r.absent for n in ask.names) and any(0 <= s - end <= 1 for s in metric_starts) \
+        if any(n in r.absent for n in ask.names) and any(_right_before(r, end, s) for s in metric_starts) \
                 and not set(ask.kinds) & present:  # (汽修和学前教育就业率: peers, answered for the one that has it)
             return True
     return False
+
+
+def _right_before(r: Reading, end: int, start: int) -> bool:
+    """Nothing but a character of the name's own (班 of 电焊工班), spaces or filler between a name and the metric."""
+    between = [t for t in r.tokens if end <= t.start < start]
+    return end <= start and len("".join(t.text.strip() for t in between)) <= 1 and all(
+        t.role in ("punct", "filler") or t.role == "unknown" and len(t.text) == 1 for t in between)
 
 
 def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
