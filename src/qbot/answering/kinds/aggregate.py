@@ -84,6 +84,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
         elif "sum" in r.intents and len(r.names) == 1:  # 学校党员一共多少人: 在职 + 离退休
             figs = index.select(r.names[0], metric, quals, list(r.years))
             if len(figs) < 2 or index.computed(r.names[0], metric) is not None:
+                groups += group(figs) if len(figs) == 1 else []  # 党支部数 (stated whole) beside 党员总数
                 continue
             label = r.names[0]
         elif not r.names:  # 技工类+中职类, 秋季+春季, 在职+离退休党员: the parts the school's figure is split into
@@ -92,6 +93,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
                 continue
             figs = index.select_each(holders, metric, quals, list(r.years))
             if any(f.entity_type == "total" for f in figs) or len(figs) < 2:
+                groups += group(figs) if len(figs) == 1 and len(r.asked) > 1 else []  # (党支部数 … 党员总数)
                 continue
             label = ""
         else:
