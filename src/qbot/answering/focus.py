@@ -29,7 +29,7 @@ MAX_FAMILY = 8
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
-    r = _table_by_title(_members_of_entity(r, index, kb), index)
+    r = _cohorts(_table_by_title(_members_of_entity(r, index, kb), index), index)
     said_values = {v for _, vs in r.qualifiers for v in vs}  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -464,6 +464,26 @@ def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[
         return names
     every = [n for n in read_off if all(w in n for w in words)]
     return [*named, *every] if every else names
+
+
+def _cohorts(r: Reading, index: FigureIndex) -> Reading:
+    """人培方案修订 17、18级多少个 2020级多少个: a year written with 级 is a cohort, when a metric asked has figures of
+    cohorts written so (17级、18级), not the report's figures of that year."""
+    values = {v for m in r.metric_names for f in index.by_metric.get(m, []) for k, v in f.qualifiers.items()
+              if k == "cohort"}
+    if not values:
+        return r
+    cohorts, years = [], list(r.years)
+    for token in r.tokens:
+        if token.role == "year" and token.text.endswith("级"):
+            meant = [v for v in values if token.text in v or token.text.replace(token.meaning, token.meaning[2:]) in v]
+            if meant:
+                cohorts += [v for v in meant if v not in cohorts]
+                years = [y for y in years if y != token.meaning]
+    if not cohorts:
+        return r
+    return replace(r, years=tuple(years), soft_years=tuple(y for y in r.soft_years if y in years),
+                   qualifiers=(*r.qualifiers, ("cohort", tuple(cohorts))))
 
 
 def _table_by_title(r: Reading, index: FigureIndex) -> Reading:

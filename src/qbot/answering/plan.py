@@ -88,6 +88,9 @@ def run(r: Reading, ctx: Context) -> Result:
         # The figures found are about something else: a sentence may still answer, a number may not.
         if not r.asks_number or r.asks_names:
             hit = narrative.narrative(r, ctx, beyond_figures=True)
+            if hit is None and r.asks_names:  # 学生拿了全国比赛银牌 是啥项目: the sentence of what the figures lack
+                found = ctx.search.search(" ".join(words), ctx.edition, min_coverage=1.0, listing=True)
+                hit = Result("narrative", passage=found, confidence=0.5) if found is not None else None
             if hit is not None and hit.passage is not None and all(
                     any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in words):
                 return hit  # (a sentence about 一楼 and 2楼 does not answer 餐厅三楼满意率)
