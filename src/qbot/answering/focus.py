@@ -601,6 +601,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     qualified = unique(f.metric for f in figs if values & set(f.qualifiers.values()))
     metrics = qualified or metrics  # 社会培训多少人次: the metric the qualifier belongs to
     units = list(r.units) or (["人", "名"] if r.groups else [])  # 培训了多少学员: a number of people
+    kinds = {f.entity_type for f in figs}
+    if not units and "much" in r.intents and r.names and kinds == {"equipment"} and 1 < len(metrics) <= 2:
+        return metrics  # 修车的设备多不多: how many, and what they are worth
     if not units and "much" in r.intents:
         units = list(COUNT_UNITS)  # 数控车床多不多: how many, not how much they cost
     if units and len(metrics) > 1:
@@ -691,6 +694,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             out.append(count)  # 找到工作的多少 / 好找活不 多不多: the headcount beside the rate
     out = unique(_in_unit(m, r, index) for m in out)
     out = unique(out + [s for m in out for s in _in_other_clauses(m, r, index)])
+    out = unique(out + [s for m in out for s in _also_counted(m, r, index)])
     if "much" in r.intents and r.names and out and not any(
             f.unit in COUNT_UNITS for m in out for f in index.by_metric.get(m, [])):
         counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS
@@ -708,6 +712,18 @@ def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
     if not units or len(r.metrics) != 1 or any(f.unit in units for f in index.by_metric.get(metric, [])):
         return []
     sibling = _sibling_in(metric, units, index)
+    return [sibling] if sibling else []
+
+
+def _also_counted(metric: str, r: Reading, index: FigureIndex) -> list[str]:
+    """校级立项 几类几个: a count (个) asked beside another unit (类) asks the sibling counted in that unit too."""
+    written = [t for t in r.tokens if t.role == "unit"]
+    others = [u for t in written if t.text != "个" for s in t.senses if s.role == "unit" for u in s.name.split("|")
+              if u != "个"]
+    if not any(t.text.endswith("个") for t in r.tokens if t.role in ("unit", "intent")) or not others or not any(
+            f.unit == "个" for f in index.by_metric.get(metric, [])):
+        return []
+    sibling = _sibling_in(metric, others, index)
     return [sibling] if sibling else []
 
 
