@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, Threshold
 from qbot.answering.result import Heading, Result
 
 #: Which metric of a table a ranking means when the question names none: by the unit words asked.
@@ -47,6 +49,21 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     return _rank_figures(r, ctx, metric, figs, unsure, kind, n)
 
 
+def _against_the_school(r: Reading, ctx: Context) -> Reading:
+    """就业率低于全校总就业率的专业有几个: an operator before the school (全校) takes the school's own figure as the
+    threshold."""
+    for i, token in enumerate(r.tokens[:-1]):
+        after = r.tokens[i + 1]
+        if token.role == "operator" and after.role == "entity" and any(s.kind == "school" for s in after.senses):
+            named = [m.names[0] for m in r.metrics if m.start > after.start and m.names[0] in r.asked]
+            metric = (named or list(r.asked))[0]  # (低于全校总就业率: the rate named after 全校)
+            figs = [f for f in ctx.index.select_each(ctx.index.school_level(metric), metric, {}, []) if not f.uncertain]
+            if len({f.value for f in figs}) == 1:
+                op = token.senses[0].name
+                return replace(r, threshold=Threshold(op, figs[0].value, figs[0].unit == "%"))
+    return r
+
+
 def _chosen(values: list[float], order: str, n: int) -> float:
     ordered = sorted(values, reverse=order == "desc")
     return ordered[min(n, len(ordered)) - 1]
@@ -83,6 +100,8 @@ def _rank_computed(r: Reading, ctx: Context, metric: str, made: list[Computed], 
 
 def threshold(r: Reading, ctx: Context) -> Result | None:
     """The entities whose figure passes a threshold, and how many."""
+    if r.threshold is None and r.asked:
+        r = _against_the_school(r, ctx)
     if r.threshold is None or not r.asked:
         return None
     wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
