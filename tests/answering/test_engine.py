@@ -219,3 +219,8 @@ def test_a_follow_up_about_a_major_without_that_figure_says_so(engine: Engine) -
     engine.ask("汽修起薪多少", conversation)
     answer = engine.ask("那学前教育呢", conversation)
     assert answer.status == "not_found" and "学前教育" in answer.text and "起薪" in answer.text
+
+
+def test_an_operator_word_with_its_own_value_beside_a_number_does_not_break(engine: Engine) -> None:
+    answer = engine.ask("毕业的人里80个都找着工作了吗")  # 都找着 is ==100%; the number beside it is a count
+    assert answer.text and answer.status in ("answered", "not_found")

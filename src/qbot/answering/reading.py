@@ -402,7 +402,8 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         before = _previous(tokens, i)
         for side in (after, before):
             if side is not None and side.role == "operator":
-                return Threshold(side.senses[0].name, value, percent)
+                carried = OPERATOR_WITH_VALUE.fullmatch(side.senses[0].name)  # (全部都 100%: its own op, this value)
+                return Threshold(carried["op"] if carried else side.senses[0].name, value, percent)
         if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
                                                                                                        "intent"):
             return Threshold("==", value, percent)

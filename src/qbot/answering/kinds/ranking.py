@@ -8,6 +8,7 @@ from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading, Threshold
+from qbot.language.words import OPERATORS
 from qbot.answering.result import Heading, Result
 
 #: Which metric of a table a ranking means when the question names none: by the unit words asked.
@@ -54,7 +55,8 @@ def _against_the_school(r: Reading, ctx: Context) -> Reading:
     threshold."""
     for i, token in enumerate(r.tokens[:-1]):
         after = r.tokens[i + 1]
-        if token.role == "operator" and after.role == "entity" and any(s.kind == "school" for s in after.senses):
+        if token.role == "operator" and token.senses and token.senses[0].name in OPERATORS and \
+                after.role == "entity" and any(s.kind == "school" for s in after.senses):  # (not 全都's ==100%)
             named = [m.names[0] for m in r.metrics if m.start > after.start and m.names[0] in r.asked]
             metric = (named or list(r.asked))[0]  # (低于全校总就业率: the rate named after 全校)
             figs = [f for f in ctx.index.select_each(ctx.index.school_level(metric), metric, {}, []) if not f.uncertain]
