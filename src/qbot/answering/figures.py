@@ -81,9 +81,9 @@ class FigureIndex:
         titles = {f.table_title: f.table_no for f in figures if f.table_no and f.table_title}
         pieces = {t[i:i + n]: no for t, no in titles.items() for n in range(4, len(t) + 1)
                   for i in range(len(t) - n + 1)}
-        #: four or more characters of exactly one table's title -> that table (实训教学设备 → 表3), longest first
-        self.title_pieces = dict(sorted(((p, no) for p, no in pieces.items()
-                                         if sum(p in t for t in titles) == 1), key=lambda x: -len(x[0])))
+        #: four or more characters of exactly one table's title -> that table (实训教学设备 → 表3)
+        self.title_pieces = {p: no for p, no in pieces.items() if sum(p in t for t in titles) == 1}
+        self.longest_title = max((len(t) for t in titles), default=0)
 
     # ------------------------------------------------------------------ what there is
 

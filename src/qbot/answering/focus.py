@@ -492,13 +492,16 @@ def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
     if r.table is not None:
         return r
     named = {k for t in r.tokens if t.role in ("entity", "metric") for k in range(t.start, t.end)}
-    for piece, table in index.title_pieces.items():
-        where = r.text.find(piece)
-        if where < 0 or named & set(range(where, where + len(piece))):
-            continue
-        inside = {t.meaning or t.text for t in r.tokens if where <= t.start and t.end <= where + len(piece)}
-        return replace(r, table=table, topics=tuple(t for t in r.topics if t not in inside),
-                       unknown_names=tuple(u for u in r.unknown_names if u not in piece))
+    text = r.text
+    for size in range(min(len(text), index.longest_title), 3, -1):  # longest first
+        for where in range(len(text) - size + 1):
+            piece = text[where:where + size]
+            table = index.title_pieces.get(piece)
+            if table is None or named & set(range(where, where + size)):
+                continue
+            inside = {t.meaning or t.text for t in r.tokens if where <= t.start and t.end <= where + size}
+            return replace(r, table=table, topics=tuple(t for t in r.topics if t not in inside),
+                           unknown_names=tuple(u for u in r.unknown_names if u not in piece))
     return r
 
 
