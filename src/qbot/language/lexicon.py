@@ -45,6 +45,8 @@ class Lexicon:
     pinyin: dict[str, str] = field(default_factory=dict)  # surface -> pinyin
     _by_pinyin: dict[str, list[str]] | None = None  # built on first use, dropped by add()
     _choices: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # fuzzy's, by roles; likewise
+    _families: dict[tuple[str, tuple[str, ...]], list[Target]] = field(default_factory=dict)  # family's; likewise
+    _prefixes: frozenset[str] | None = None  # beginnings of the pinyin spellings; likewise
 
     def add(self, surface: str, target: Target, pinyin: str = "") -> None:
         surface = surface.strip().lower()
@@ -55,7 +57,9 @@ class Lexicon:
         if pinyin:
             self.pinyin[surface] = pinyin
         self._by_pinyin = None
+        self._prefixes = None
         self._choices.clear()
+        self._families.clear()
 
     def pinyin_forms(self) -> dict[str, list[str]]:
         """Pinyin spelling (four letters or more) -> the surfaces spelled so, longest spelling first."""
@@ -66,6 +70,12 @@ class Lexicon:
                     by_pinyin[py].append(surface)
             self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
         return self._by_pinyin
+
+    def pinyin_prefixes(self) -> frozenset[str]:
+        """Every beginning of a known pinyin spelling (for pruning `_spellings`), built with `pinyin_forms`."""
+        if self._prefixes is None or self._by_pinyin is None:
+            self._prefixes = frozenset(py[:k] for py in self.pinyin_forms() for k in range(1, len(py) + 1))
+        return self._prefixes
 
     def homophones(self, chunk: str, readings: list[list[str]],
                    wanted: Callable[[int, int], bool] | None = None) -> list[Mention]:
@@ -84,7 +94,7 @@ class Lexicon:
         i = 0
         while i < n:
             for size in range(min(10, n - i), 1, -1):
-                spelled = _spellings(readings[i:i + size], known)
+                spelled = _spellings(readings[i:i + size], known, self.pinyin_prefixes())
                 if spelled:
                     surfaces = known[spelled]
                     if chunk[i:i + size] in surfaces or wanted is not None and not wanted(i, i + size):
@@ -107,20 +117,26 @@ class Lexicon:
 
     def family(self, stem: str, roles: tuple[str, ...] = ("entity",)) -> list[Target]:
         """Entities whose name or alias contains `stem` (建筑 → 建筑工程施工, 建筑装饰, 建筑工程系)."""
-        targets: list[Target] = []
-        for surface, ts in self.forms.items():
-            if stem in surface and surface != stem:
-                for t in ts:
-                    if t.role in roles and t not in targets:
-                        targets.append(t)
-        return targets
+        key = (stem, roles)
+        if key not in self._families:
+            targets: list[Target] = []
+            for surface, ts in self.forms.items():
+                if stem in surface and surface != stem:
+                    for t in ts:
+                        if t.role in roles and t not in targets:
+                            targets.append(t)
+            self._families[key] = targets
+        return list(self._families[key])
 
 
-def _spellings(readings: list[list[str]], known: dict[str, list[str]]) -> str | None:
-    """A known pinyin string spelled by one reading per character, if any."""
+def _spellings(readings: list[list[str]], known: dict[str, list[str]], prefixes: frozenset[str]) -> str | None:
+    """A known pinyin string spelled by one reading per character, if any (spellings that begin no known one
+    are dropped as they grow)."""
     spelled = [""]
     for options in readings:
-        spelled = [s + o for s in spelled for o in options][:64]
+        spelled = [s + o for s in spelled for o in options if s + o in prefixes][:64]
+        if not spelled:
+            return None
     return next((s for s in spelled if s in known), None)
 
 
