@@ -58,3 +58,20 @@ def test_fuzzy_match_has_a_cutoff() -> None:
 
 def test_family_of_a_stem() -> None:
     assert {t.name for t in lexicon().family("汽车")} == {"汽车维修", "汽车制造与装配"}
+
+
+def test_a_family_looked_up_once_still_sees_names_added_later() -> None:
+    lex = Lexicon()
+    lex.add("建筑工程施工", Target("entity", "建筑工程施工", "major"))
+    assert [t.name for t in lex.family("建筑")] == ["建筑工程施工"]
+    lex.add("建筑装饰", Target("entity", "建筑装饰", "major"))
+    assert [t.name for t in lex.family("建筑")] == ["建筑工程施工", "建筑装饰"]
+
+
+def test_homophones_still_found_with_the_spellings_pruned() -> None:
+    lex = Lexicon()
+    lex.add("汽车维修", Target("entity", "汽车维修", "major"), "qicheweixiu")
+    lex.add("起薪", Target("metric", "起薪", ""), "qixin")
+    found = lex.homophones("起新", [["qi"], ["xin"]])
+    assert [(m.surface, m.start, m.end) for m in found] == [("起薪", 0, 2)]
+    assert lex.homophones("起心", [["qi"], ["xing"]]) == []
