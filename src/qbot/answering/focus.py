@@ -3,7 +3,7 @@
 `settle` returns a new Reading (or an ambiguous Result asking which one was meant). It
 resolves each named entity against the figures of the asked metrics, reads a word stem as a
 family of names (建筑 → 建筑工程施工 / 建筑装饰 / 建筑工程系), carries over what a follow-up leaves
-out (那对口率呢？ 电商呢？), picks between the metrics a word may mean, and adds what a question
+out (那对口率呢？ 电商呢？ — `followup.py`), picks between the metrics a word may mean, and adds what a question
 implies: the rate beside a headcount asked "多不多", the headcount of a group asked "多少".
 """
 
@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
 from qbot.answering.figures import FigureIndex, unique, unqualified
+from qbot.answering.followup import follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import EntityAsk, Reading, clause_of, thing_counted
@@ -47,7 +48,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 qualifiers.setdefault(key, []).append(value)
     named = list(names)
     if not names:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named by a word of it
-        row = _row_named(r, focus, index)
+        row = row_named(r, focus, index)
         if row:
             names.append(row[0])
             qualifiers = {k: [v for v in vs if v != row[1]] for k, vs in qualifiers.items()}
@@ -128,7 +129,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names) and not _school_compared(r):
         # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
-    r = _follow_up(_of_the_last(r, focus, kb), focus, index)
+    r = follow_up(of_the_last(r, focus, kb), focus, index)
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
@@ -421,27 +422,7 @@ def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
                   confidence=0.5)
 
 
-# ---------------------------------------------------------------- follow-ups
-
-def _row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
-    """(row, word): a qualifier word that qualifies no figure of the table asked (or of the table the last answer
-    was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训)."""
-    table = r.table if r.table is not None else focus.table if r.followup else None
-    if table is None and r.followup and focus.entities:
-        tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
-        table = tables.pop() if len(tables) == 1 else None
-    if table is None:
-        return None
-    figs = index.by_table.get(table, [])
-    rows = unique(f.entity for f in figs if f.entity_type != "total")
-    for token in r.tokens:
-        if token.role != "qualifier" or any(token.text in f.qualifiers.values() for f in figs):
-            continue
-        hits = [row for row in rows if token.text in row]
-        if len(hits) == 1:
-            return hits[0], token.senses[0].name if token.senses else token.text
-    return None
-
+# ---------------------------------------------------------------- what the question's words name
 
 def _school_compared(r: Reading) -> bool:
     """汽修就业率比全校高吗: the school after 比 (or 跟 / 和 … 比) is the other side of a comparison."""
@@ -503,85 +484,6 @@ def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
             return replace(r, table=table, topics=tuple(t for t in r.topics if t not in inside),
                            unknown_names=tuple(u for u in r.unknown_names if u not in piece))
     return r
-
-
-def _of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
-    """社团有几个 … 有多少成员: a word that, after the thing the last metric counted, names a metric (社团成员)."""
-    if r.metrics or not focus.metrics:
-        return r
-    from qbot.answering.reading import MetricAsk
-
-    if r.groups and not r.names:  # 女孩多不多 … 那男的呢: the same figures of the other group (女生人数 → 男生人数)
-        other = []
-        for metric in focus.metrics:
-            info = kb.metrics.get(metric)
-            before = info.counts or info.group if info is not None else ""
-            swapped = metric.replace(before, r.groups[0]) if before and before in metric else ""
-            if swapped and swapped != metric and swapped in kb.metrics:
-                other.append(swapped)
-        if other:
-            return replace(r, metrics=(MetricAsk("", -1, tuple(other), True),), groups=())
-
-    for token in r.tokens:
-        if token.role not in ("topic", "unknown", "word") or len(token.meaning or token.text) < 2:
-            continue
-        word = token.meaning or token.text
-        for metric in focus.metrics:
-            forms = kb.lexicon.forms.get(thing_counted(metric) + word, ())
-            named = [t.name for t in forms if t.role == "metric"]
-            if named:
-                return replace(r, metrics=(MetricAsk(token.text, token.start, (named[0],), True, "word"),),
-                               topics=tuple(t for t in r.topics if t != word))
-            qualifying = [(t.kind, t.name) for t in forms if t.role == "qualifier"]
-            if qualifying:  # 社团多少人参加 … 活动多不多: 社团活动, a qualifier value
-                key, value = qualifying[0]
-                return replace(r, qualifiers=(*r.qualifiers, (key, (value,))),
-                               topics=tuple(t for t in r.topics if t != word))
-    return r
-
-
-def _follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
-    """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
-    if focus.empty or r.topics or r.unknown_names or r.offtopic:
-        return r
-    names, wanted = list(r.names), r.metric_names
-    comparing = bool(r.intents & {"compare", "same", "difference"})
-    if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
-                           and names[0] not in focus.entities):
-        # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
-        merged = unique([*focus.entities, *names])
-        if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
-            merged = unique([*focus.previous, *focus.entities])
-        return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or _carried(focus))
-    counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
-    if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
-        return replace(r, names=focus.entities, metrics=_carried(focus), carried=True,
-                       qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
-                       years=r.years or focus.years)
-    if not names and not wanted and r.order:
-        return replace(r, metrics=_carried(focus), kind=r.kind or focus.kind, carried=True)
-    if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
-        compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
-        return replace(r, names=tuple(compared), metrics=_carried(focus), carried=True)
-    if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
-        carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
-        if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
-            return replace(r, names=tuple(carried), carried=True,
-                           qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
-    if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
-        kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
-        if kept:
-            return replace(r, metrics=_carried(Focus(metrics=kept)), carried=True)
-        kinds = {f.entity_type for e in (*names, *focus.entities) for f in index.by_entity.get(e, [])[:1]}
-        if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
-            return replace(r, metrics=_carried(focus), carried=True, absent=tuple(names), names=())
-    return r
-
-
-def _carried(focus: Focus) -> tuple:
-    from qbot.answering.reading import MetricAsk
-
-    return tuple(MetricAsk("", -1, (m,), True) for m in focus.metrics)
 
 
 # ---------------------------------------------------------------- metrics

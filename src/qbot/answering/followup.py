@@ -1,0 +1,106 @@
+"""Follow-ups: what a question takes from the conversation's last answer (that answer's focus) — 那对口率呢,
+电商呢, 那男的呢, 社团有几个 … 有多少成员, 表7 合计 … 那其中国家级多少."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qbot.answering.figures import FigureIndex, unique
+from qbot.answering.kb import KnowledgeBase
+from qbot.answering.reading import MetricAsk, Reading, thing_counted
+from qbot.answering.result import Focus
+
+
+def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
+    """(row, word): a qualifier word that qualifies no figure of the table asked (or of the table the last answer
+    was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训)."""
+    table = r.table if r.table is not None else focus.table if r.followup else None
+    if table is None and r.followup and focus.entities:
+        tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
+        table = tables.pop() if len(tables) == 1 else None
+    if table is None:
+        return None
+    figs = index.by_table.get(table, [])
+    rows = unique(f.entity for f in figs if f.entity_type != "total")
+    for token in r.tokens:
+        if token.role != "qualifier" or any(token.text in f.qualifiers.values() for f in figs):
+            continue
+        hits = [row for row in rows if token.text in row]
+        if len(hits) == 1:
+            return hits[0], token.senses[0].name if token.senses else token.text
+    return None
+
+
+def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
+    """社团有几个 … 有多少成员: a word that, after the thing the last metric counted, names a metric (社团成员)."""
+    if r.metrics or not focus.metrics:
+        return r
+    if r.groups and not r.names:  # 女孩多不多 … 那男的呢: the same figures of the other group (女生人数 → 男生人数)
+        other = []
+        for metric in focus.metrics:
+            info = kb.metrics.get(metric)
+            before = info.counts or info.group if info is not None else ""
+            swapped = metric.replace(before, r.groups[0]) if before and before in metric else ""
+            if swapped and swapped != metric and swapped in kb.metrics:
+                other.append(swapped)
+        if other:
+            return replace(r, metrics=(MetricAsk("", -1, tuple(other), True),), groups=())
+
+    for token in r.tokens:
+        if token.role not in ("topic", "unknown", "word") or len(token.meaning or token.text) < 2:
+            continue
+        word = token.meaning or token.text
+        for metric in focus.metrics:
+            forms = kb.lexicon.forms.get(thing_counted(metric) + word, ())
+            named = [t.name for t in forms if t.role == "metric"]
+            if named:
+                return replace(r, metrics=(MetricAsk(token.text, token.start, (named[0],), True, "word"),),
+                               topics=tuple(t for t in r.topics if t != word))
+            qualifying = [(t.kind, t.name) for t in forms if t.role == "qualifier"]
+            if qualifying:  # 社团多少人参加 … 活动多不多: 社团活动, a qualifier value
+                key, value = qualifying[0]
+                return replace(r, qualifiers=(*r.qualifiers, (key, (value,))),
+                               topics=tuple(t for t in r.topics if t != word))
+    return r
+
+
+def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
+    """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
+    if focus.empty or r.topics or r.unknown_names or r.offtopic:
+        return r
+    names, wanted = list(r.names), r.metric_names
+    comparing = bool(r.intents & {"compare", "same", "difference"})
+    if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
+                           and names[0] not in focus.entities):
+        # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
+        merged = unique([*focus.entities, *names])
+        if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
+            merged = unique([*focus.previous, *focus.entities])
+        return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or carried_metrics(focus))
+    counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
+    if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
+                       qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
+                       years=r.years or focus.years)
+    if not names and not wanted and r.order:
+        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True)
+    if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
+        compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
+        return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
+    if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
+        carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
+        if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
+            return replace(r, names=tuple(carried), carried=True,
+                           qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
+    if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
+        kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
+        if kept:
+            return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True)
+        kinds = {f.entity_type for e in (*names, *focus.entities) for f in index.by_entity.get(e, [])[:1]}
+        if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
+            return replace(r, metrics=carried_metrics(focus), carried=True, absent=tuple(names), names=())
+    return r
+
+
+def carried_metrics(focus: Focus) -> tuple:
+    return tuple(MetricAsk("", -1, (m,), True) for m in focus.metrics)
