@@ -28,7 +28,7 @@ SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
 #: 党员总数(含离退休): a qualifier after these words is included in the figure asked, not chosen.
 INCLUDING = frozenset({"含", "包括", "包含", "连同"})
 #: A time counted from now on (干个三年以后, 工作五年后, in five years): no figure of the report is about it.
-LATER = re.compile(r"(?:\d+|[一二两三四五六七八九十几]+)\s*个?(?:年|月)\s*(?:以后|之后|后)|"
+LATER = re.compile(r"(?:\d+|[一二两三四五六七八九十几]+)\s*个?(?:年|月)\s*(?:以后|之后|后)|干个?(?:\d+|[一二两三四五六七八九十几]+)\s*年|"
                    r"\b(?:in|after) (?:\d+|a few|several|two|three|four|five|ten) years\b|"
                    r"\b(?:\d+|a few|several|two|three|four|five|ten) years (?:later|after|on)\b")
 
