@@ -9,6 +9,7 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS
@@ -31,7 +32,7 @@ MAX_FAMILY = 8
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
     r = _cohorts(_table_by_title(_members_of_entity(r, index, kb), index), index)
-    said_values = {v for _, vs in r.qualifiers for v in vs}  # (the qualifier words of the question itself)
+    said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
     absent: list[str] = []
@@ -224,7 +225,7 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
         held = [m for m in asked if any(index.has_metric(n, m) for n in r.names)]
         asked = held or asked
     keys = {k for k, _ in r.qualifiers}
-    values = {v for _, vs in r.qualifiers for v in vs}
+    values = r.qualifier_values
     if values and asked and not any(v in q for m in asked for f in index.by_metric.get(m, [])
                                     for q in f.qualifiers.values() for v in values):
         # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
@@ -502,7 +503,7 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     else:
         return []
     metrics = unique(f.metric for f in figs if "context" not in f.qualifiers)
-    values = {v for _, vs in r.qualifiers for v in vs}
+    values = r.qualifier_values
     qualified = unique(f.metric for f in figs if values & set(f.qualifiers.values()))
     metrics = qualified or metrics  # 社会培训多少人次: the metric the qualifier belongs to
     units = list(r.units) or (["人", "名"] if r.groups else [])  # 培训了多少学员: a number of people
@@ -541,11 +542,11 @@ def _plain(r: Reading) -> bool:
 def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """The metrics asked: alternatives settled by what the entities have, siblings the question implies."""
     chosen: list[str] = []
+    values = r.qualifier_values
     for ask in r.metrics:
         if ask.both or len(ask.names) == 1:
             chosen += ask.names
             continue
-        values = {v for _, vs in r.qualifiers for v in vs}
         qualified = [m for m in ask.names  # 校级提质培优立项多少个: the alternative the qualifier named qualifies
                      if any(values & set(f.qualifiers.values()) for f in index.by_metric.get(m, []))]
         having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
@@ -612,8 +613,7 @@ def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
     """补发了几次 各多少人: a clause that names no metric but asks in another unit asks the sibling counted so."""
     clause = clause_of(r.tokens)
     named = {clause.get(m.start) for m in r.metrics}
-    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) not in named
-             for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+    units = _unit_names(t for t in r.tokens if t.role == "unit" and clause.get(t.start) not in named)
     if not units or len(r.metrics) != 1 or any(f.unit in units for f in index.by_metric.get(metric, [])):
         return []
     sibling = _sibling_in(metric, units, index)
@@ -622,9 +622,7 @@ def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
 
 def _also_counted(metric: str, r: Reading, index: FigureIndex) -> list[str]:
     """校级立项 几类几个: a count (个) asked beside another unit (类) asks the sibling counted in that unit too."""
-    written = [t for t in r.tokens if t.role == "unit"]
-    others = [u for t in written if t.text != "个" for s in t.senses if s.role == "unit" for u in s.name.split("|")
-              if u != "个"]
+    others = _unit_names(t for t in r.tokens if t.role == "unit" and t.text != "个")
     if not any(t.text.endswith("个") for t in r.tokens if t.role in ("unit", "intent")) or not others or not any(
             f.unit == "个" for f in index.by_metric.get(metric, [])):
         return []
@@ -639,11 +637,16 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     clause = clause_of(r.tokens)
     where = {clause.get(m.start) for m in r.metrics if metric in m.names}
     after_rank = {t.end for t in r.tokens if t.role == "topn"}  # 前三名: the 名 of a ranking
-    units = [u for t in r.tokens if t.role == "unit" and clause.get(t.start) in where and t.start not in after_rank
-             for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+    units = _unit_names(t for t in r.tokens if t.role == "unit" and clause.get(t.start) in where
+                        and t.start not in after_rank)
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     return _sibling_in(metric, units, index) or metric
+
+
+def _unit_names(tokens: Iterable[Token]) -> list[str]:
+    """The units unit tokens stand for, but 个 (which counts anything)."""
+    return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
 
 
 def _sibling_in(metric: str, units: list[str], index: FigureIndex) -> str:

@@ -114,6 +114,11 @@ class Reading:
         return {k: list(v) for k, v in self.qualifiers}
 
     @property
+    def qualifier_values(self) -> set[str]:
+        """Every qualifier value the reading names, whatever its key."""
+        return {v for _, vs in self.qualifiers for v in vs}
+
+    @property
     def metric_names(self) -> list[str]:
         return list(dict.fromkeys(n for m in self.metrics for n in m.names))
 
@@ -349,11 +354,12 @@ def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     words (班主任, 冠县) are about the asker, not the report."""
     clause = clause_of(tokens)
     intro: set[int] = set()
+    opened: set[int] = set()  # clauses whose first word has been seen: only that word opens an introduction
     for token in tokens:
         n = clause[token.start]
-        if n in intro or token.role == "punct" or any(clause[t.start] == n for t in tokens if t.start < token.start
-                                                     and t.role != "punct"):
-            continue  # (only the first word of a clause opens an introduction)
+        if token.role == "punct" or n in opened:
+            continue
+        opened.add(n)
         if token.role == "context" and any(s.name == "intro" for s in token.senses):
             intro.add(n)
     if not intro or len(intro) == len(set(clause.values())):

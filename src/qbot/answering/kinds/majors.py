@@ -32,7 +32,7 @@ def table_count(r: Reading, ctx: Context) -> Result | None:
         listing = [f for f in ctx.index.figures if f.entity_type == r.kind and f.table_no is not None]
         tables = {f.table_no for f in listing}
         title = listing[0].table_title if listing else ""
-        if len(tables) == 1 and all(v in title for _, vs in r.qualifiers for v in vs):  # (新增 … 汇总表)
+        if len(tables) == 1 and all(v in title for v in r.qualifier_values):  # (新增 … 汇总表)
             table = tables.pop()
     elif table is not None and not (r.kind == "major" or "专业数" in r.asked or r.kind and not r.units and "sum" not in r.intents and any(
             f.entity_type == r.kind for f in ctx.index.by_table.get(table, []))):

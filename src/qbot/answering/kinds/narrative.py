@@ -88,7 +88,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
                             listing=r.asks_names or bool(ordinal) or _names_a_set(r))
     if hit is None or strict and not NUMERAL.search(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
-    aside = {t.text.strip() for t in r.tokens if t.start in _asides(r.tokens)}  # (俺们从莘县过去: talk)
+    talk = _asides(r.tokens)
+    aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w) and w not in aside]
     if unmet and len(unmet) * 3 >= len(ctx.search.terms(search_text(r, ctx))):
         return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
