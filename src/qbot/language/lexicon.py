@@ -95,8 +95,9 @@ class Lexicon:
         while i < n:
             for size in range(min(10, n - i), 1, -1):
                 spelled = _spellings(readings[i:i + size], known, self.pinyin_prefixes())
-                if spelled:
-                    surfaces = known[spelled]
+                # a typo swaps characters one for one: 的厂子 (di-an-zi with a rare reading of 厂) is not 电自
+                surfaces = [s for s in known[spelled] if len(s) == size] if spelled else []
+                if surfaces:
                     if chunk[i:i + size] in surfaces or wanted is not None and not wanted(i, i + size):
                         continue  # spelled right (那个专业), or not to be repaired: it hides nothing after it
                     targets = [t for s in surfaces for t in self.forms[s]]
