@@ -11,6 +11,13 @@ from qbot.answering.result import Result
 
 NUMBER_TERM = re.compile(r"[\d.%‰]+")
 NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
+#: What a sentence may hold without stating a figure: a year (2020年), a list marker (- 3. / (1) / 一、).
+NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}(?:年|届|级)?|^[\s\-–]*(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]、)")
+
+
+def states_figure(sentence: str) -> bool:
+    """Whether a sentence states a number other than a year or its list marker (跨专业就业的毕业生增加 does not)."""
+    return bool(NUMERAL.search(NOT_A_FIGURE.sub("", sentence)))
 #: 主要问题 第三条: one item of a list the report numbers.
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
@@ -86,7 +93,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year},
                             listing=r.asks_names or bool(ordinal) or _names_a_set(r))
-    if hit is None or strict and not NUMERAL.search(hit.sentence):
+    if hit is None or strict and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     talk = _asides(r.tokens)
     aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
