@@ -76,6 +76,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         merged = unique([*focus.entities, *names])
         if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
             merged = unique([*focus.previous, *focus.entities])
+        if wanted and not comparing and not any(index.has_metric(e, m) for e in merged for m in wanted):
+            # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
+            return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or carried_metrics(focus))
     counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qbot.answering.kinds import Context
+from qbot.answering.kinds import Context, focus_of
 from qbot.answering.reading import Reading, clause_of, thing_counted
 from qbot.answering.result import Result
 
@@ -105,7 +105,9 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         items = hit.sentence.split("；")
         if n <= len(items):
             hit = replace(hit, sentence=items[n - 1])
-    return Result("narrative", passage=hit, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+    # (有学前教育专业吗 … 那这个专业就业率多少: a follow-up is about the names the sentence answered for)
+    focus = focus_of(r, ctx, r.names, ()) if r.names else None
+    return Result("narrative", passage=hit, focus=focus, confidence=round(0.4 + 0.5 * hit.coverage, 2))
 
 
 def _names_a_set(r: Reading) -> bool:
