@@ -176,6 +176,8 @@ class Engine:
         segments = segments_of(tokens)
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous"):
             return []  # (a comparison or a total runs across the parts)
+        if whole.reason == "group":
+            return []  # 专任教师 男女比例: whose figure is asked runs across the parts too
         results, carried, parts = [], focus, []
         named: tuple[Token, ...] = ()
         qualified: tuple[Token, ...] = ()

@@ -79,6 +79,10 @@ def _asking_clauses(r: Reading) -> set[int]:
               and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))
               and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))
               or t.role == "unknown" and ENGLISH_WORD.fullmatch(t.text.strip())}  # a nursing program
+    if asking and not any(t.role in ("intent", "context", "chitchat") for t in r.tokens):
+        # 表2 食药监 培训人数: keywords without a verb after the first that names a figure are all part of what is
+        # asked (but 财务处: 2020总收入 says who asks)
+        return asking | {c for c in clause.values() if c > min(asking)}
     return asking or set(clause.values())
 
 

@@ -67,6 +67,12 @@ def _counts_only(result: Result) -> bool:
     return bool(figs) and result.kind in ("lookup", "card") and all(f.unit in COUNT_UNITS for f in figs)
 
 
+def _ends_in_metric(r: Reading) -> bool:
+    """跨专业就业人数 / 表2 食药监 培训人数: keywords that end in the figure they ask for."""
+    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
+    return bool(content) and content[-1].role == "metric"
+
+
 def run(r: Reading, ctx: Context) -> Result:
     """The answer of the first kind that has one, grounded; a refusal when none has."""
     for _name, kind in PLAN:
@@ -76,9 +82,6 @@ def run(r: Reading, ctx: Context) -> Result:
         if result.kind == "refusal" and result.reason == "year" and r.topics and not r.asks_number:
             # 陈国茂 2018 … 大赛 啥奖: no figure of that year, but the prose tells of it
             hit = narrative.narrative(r, ctx, beyond_figures=True)
-            if hit is not None and hit.passage is not None and r.asked and not narrative.states_figure(
-                    hit.passage.sentence):
-                hit = None  # 跨专业就业人数: a sentence telling that it grew, without the count, does not answer it
             if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
                 return hit
         words = grounding.unexplained(r, result, ctx)
@@ -94,9 +97,10 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is None and r.asks_names:  # 学生拿了全国比赛银牌 是啥项目: the sentence of what the figures lack
                 found = ctx.search.search(" ".join(words), ctx.edition, min_coverage=1.0, listing=True)
                 hit = Result("narrative", passage=found, confidence=0.5) if found is not None else None
-            if hit is not None and hit.passage is not None and r.asked and not narrative.states_figure(
-                    hit.passage.sentence):
-                hit = None  # 跨专业就业人数: a sentence telling that it grew, without the count, does not answer it
+            if hit is not None and hit.passage is not None and _ends_in_metric(r) and not r.intents and \
+                    not narrative.states_figure(hit.passage.sentence):
+                hit = None  # 跨专业就业人数 (keywords naming a figure): a sentence telling that it grew, without the
+                # count, does not answer it
             if hit is not None and hit.passage is not None and all(
                     any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in words):
                 return hit  # (a sentence about 一楼 and 2楼 does not answer 餐厅三楼满意率)

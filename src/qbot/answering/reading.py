@@ -444,7 +444,8 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
                 and not set(nxt.names) <= set(counts) \
                 and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)
-                     and metric.text == counts[metric.names[0]]):  # 毕业生 就业率, but 毕业 就业 lists two
+                     and counts[metric.names[0]] in metric.text):  # 毕业生 就业率 / 专任教师 男女比例, but 毕业 就业
+                # lists two
             modifiers.append(metric.names[0])
             continue
         kept.append(metric)
@@ -456,7 +457,12 @@ def _spaced(tokens: tuple[Token, ...], first: int, nxt: MetricAsk) -> bool:
     between = [t for t in tokens if first < t.start < nxt.start]
     head = next((t.text for t in tokens if t.start == first), "")
     return bool(between) and all(t.role == "punct" and not t.text.strip() for t in between) and all(
-        n.endswith("率") for n in nxt.names) and not any(w in head for w in ("多少", "几"))  # (毕业多少人 asks)
+        n.endswith(SHARE_ENDINGS) or n.startswith("平均") for n in nxt.names) and not any(w in head for w in ("多少", "几"))  # (毕业多少人 asks)
+
+
+#: Metric names that are a rate, a share or a degree of something (就业率, 男生占比, 满意度), or an average (平均年龄):
+#: whose it is may be said by a headcount word before them.
+SHARE_ENDINGS = ("率", "比例", "占比", "度")
 
 
 def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:

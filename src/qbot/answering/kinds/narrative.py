@@ -15,9 +15,16 @@ NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
 NOT_A_FIGURE = re.compile(r"(?:19|20)\d{2}(?:年|届|级)?|^[\s\-–]*(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]、)")
 
 
+#: A number written in Chinese numerals is a figure when a measure word follows it (六个一工程's 六个, 三千人), not in
+#: 第一 or 一体化.
+CHINESE_FIGURE = re.compile(r"(?<!第)[一二两三四五六七八九十百千万]+(?:个|项|人|名|家|所|次|万|千|百|亿|元|台|套|间|天|周|月|"
+                            r"年|门|类|种|批|期|篇|份|本|倍|成)")
+
+
 def states_figure(sentence: str) -> bool:
     """Whether a sentence states a number other than a year or its list marker (跨专业就业的毕业生增加 does not)."""
-    return bool(NUMERAL.search(NOT_A_FIGURE.sub("", sentence)))
+    rest = NOT_A_FIGURE.sub("", sentence)
+    return bool(re.search(r"\d", rest) or CHINESE_FIGURE.search(rest))
 #: 主要问题 第三条: one item of a list the report numbers.
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
