@@ -95,6 +95,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
             return replace(r, names=tuple(carried), carried=True,
                            qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
+        if not carried and r.followup and focus.entities and all(
+                f.entity_type not in ("school", "total") for e in focus.entities for f in index.by_entity.get(e, [])[:1]):
+            return replace(r, absent=focus.entities, carried=True)  # 学前教育就业率多少 … 那起薪呢: none either
     if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
         if kept:

@@ -188,8 +188,10 @@ class Repairer:
                     and all(t.start >= k and t.end <= k + len(word) or t.end <= k or t.start >= k + len(word)
                             or t.role == "unknown" and self._word_at(text[:t.end], k + len(word))
                             or t.role == "unknown" and t.start < k and self._word_at(text[:k], t.start)
+                            or t.role == "unknown" and how == "segment" and len(word) >= 4
+                            and (t.start == k - 1 or t.end == k + len(word) + 1)
                             for t in run):  # 能 + 力大赛 / 工业机器 + 人: an unread run may be cut where a word of it
-                # begins or ends
+                # begins or ends, or, for a long word of the report, one character from it (市 + 疾控中心 + 来)
                 role = "topic" if how == "foreign" or self.vocabulary.is_noun(word) else "word"
                 found.append(Token(k, k + len(word), word, role, meaning=word, how=how))
                 k += len(word)

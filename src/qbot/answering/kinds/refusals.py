@@ -4,7 +4,7 @@ with up to three nearby questions the report does answer."""
 from __future__ import annotations
 
 from qbot.answering.figures import unique
-from qbot.answering.kinds import Context
+from qbot.answering.kinds import Context, focus_of
 from qbot.answering.reading import DURATION_UNITS, Reading
 from qbot.answering.result import Result
 from qbot.answering.texts import KIND_NAMES
@@ -13,10 +13,16 @@ MAX_SUGGESTIONS = 3
 
 
 def year(r: Reading, ctx: Context) -> Result | None:
-    """A year the figures asked about do not cover (19届就业率, 2018年招生)."""
+    """A year the figures asked about do not cover (19届就业率, 2018年招生), or compared with (平均薪资比上一年增长了
+    百分之几: no pay of the year before, and the report states no change of it)."""
+    index = ctx.index
+    if r.versus and r.asked and not r.years and not any(
+            set(r.versus) & index.years_of(m) or ctx.kb.metrics.get(m) is not None and ctx.kb.metrics[m].change
+            or any(i.change == m for i in ctx.kb.metrics.values()) for m in r.asked):
+        return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.8,
+                      options=tuple(_suggest(r, ctx, r.asked)))
     if not r.years:
         return None
-    index = ctx.index
     if r.asked:
         said = {t.meaning for t in r.tokens if t.role == "year"} | {  # 2019年 written out, not 去年 (may be the
             str(int(index.year) + int(s.name)) for t in r.tokens if t.role == "time"  # report's), but 前年 is not
@@ -95,7 +101,8 @@ def unknown_name(r: Reading, ctx: Context) -> Result | None:
 
 def absent(r: Reading, ctx: Context) -> Result | None:
     """An entity the report names but gives no figure of the metric for (学前教育专业就业率)."""
-    if not r.absent or not r.asked or r.names and not _nearest_lacks(r):
+    comparing = bool(r.intents & {"compare", "same", "difference"})  # (学前教育…跟会计比哪个高: one side is no comparison)
+    if not r.absent or not r.asked or r.names and not _nearest_lacks(r) and not comparing:
         return None
     index = ctx.index
     name = r.absent[0]
@@ -105,7 +112,7 @@ def absent(r: Reading, ctx: Context) -> Result | None:
     if "major" in kinds and r.asked:
         having = [m for m in index.all_majors() if any(index.has_metric(m, x) for x in r.asked)]
     return Result("refusal", reason="absent", words=(name, "、".join(r.asked)), names=(("", tuple(having)),)
-                  if having else (), confidence=0.8)
+                  if having else (), confidence=0.8, focus=focus_of(r, ctx, r.absent, r.asked))  # (… 那起薪呢)
 
 
 def _nearest_lacks(r: Reading) -> bool:
