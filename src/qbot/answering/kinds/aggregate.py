@@ -103,8 +103,9 @@ def total(r: Reading, ctx: Context) -> Result | None:
             continue
         groups += group(figs)
         totals.append(made)
-    if not totals and "sum" in r.intents and len(r.asked) >= 2 and not r.names:
-        # 正高+副高+中级 合计人数: one figure of each metric named, added up
+    if not totals and "sum" in r.intents and "each" not in r.intents and len(r.asked) >= 2 and not r.names:
+        # 正高+副高+中级 合计人数: one figure of each metric named, added up (but 在校生一共多少 男的女的各多少 asks
+        # each)
         each = [index.select_each(index.school_level(m), m, quals, list(r.years)) for m in r.asked]
         if all(each):
             figs = [f for fs in each for f in fs]
