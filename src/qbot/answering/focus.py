@@ -54,8 +54,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             names.append(row[0])
             qualifiers = {k: [v for v in vs if v != row[1]] for k, vs in qualifiers.items()}
             qualifiers = {k: vs for k, vs in qualifiers.items() if vs}
-    if r.table is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
-        tabled = {f.entity for f in index.by_table.get(r.table, [])}
+    tabled = {f.entity for f in index.by_table.get(r.table, [])} if r.table is not None else None
+    if tabled is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
         if names and not set(names) & tabled:
             starts = [a.start for a in r.entities]
             names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
@@ -63,11 +63,14 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not any(t.start <= token.start < t.end and
                                                                         t.how == "partial" for t in r.tokens):
-                found = [n for n in _partial_name(r.text, token.start, wanted, index) if n not in names]
+                found = [n for n in _partial_name(r.text, token.start, wanted, index, tabled) if n not in names]
                 if found:
                     names += found
                     r = _read_as_name(r, token.start, found[0])
-    topics = list(r.topics)
+    # 整车 (a common noun the report's prose never uses) may still be a word of a name (…整车购置项目)
+    named_foreign = [w for w in r.foreign if len(w) >= 2 and not names and _family(w, wanted, index, kb)]
+    topics = [*r.topics, *named_foreign]
+    r = replace(r, foreign=tuple(w for w in r.foreign if w not in named_foreign))
     extra: list[str] = []
     loose = _loose_words(r)
     # Two or more words of one qualifier value (提质 培优 … 校级 of 校级提质培优) name it whatever else is asked.
@@ -363,6 +366,7 @@ def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex,
     names = [n for n in index.by_entity if (not wanted or any(index.has_metric(n, m) for m in wanted))
              and (among is None or n in among)]
     best: list[str] = []
+    shared: list[str] = []
     for end in range(start + 3, min(len(text), start + 12) + 1):
         part = text[start:end]
         owners = [n for n in names if part in n]
@@ -370,7 +374,10 @@ def _partial_name(text: str, start: int, wanted: list[str], index: FigureIndex,
             break
         if len(owners) == 1:
             best = owners
-    return best
+        elif end - start >= 4:
+            shared = owners
+    # 蒙台梭利 金额: four characters that only a few names hold stand for those names (表3's equipment and 表6's room)
+    return best or (shared if len(shared) <= 3 else [])
 
 
 def _school(name: str, index: FigureIndex, kb: KnowledgeBase) -> bool:
