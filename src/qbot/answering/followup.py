@@ -69,7 +69,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if focus.empty or r.topics or r.unknown_names or r.offtopic:
         return r
     names, wanted = list(r.names), r.metric_names
-    comparing = bool(r.intents & {"compare", "same", "difference"})
+    comparing = bool(r.intents & {"compare", "same", "difference"}) or "which" in r.intents and r.followup and len(
+        names) == 1 and names[0] not in focus.entities  # 会计好找工作不 … 那会计电算化呢 哪个好找工作
     if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
                            and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
@@ -85,8 +86,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
                        qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
                        years=r.years or focus.years)
-    if not names and not wanted and r.order:
-        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True)
+    if not wanted and r.order and all(f.entity_type == "school" for n in names for f in index.by_entity.get(n, [])[:1]):
+        # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
+        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=())
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
