@@ -143,8 +143,8 @@ def _spellings(readings: list[list[str]], known: dict[str, list[str]], prefixes:
 
 def word_bounded(text: str, start: int, end: int) -> bool:
     """An ASCII surface must stand as a word: "rate" is not a mention inside "separate"."""
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
+    before = text[start - 1] if start > 0 and text[start].isalnum() else " "  # (a sign such as > needs no boundary:
+    after = text[end] if end < len(text) and text[end - 1].isalnum() else " "  # 对口率>90%)
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
