@@ -596,6 +596,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if info.change and (r.intents & {"difference", "compare"} and (len(r.years) < 2 or on_the_year) and (not (
                 set(r.versus) & index.years_of(metric)) or on_the_year) or wants_rate):
             out.append(info.change)  # 实习工位比上一年增加了多少: the report states the change
+            if info.ratio and info.ratio not in chosen and kb.metrics.get(info.ratio) is not None and \
+                    kb.metrics[info.ratio].unit == "%":
+                out.append(info.ratio)  # (实训工位数 同比增长: and by how much in percent)
         if info.change and info.change in chosen and info.ratio and info.ratio not in chosen:
             out.append(info.ratio)  # 实习工位 比上年增加: the change, and by how much in percent
         count = counts_of.get(metric)
