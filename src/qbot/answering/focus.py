@@ -528,6 +528,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
     money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
+    if r.groups and r.units and set(r.units) <= money:  # 学校给老师发了多少钱: a sum of money picked by its unit
+        metrics = [m for m in metrics if m in kb.metrics and kb.metrics[m].group and all(  # alone must be about the
+            kb.answers_for(g, m) for g in r.groups)]  # people named
     if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not _names_asked_by_unit(r):
         return metrics  # 顾庄村 学校出了多少钱: the few sums of money it has, each with its label
     return metrics if len(metrics) == 1 else []
