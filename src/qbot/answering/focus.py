@@ -568,7 +568,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
     chosen = unique(chosen)
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
-    if "sum" in r.intents and r.names:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add up, rates do not
+    if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
+        # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
                         for m in chosen)
     if r.intents & {"difference"}:  # 转正后比起薪涨的最多: the derived difference of the two metrics named

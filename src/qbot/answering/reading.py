@@ -413,11 +413,26 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
                                                                                                        "intent"):
             return Threshold("==", value, percent)
+        if percent and _metric_beside(tokens, i) and any(
+                t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
+                for t in tokens):  # 有几个专业就业率100% / Which majors had a 100% employment rate?
+            return Threshold("==", value, percent)
     for token in tokens:  # 全都找着工作了: a word that is a threshold with its value
         m = token.role == "operator" and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
         if m:
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
+
+
+def _metric_beside(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether a metric stands right before or after token `i`, spaces aside (就业率100% / a 100% employment rate)."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(tokens) and tokens[j].role == "punct" and not tokens[j].text.strip():
+            j += step
+        if 0 <= j < len(tokens) and tokens[j].role == "metric":
+            return True
+    return False
 
 
 def _count_after_rank(tokens: tuple[Token, ...]) -> int | None:
