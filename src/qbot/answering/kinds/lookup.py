@@ -136,6 +136,11 @@ def card(r: Reading, ctx: Context) -> Result | None:
             ["department"] if index.majors_of.get(entity) else [])
         kind = "major" if "major" in kinds else (kinds[0] if kinds else "")
         metrics = ctx.kb.cards.get(kind) or unique(f.metric for f in index.by_entity.get(entity, []))[:6]
+        for asked_group in r.groups:  # 女孩子学汽修行不行: the report breaks none of its figures down by sex
+            if asked_group in ctx.kb.exclusive and metrics and not any(ctx.kb.answers_for(asked_group, m)
+                                                                       for m in metrics):
+                return Result("refusal", reason="group", words=(asked_group, metrics[0],
+                                                                ctx.kb.metrics[metrics[0]].group), confidence=0.8)
         for metric in metrics:
             figs = index.select(entity, metric, r.qualifier_map, list(r.years))
             if figs:
