@@ -36,10 +36,11 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     metric = metrics[0]
     index = ctx.index
     n = r.top_n or 1
-    if len(r.names) >= 2:
-        figs = index.select_each(r.names, metric, r.qualifier_map, list(r.years))
+    members = [m for name in r.names for m in index.majors_of.get(name, ())]  # 城建系哪个专业起薪最高: its majors
+    if len(r.names) >= 2 or len(members) >= 2:
+        figs = index.select_each(members or list(r.names), metric, r.qualifier_map, list(r.years))
         return _rank_figures(r, ctx, metric, [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain],
-                             "", n)
+                             "major" if members else "", n)
     if r.kind == "department" and index.department_computable(metric):
         made = [c for d in index.majors_of if (c := index.department_figure(d, metric)) is not None]
         return _rank_computed(r, ctx, metric, made, "department", n)
