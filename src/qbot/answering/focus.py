@@ -47,6 +47,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if not chosen and not missing:
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
+    names = _its_department(r, names, index)
     named = list(names)
     if not names:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named by a word of it
         row = row_named(r, focus, index)
@@ -325,6 +326,26 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
 
 
 LONG_NAME = 8  # characters: project and equipment names people shorten
+
+
+def _its_department(r: Reading, names: list[str], index: FigureIndex) -> list[str]:
+    """汽修那个系 / 汽修所在的系: a major named right before a word for a department stands for its department."""
+    out = list(names)
+    for i, token in enumerate(r.tokens):
+        if token.role != "entity":
+            continue
+        j = i + 1
+        while j < len(r.tokens) and (r.tokens[j].role == "filler" or r.tokens[j].text == "所"):
+            j += 1
+        after = r.tokens[j] if j < len(r.tokens) else None
+        if after is None or after.role not in ("kind", "pronoun") or not any(
+                s.name == "department" for s in after.senses):
+            continue
+        for name in token.names:
+            department = next((d for d, majors in index.majors_of.items() if name in majors), "")
+            if department and name in out:
+                out[out.index(name)] = department
+    return unique(out)
 
 
 def _long_name(r: Reading, index: FigureIndex) -> str:
