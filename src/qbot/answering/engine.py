@@ -141,7 +141,9 @@ class Engine:
         parts = self._parts(tokens, text, plain, edition, conv.focus, result)
         if parts:  # 项目化课程 几门 精品资源共享课 推荐几门: each part answered on its own
             answer = compose_parts(reading, parts)
-            conv.focus = replace(parts[-1].focus or Focus(), edition=edition, previous=conv.focus.entities)
+            last = parts[-1].focus or Focus()  # (… 助学金 免学费 … 中职类呢: both metrics go on)
+            metrics = tuple(dict.fromkeys(m for part in parts if part.focus is not None for m in part.focus.metrics))
+            conv.focus = replace(last, metrics=metrics, edition=edition, previous=conv.focus.entities)
             return answer
         note = ""
         if not result.answered and not reading.years and result.kind not in ("ambiguous", "chitchat", "noise"):

@@ -33,16 +33,14 @@ def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] |
 
 def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
     """社团有几个 … 有多少成员: a word that, after the thing the last metric counted, names a metric (社团成员)."""
+    heads = [kb.metrics[n].counts for m in r.metrics for n in m.names if n in kb.metrics]
+    if r.followup and heads and all(h in kb.exclusive for h in heads) and not r.names and not r.intents and any(
+            _swapped(m, heads[0], kb) for m in focus.metrics):  # 女生占多少 … 男生呢: 男生 is the group whose
+        r = replace(r, metrics=(), groups=tuple(unique(heads)))  # figures are asked
     if r.metrics or not focus.metrics:
         return r
     if r.groups and not r.names:  # 女孩多不多 … 那男的呢: the same figures of the other group (女生人数 → 男生人数)
-        other = []
-        for metric in focus.metrics:
-            info = kb.metrics.get(metric)
-            before = info.counts or info.group if info is not None else ""
-            swapped = metric.replace(before, r.groups[0]) if before and before in metric else ""
-            if swapped and swapped != metric and swapped in kb.metrics:
-                other.append(swapped)
+        other = [s for m in focus.metrics if (s := _swapped(m, r.groups[0], kb))]
         if other:
             return replace(r, metrics=(MetricAsk("", -1, tuple(other), True),), groups=())
 
@@ -62,6 +60,14 @@ def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
                 return replace(r, qualifiers=(*r.qualifiers, (key, (value,))),
                                topics=tuple(t for t in r.topics if t != word))
     return r
+
+
+def _swapped(metric: str, group: str, kb: KnowledgeBase) -> str:
+    """女生人数 → 男生人数: the same metric of another group, if the report has it."""
+    info = kb.metrics.get(metric)
+    before = info.counts or info.group if info is not None else ""
+    swapped = metric.replace(before, group) if before and before in metric else ""
+    return swapped if swapped and swapped != metric and swapped in kb.metrics else ""
 
 
 def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
@@ -94,7 +100,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
-        if carried and (r.followup or not any(index.school_level(m) for m in wanted)):
+        if carried and (r.followup or len(r.text) <= 8 or not any(index.school_level(m) for m in wanted)):
+            # (建筑工程施工 毕业多少人 … 找着工作的多少: a short question goes on about what was named)
             return replace(r, names=tuple(carried), carried=True,
                            qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
         if not carried and r.followup and focus.entities and all(
