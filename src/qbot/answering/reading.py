@@ -505,7 +505,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         hearsay = any(t.role == "context" and any(s.name == "hearsay" for s in t.senses) for t in group)
         # 听说孔繁森是这学校毕业的 真的吗: a claim heard about a thing of the report is a part of its own
         claim = hearsay or _claim(list(group))
-        targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"] or (
+        targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
+                   or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
         if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
                         or _claim(parts[-1]) or claim and _asks_about(parts[-1])):
@@ -515,7 +516,13 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         else:
             parts.append(list(group))
     return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p)
-            or _counts_kind(p) or _asks_about(p) and len(parts) > 1]
+            or _counts_kind(p) or (_asks_about(p) or _names_topic(p)) and len(parts) > 1]
+
+
+def _names_topic(part: list[Token] | tuple[Token, ...]) -> bool:
+    """在哪儿 (of 学校多大 在哪儿): a clause that is an everyday word for a thing of the report, and nothing more."""
+    return any(t.role == "topic" and t.how == "synonym" for t in part) and all(
+        t.role in ("topic", "filler", "punct", "intent") or t.role == "unknown" and len(t.text) == 1 for t in part)
 
 
 def _counts_kind(part: list[Token]) -> bool:
