@@ -28,8 +28,8 @@ def chitchat(r: Reading, ctx: Context) -> Result | None:
 
 def nothing_asked(r: Reading, ctx: Context) -> Result | None:
     """Only context and filler (我家孩子今年中考): ask what they would like to know."""
-    if r.content or r.offtopic or r.chitchat:
-        return None
+    if r.content or r.offtopic or r.chitchat or r.foreign and r.asks_names:
+        return None  # (公共基础课都开了哪些: a noun the prose may list)
     return Result("nothing", reason="nothing", confidence=0.2)
 
 
