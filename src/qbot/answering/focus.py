@@ -131,6 +131,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if long:  # 新能源汽车技能大赛设备: 新能源汽车关键技术技能大赛设备购置项目, written with words left out
             r = replace(r, names=(long,), absent=(), metrics=tuple(m for m in r.metrics if m.text not in long),
                         topics=tuple(t for t in r.topics if t not in long))
+    said = [t.text for t in r.tokens if t.role == "year"]
+    if r.names and said and all(any(y in n for n in r.names) for y in said):  # 2019年全国…大赛3D打印…设备采购项目:
+        r = replace(r, years=())  # the year is part of the name asked, not a year of the figures
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names) and not _school_compared(r):
         # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
