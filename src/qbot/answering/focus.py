@@ -601,7 +601,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             named = {info.parts[0], info.parts[2]} <= set(chosen) if info.parts else False
             # 那转正以后涨多少: the later one alone, with nothing to compare it with, rises from the earlier one
             alone = bool(info.parts) and chosen == [info.parts[0]] and not r.versus and len(r.years) < 2 and not any(
-                t.text == "比" for t in r.tokens)
+                t.text == "比" for t in r.tokens) and len(r.names) < 2  # (焊接和机械装配转正后工资差多少: between them)
             if info.derived and info.parts and info.parts[1] == "-" and (named or alone):
                 chosen = [m for m in chosen if m not in (info.parts[0], info.parts[2])] + [info.name]
     derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]

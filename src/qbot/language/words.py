@@ -30,7 +30,7 @@ ROLES = {
     "kind": "an entity kind: major, department, equipment, project, training, teacher_training",
     "time": "years relative to the edition's year: 0, -1, 1 …",
     "unit": "the unit a number is counted in (人, 元, 万元 …)",
-    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | other",
+    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | schools | other",
     "topic": "nothing: a phrase of the report read whole (对口帮扶 is not 对口 + 帮扶), searched as written",
 }
 INTENTS = frozenset({
@@ -38,7 +38,7 @@ INTENTS = frozenset({
     "count", "quantity", "ratio", "much", "describe", "yesno", "which", "what", "narrative", "followup", "duration",
 })
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
-OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "other"})
+OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "schools", "other"})
 OPERATORS = frozenset({">", ">=", "<", "<=", "=="})
 #: An operator word may carry its own value (全都 = ==100%: every one of them).
 OPERATOR_WITH_VALUE = re.compile(r"(?P<op>>=|<=|==|>|<)(?P<value>\d+(?:\.\d+)?%?)")

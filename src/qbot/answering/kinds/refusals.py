@@ -69,6 +69,8 @@ def _asking_groups(r: Reading) -> list[str]:
 
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role == "metric"} or set(clause.values())
+    if not any(t.role in ("intent", "context") for t in r.tokens):
+        asking = set(clause.values())  # 教师 男女比例: keywords without a verb are all of what is asked
     named = [s.name for t in r.tokens if t.role == "group" and clause[t.start] in asking
              for s in t.senses if s.role == "group"]
     return [g for g in r.groups if g in named or g not in {s.name for t in r.tokens for s in t.senses}]
