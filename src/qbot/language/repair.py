@@ -137,8 +137,11 @@ class Repairer:
                 return False  # it would cut a word that was read (专业对扣率 of 那个专业对扣率)
             if any(k + len(self._vocabulary_word(text, k)) > start for k in range(max(0, start - 3), start)):
                 return False  # it would begin inside a word of the report (难学生 of 困难学生 is not 男学生)
-            # 教院 of 继教院: two characters sound like too much to be read inside a longer run
-            return end - start != 2 or any(t.role == "unknown" and t.start == start and t.end == end for t in tokens)
+            # 教院 of 继教院: two characters sound like too much to be read inside a longer run (but 学声 is a word of one
+            # character, 学, and an unread one)
+            inside = [t for t in tokens if t.start >= start and t.end <= end]
+            return end - start != 2 or any(t.role == "unknown" and t.start == start and t.end == end for t in tokens) \
+                or len(inside) == 2 and all(len(t.text) == 1 and t.role in ("unknown", "context", "filler") for t in inside)
 
         replacements: list[Token] = []
         for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
