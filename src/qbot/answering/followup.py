@@ -62,6 +62,16 @@ def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
     return r
 
 
+def _sense_having(name: str, r: Reading, wanted: list[str], index: FigureIndex) -> str:
+    """The sense of the word that named `name` which has a figure of the metrics carried over, if `name` has none."""
+    if not wanted or any(index.has_metric(name, m) for m in wanted):
+        return name
+    for ask in r.entities:
+        if name in ask.names:
+            return next((n for n in ask.names if any(index.has_metric(n, m) for m in wanted)), name)
+    return name
+
+
 def _swapped(metric: str, group: str, kb: KnowledgeBase) -> str:
     """女生人数 → 男生人数: the same metric of another group, if the report has it."""
     info = kb.metrics.get(metric)
@@ -80,13 +90,16 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
                            and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
-        merged = unique([*focus.entities, *names])
+        carried = r.metrics or carried_metrics(focus)
+        wanted_here = [n for m in carried for n in m.names]
+        names = [_sense_having(name, r, wanted_here, index) for name in names]  # 汽修起薪 … 比焊接高吗: 焊接加工,
+        merged = unique([*focus.entities, *names])  # the major, not 表3's 焊接 equipment
         if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
             merged = unique([*focus.previous, *focus.entities])
         if wanted and not comparing and not any(index.has_metric(e, m) for e in merged for m in wanted):
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
             return replace(r, absent=tuple(merged), names=(), carried=True)
-        return replace(r, names=tuple(merged), carried=True, metrics=r.metrics or carried_metrics(focus))
+        return replace(r, names=tuple(merged), carried=True, metrics=carried)
     counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
