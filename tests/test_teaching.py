@@ -15,9 +15,9 @@ from qbot.teaching import TeachError, add_word
 
 
 def test_a_filler_taught_stops_a_word_from_adding_a_metric(db_path: Path) -> None:
-    question = "汽修就业率咋整多少"  # 咋整 is not a word qbot knows
-    result = CliRunner().invoke(cli, ["alias", "咋整", "--role", "filler", "--db", str(db_path)])
-    assert result.exit_code == 0 and "已添加词语：“咋整”（虚词）" in result.output
+    question = "汽修就业率嘛整多少"  # 嘛整 is not a word qbot knows: 整多少 reads as 挣多少 (起薪)
+    result = CliRunner().invoke(cli, ["alias", "嘛整", "--role", "filler", "--db", str(db_path)])
+    assert result.exit_code == 0 and "已添加词语：“嘛整”（虚词）" in result.output
     answer = Engine.open(db_path).ask(question)
     assert [f.value for f in answer.figures] == [98.99]
 
