@@ -459,12 +459,19 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
                 and not set(nxt.names) <= set(counts) \
                 and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)
-                     and counts[metric.names[0]] in metric.text):  # 毕业生 就业率 / 专任教师 男女比例, but 毕业 就业
-                # lists two
+                     and counts[metric.names[0]] in metric.text  # 毕业生 就业率 / 专任教师 男女比例, but 毕业 就业 lists two
+                     or _subject_of(tokens, metric, nxt, counts)):  # 学校党员为种树捐了多少款: the members gave
             modifiers.append(metric.names[0])
             continue
         kept.append(metric)
     return kept, modifiers
+
+
+def _subject_of(tokens: tuple[Token, ...], metric: MetricAsk, nxt: MetricAsk, counts: dict[str, str]) -> bool:
+    """党员 … 捐了多少: a group's word that does not ask, in the clause of a metric word that does, is who did it."""
+    clause = clause_of(tokens)
+    return counts[metric.names[0]] == metric.text and not ASKING_IN_NAME.search(metric.text) and bool(
+        ASKING_IN_NAME.search(nxt.text)) and clause.get(metric.start) == clause.get(nxt.start)
 
 
 def _spaced(tokens: tuple[Token, ...], first: int, nxt: MetricAsk) -> bool:

@@ -92,9 +92,10 @@ def school(r: Reading, ctx: Context) -> Result | None:
     for metric in r.asked:
         holders = unique(f.entity for f in index.by_metric.get(metric, []))
         entities = index.school_level(metric) or [e for e in holders if _school_body(e, holders)]
-        if not entities and len(holders) == 1 and not _names_school(r) and not any(
-                f.entity_type in ("department", "major") for f in index.by_metric.get(metric, [])):
-            entities = holders  # 党员捐了多少: the one programme the report gives it for, named in the answer
+        kinds = {f.entity_type for f in index.by_metric.get(metric, [])}
+        if not entities and len(holders) == 1 and (not _names_school(r) or kinds <= {"programme"}) and not kinds & {
+                "department", "major"}:  # 党员捐了多少 / 学校党员为种树捐了多少款: the one programme of the school the
+            entities = holders  # report gives it for, named in the answer
         if not entities and not r.qualifiers:
             # 学校一共有多少班主任: the report counts one department's, which does not answer for the school
             missing.append(metric)
