@@ -121,6 +121,10 @@ class FigureIndex:
         return bool(figs) and ((info is not None and info.parts is not None and info.parts[1] == "/")
                                or figs[0].unit in SUMMABLE_UNITS | {"元"})
 
+    def holders(self, metric: str) -> list[str]:
+        """Every entity with a figure of `metric`."""
+        return unique(f.entity for f in self.by_metric.get(metric, []))
+
     def school_level(self, metric: str) -> list[str]:
         """Entities holding the school-wide value of `metric` (学校, a table's total row)."""
         return unique(f.entity for f in self.by_metric.get(metric, []) if f.entity_type in ("school", "total"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import Computed, unique
+from qbot.answering.figures import Computed
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -88,7 +88,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
                 continue
             label = r.names[0]
         elif not r.names:  # 技工类+中职类, 秋季+春季, 在职+离退休党员: the parts the school's figure is split into
-            holders = index.school_level(metric) or unique(f.entity for f in index.by_metric.get(metric, []))
+            holders = index.school_level(metric) or index.holders(metric)
             if len(holders) != 1 and not index.school_level(metric):
                 continue
             figs = index.select_each(holders, metric, quals, list(r.years))

@@ -90,7 +90,7 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
             if len({f.value for f in figs}) == 1:  # (the school compared with a major is 全校)
                 sides.append(("全校" if figs[0].entity_type == "school" else entity, figs[0]))
         return sides
-    holders = unique(f.entity for f in index.by_metric.get(metric, []))  # (学校党委's 党员人数: its only holder)
+    holders = index.holders(metric)  # (学校党委's 党员人数: its only holder)
     entities = list(r.names) or index.school_level(metric) or (holders if len(holders) == 1 else [])
     years = unique([*r.years, *r.versus])
     if r.versus and not r.years:  # 招生比去年多了多少: this year's figure against last year's

@@ -90,7 +90,7 @@ def school(r: Reading, ctx: Context) -> Result | None:
     groups: list[tuple[Fig, ...]] = []
     missing: list[str] = []
     for metric in r.asked:
-        holders = unique(f.entity for f in index.by_metric.get(metric, []))
+        holders = index.holders(metric)
         entities = index.school_level(metric) or [e for e in holders if _school_body(e, holders)]
         kinds = {f.entity_type for f in index.by_metric.get(metric, [])}
         if not entities and len(holders) == 1 and (not _names_school(r) or kinds <= {"programme"}) and not kinds & {
