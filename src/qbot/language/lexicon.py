@@ -47,6 +47,8 @@ class Lexicon:
     _choices: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # fuzzy's, by roles; likewise
     _families: dict[tuple[str, tuple[str, ...]], list[Target]] = field(default_factory=dict)  # family's; likewise
     _prefixes: frozenset[str] | None = None  # beginnings of the pinyin spellings; likewise
+    _flat: dict[str, list[str]] | None = None  # flat_pinyin_forms'; likewise
+    _flat_prefixes: frozenset[str] | None = None
 
     def add(self, surface: str, target: Target, pinyin: str = "") -> None:
         surface = surface.strip().lower()
@@ -58,6 +60,7 @@ class Lexicon:
             self.pinyin[surface] = pinyin
         self._by_pinyin = None
         self._prefixes = None
+        self._flat = None
         self._choices.clear()
         self._families.clear()
 
@@ -70,6 +73,21 @@ class Lexicon:
                     by_pinyin[py].append(surface)
             self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
         return self._by_pinyin
+
+    def flat_pinyin_forms(self) -> dict[str, list[str]]:
+        """pinyin_forms with zh/ch/sh spelled z/c/s (the retroflex initials many speakers do not tell apart)."""
+        if self._flat is None or self._by_pinyin is None:
+            flat: dict[str, list[str]] = defaultdict(list)
+            for py, surfaces in self.pinyin_forms().items():
+                flat[_flat(py)] += surfaces
+            self._flat = dict(flat)
+            self._flat_prefixes = frozenset(py[:k] for py in self._flat for k in range(1, len(py) + 1))
+        return self._flat
+
+    def flat_pinyin_prefixes(self) -> frozenset[str]:
+        self.flat_pinyin_forms()
+        assert self._flat_prefixes is not None
+        return self._flat_prefixes
 
     def pinyin_prefixes(self) -> frozenset[str]:
         """Every beginning of a known pinyin spelling (for pruning `_spellings`), built with `pinyin_forms`."""
@@ -89,6 +107,7 @@ class Lexicon:
         known = self.pinyin_forms()
         if len(readings) != len(chunk) or not all(readings):
             return []
+        flat = [[_flat(r) for r in options] for options in readings]
         found = []
         n = len(chunk)
         i = 0
@@ -97,6 +116,10 @@ class Lexicon:
                 spelled = _spellings(readings[i:i + size], known, self.pinyin_prefixes())
                 # a typo swaps characters one for one: 的厂子 (di-an-zi with a rare reading of 厂) is not 电自
                 surfaces = [s for s in known[spelled] if len(s) == size] if spelled else []
+                if not surfaces and size >= 4:  # 工程照价: zh and z (ch/c, sh/s) told apart by few, in a long name
+                    flat_known = self.flat_pinyin_forms()
+                    spelled = _spellings(flat[i:i + size], flat_known, self.flat_pinyin_prefixes())
+                    surfaces = [s for s in flat_known[spelled] if len(s) == size] if spelled else []
                 if surfaces:
                     if chunk[i:i + size] in surfaces or wanted is not None and not wanted(i, i + size):
                         continue  # spelled right (那个专业), or not to be repaired: it hides nothing after it
@@ -128,6 +151,11 @@ class Lexicon:
                             targets.append(t)
             self._families[key] = targets
         return list(self._families[key])
+
+
+def _flat(pinyin: str) -> str:
+    """zh, ch, sh as z, c, s: no syllable ends in z, c or s, so in a spelling they are always an initial."""
+    return pinyin.replace("zh", "z").replace("ch", "c").replace("sh", "s")
 
 
 def _spellings(readings: list[list[str]], known: dict[str, list[str]], prefixes: frozenset[str]) -> str | None:
