@@ -224,3 +224,16 @@ def test_a_follow_up_about_a_major_without_that_figure_says_so(engine: Engine) -
 def test_an_operator_word_with_its_own_value_beside_a_number_does_not_break(engine: Engine) -> None:
     answer = engine.ask("毕业的人里80个都找着工作了吗")  # 都找着 is ==100%; the number beside it is a count
     assert answer.text and answer.status in ("answered", "not_found")
+
+
+def test_a_majors_place_in_a_ranking_counts_ties_and_shows_the_best(engine: Engine) -> None:
+    conversation = Conversation()
+    engine.ask("汽修就业率多少", conversation)
+    answer = engine.ask("那俺娃这专业排第几", conversation)
+    assert answer.kind == "place"
+    assert answer.text.splitlines()[0] == "汽车维修的就业率在22个专业中从高到低排第7（根据报告数据排序）："
+    assert {f.entity for f in answer.figures} == {"汽车维修", "焊接加工", "无人机应用技术", "现代物流",
+                                                   "道路与桥梁工程施工", "市政工程施工"}
+    tied = engine.ask("焊接起薪排第几")
+    assert "排第1（与另外3个并列），是最高的" in tied.text
+    assert "电气自动化设备安装与维修" in tied.text  # the uncertain cell is said to be left out of the ranking

@@ -72,6 +72,9 @@ def _body(result: Result) -> list[str]:
         what = texts.KIND_NAMES.get(heading.what, "")
         if kind == "ranking":
             lines.append(texts.rank_head(heading.metric, heading.order, what, heading.n, heading.ties))
+        elif kind == "place":
+            lines.append(texts.place_line(result.names[0][0], heading.metric, heading.order, what, heading.n,
+                                          heading.count, heading.ties))
         elif kind == "filter":
             if not result.groups:
                 return [texts.filter_none(what, heading.count, heading.metric)]
@@ -201,9 +204,9 @@ def _notes(r: Reading, result: Result) -> list[str]:
     notes = []
     if result.missing:
         notes.append(texts.missing(list(result.missing)))
-    if result.skipped and result.kind in ("ranking", "filter"):
+    if result.skipped and result.kind in ("ranking", "filter", "place"):
         notes.append(texts.skipped(unique(f.entity for f in result.skipped),
-                                   "排名" if result.kind == "ranking" else "筛选"))
+                                   "筛选" if result.kind == "filter" else "排名"))
     told = result.passage is not None and any(t.text in result.passage.sentence for t in r.tokens
                                               if t.role == "offtopic")  # (宿舍管的咋样: the sentence tells of it)
     for category in () if told else r.offtopic:

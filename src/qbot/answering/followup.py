@@ -105,6 +105,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
                        qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
                        years=r.years or focus.years)
+    if not names and not wanted and "place" in r.intents and focus.entities:  # 汽修起薪多少 … 这个在所有专业里算
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
     if not wanted and r.order and all(f.entity_type == "school" for n in names for f in index.by_entity.get(n, [])[:1]):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=())

@@ -39,6 +39,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("absent", refusals.absent),
     ("majors", majors.majors),
     ("table_count", majors.table_count),
+    ("place", ranking.place),
     ("threshold", ranking.threshold),
     ("ranking", ranking.ranking),
     ("average", aggregate.average),

@@ -10,7 +10,7 @@ from qbot.answering.search import Hit
 
 
 #: Kinds of result that answer the question (the others refuse, ask back or reply to chit-chat).
-ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "filter", "average", "total", "share", "compare",
+ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "place", "filter", "average", "total", "share", "compare",
                           "majors", "narrative", "count"})
 
 

@@ -140,6 +140,13 @@ def rank_head(metric: str, order: str, what: str, n: int, chosen: int) -> str:
     return head + "："
 
 
+def place_line(entity: str, metric: str, order: str, what: str, place: int, count: int, tied: int) -> str:
+    word = "从高到低" if order == "desc" else "从低到高"
+    shared = f"（与另外{tied - 1}个并列）" if tied > 1 else ""
+    top = "，是最高的" if place == 1 and order == "desc" else "，是最低的" if place == 1 else ""
+    return f"{entity}的{metric}在{count}个{what}中{word}排第{place}{shared}{top}（根据报告数据排序）："
+
+
 def column_head(metric: str, what: str, count: int) -> str:
     return f"各{what}的{metric}（共{count}个）："
 

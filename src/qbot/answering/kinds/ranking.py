@@ -51,6 +51,35 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     return _rank_figures(r, ctx, metric, figs, unsure, kind, n)
 
 
+def place(r: Reading, ctx: Context) -> Result | None:
+    """汽修就业率 … 那俺娃这专业排第几 / 这个在所有专业里算高的吗: where one entity's figure stands among its kind's,
+    with the best of them beside it. Of the school itself the report states no place (its rank among schools)."""
+    if "place" not in r.intents:
+        return None
+    index = ctx.index
+    own = [n for n in r.names if any(f.entity_type not in ("school", "total") for f in index.by_entity.get(n, [])[:1])]
+    if not own or not r.asked:  # 学校在全省排第几 / 学校在山东中职里排第几: no ranking of the school, or of a figure
+        return Result("offtopic", reason="offtopic", words=("other",), confidence=0.8)  # not asked
+    if len(own) != 1:
+        return None
+    metric, entity = r.asked[0], own[0]
+    kind = next((f.entity_type for f in index.by_entity.get(entity, []) if f.metric == metric), "")
+    figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), kind, r.table)
+    mine = [f for f in figs if f.entity == entity]
+    if not mine or len({f.entity for f in figs}) < 2:
+        return None
+    desc = r.order != "asc"
+    value = mine[0].value
+    before = {f.entity for f in figs if (f.value > value if desc else f.value < value)}
+    tied = {f.entity for f in figs if f.value == value}
+    best = [f for f in figs if f.value == (max if desc else min)(g.value for g in figs) and f.entity != entity]
+    heading = Heading(metric, kind, "desc" if desc else "asc", len(before) + 1, len({f.entity for f in figs}),
+                      len(tied))
+    return Result("place", groups=tuple(group(mine + best)), series=tuple(figs), skipped=tuple(unsure),
+                  heading=heading, focus=focus_of(r, ctx, (entity,), (metric,), kind), names=((entity, ()),),
+                  confidence=0.8)
+
+
 def _against_the_school(r: Reading, ctx: Context) -> Reading:
     """就业率低于全校总就业率的专业有几个: an operator before the school (全校) takes the school's own figure as the
     threshold."""
