@@ -97,15 +97,20 @@ class Repairer:
         letters = "".join(text[i] for i in positions)
         out: list[Token] = []
         cursor, k, spelled_to = token.start, 0, 0
+        lengths = sorted({len(p) for p in spelled}, reverse=True)
+
+        def longest(at: int) -> str:  # the longest spelling that begins at `at` (looked up by length, not scanned)
+            return next((letters[at:at + n] for n in lengths if letters[at:at + n] in spelled), "")
+
         while k < len(letters):
-            py = next((p for p in spelled if letters.startswith(p, k)), "")
             starts_word = k in (0, spelled_to) or positions[k] - positions[k - 1] > 1
-            if not py or not starts_word:
+            py = longest(k) if starts_word else ""
+            if not py:
                 k += 1
                 continue
             after = k + len(py)
             at_word_end = after == len(letters) or positions[after] - positions[after - 1] > 1
-            if not at_word_end and not any(letters.startswith(p, after) for p in spelled):
+            if not at_word_end and not longest(after):
                 k += 1
                 continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
             start, end = positions[k], positions[after - 1] + 1

@@ -91,7 +91,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         strict = r.asks_number and not r.asks_names
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
-    text = search_text(r, ctx)
+    text = asked = search_text(r, ctx)
     ordinal = ORDINAL.search(r.plain)
     if ordinal:
         text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
@@ -105,7 +105,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     talk = _asides(r.tokens)
     aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w) and w not in aside]
-    if unmet and len(unmet) * 3 >= len(ctx.search.terms(search_text(r, ctx))):
+    if unmet and len(unmet) * 3 >= len(ctx.search.terms(asked)):
         return None  # 开挖掘机的专业: a sentence about 挖掘 does not answer it
     if ordinal and "；" in hit.sentence:
         n = int(ordinal["n"]) if ordinal["n"].isdigit() else "一二三四五六七八九".index(ordinal["n"]) + 1
