@@ -237,3 +237,11 @@ def test_a_majors_place_in_a_ranking_counts_ties_and_shows_the_best(engine: Engi
     tied = engine.ask("焊接起薪排第几")
     assert "排第1（与另外3个并列），是最高的" in tied.text
     assert "电气自动化设备安装与维修" in tied.text  # the uncertain cell is said to be left out of the ranking
+
+
+def test_a_search_is_remembered_within_one_question_only(engine: Engine) -> None:
+    first = engine.search.search("六个一工程", engine.edition)
+    assert first is not None and engine.search.search("六个一工程", engine.edition) is first
+    engine.ask("汽修就业率多少")  # a new question forgets the searches of the last one
+    again = engine.search.search("六个一工程", engine.edition)
+    assert again == first and again is not first

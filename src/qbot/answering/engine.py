@@ -131,6 +131,7 @@ class Engine:
         if not re.search(r"[\w\u4e00-\u9fff]", text):
             return Answer("not_found", texts.NOISE, kind="noise")
         conv = conversation if conversation is not None else Conversation()
+        self.search.forget()  # (searches are remembered within one question only)
         tokens = self._tokens(text)
         plain = normalize(question, numerals=False)[:MAX_QUESTION]
         edition = self._edition_for(tokens, conv, role)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -14,6 +15,10 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，、。；：])\s+(?=[\u4e00-\u9fff])")
 #: Right after a term: it is being defined or listed (推行"六个一工程",即:一部电影、…).
 DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|分别是|:|：)")
+#: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
+SEARCHES_KEPT = 64
+
+
 @dataclass(frozen=True)
 class Hit:
     passage_id: str
@@ -35,6 +40,7 @@ class PassageSearch:
         self._vocabulary = vocabulary
         self._stop = stop
         self._section_titles: dict[str, dict[str, str]] = {}
+        self._local = threading.local()  # each thread's latest searches, oldest first
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -56,6 +62,28 @@ class PassageSearch:
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
                ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
                keep: frozenset[str] | set[str] = frozenset()) -> Hit | None:
+        """`_search`, remembered until `forget`: one question asks the same search from several answer kinds."""
+        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep))
+        found = self._remembered()
+        if key not in found:
+            if len(found) >= SEARCHES_KEPT:
+                found.pop(next(iter(found)))
+            found[key] = self._search(text, edition, min_coverage=min_coverage, min_terms=min_terms,
+                                      ignore=ignore, listing=listing, keep=keep)
+        return found[key]
+
+    def _remembered(self) -> dict[tuple, Hit | None]:
+        """This thread's searches (the website answers questions in a thread pool)."""
+        if not hasattr(self._local, "found"):
+            self._local.found = {}
+        return self._local.found
+
+    def forget(self) -> None:
+        """Drop the searches remembered (the engine calls it for every new question)."""
+        self._remembered().clear()
+
+    def _search(self, text: str, edition: str, *, min_coverage: float, min_terms: int,
+                ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str]) -> Hit | None:
         """The sentence of the report that best answers `text`.
 
         Coverage counts the question's characters covered by the content words a sentence (or
