@@ -56,8 +56,16 @@ def no_year(what: str) -> str:
     return f"抱歉，报告里没有您问的年份的{what}数据，报告只有本年度（及文中提到的个别往年）的数据。"
 
 
+#: Groups the report never splits a figure by (its figures are of all of them, boys and girls alike).
+BY_SEX = frozenset({"男生", "女生"})
+
+
 def wrong_group(group: str, metric: str, about: str) -> str:
     reply = f"抱歉，报告里没有{group}的{metric}数据。"
+    if group in BY_SEX and about:
+        return reply + f"报告里的{metric}是全体{about}的，没有按男生、女生分开统计。"
+    if about in BY_SEX:  # 专任教师 男女比例: the shares of boys and girls are the students'
+        return reply + f"报告里的{metric}是在校学生的。"
     return reply + (f"报告里的{metric}是{about}的。" if about else "")
 
 
