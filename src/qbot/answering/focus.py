@@ -28,6 +28,8 @@ KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "tra
 SET_INTENTS = frozenset({"each", "list", "compare", "sum", "avg", "rank", "rank_desc", "rank_asc", "same",
                          "difference", "describe"})
 MAX_FAMILY = 8
+#: Pieces of metric names that say only what is counted, not what is asked about.
+MEASURES = frozenset({"人数", "人次", "数量", "金额", "比例", "个数", "次数"})
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
@@ -237,7 +239,8 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
                                     for q in f.qualifiers.values() for v in values):
         # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
         owners = [m for m in unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))
-                  if any(m[i:i + 2] in r.text for i in range(len(m) - 1))]  # …多少个项目 → 项目数, not 党员人数
+                  if any(m[i:i + 2] in r.text and m[i:i + 2] not in MEASURES for i in range(len(m) - 1))]
+        # …多少个项目 → 项目数, not 党员人数 (and 本科 升学 人数 is not 招录人数 by its 人数)
         if 0 < len(owners) <= 2:
             units = [m for m in owners if any(f.unit in r.units for f in index.by_metric.get(m, []))]
             return units or owners
