@@ -60,6 +60,8 @@ def _studied(r: Reading) -> list[str]:
     """护理 of 闺女想学护理, 挖掘机 of 想学开挖掘机的: a noun the report never uses, said as what is to be studied, is
     the major asked about, in whatever clause."""
     out: list[str] = []
+    if not r.entities and any(t.role == "pronoun" for t in r.tokens):  # 开挖掘机的 有这个专业不 就业咋样: the thing
+        return [t.text for t in r.tokens if t.role == "topic" and t.how == "foreign"]  # 这个专业 stands for
     for i, token in enumerate(r.tokens):
         if token.role != "topic" or token.how != "foreign":
             continue
