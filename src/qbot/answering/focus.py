@@ -33,7 +33,7 @@ MEASURES = frozenset({"人数", "人次", "数量", "金额", "比例", "个数"
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
-    r = _cohorts(_table_by_title(_members_of_entity(r, index, kb), index), index)
+    r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -332,6 +332,20 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
 
 
 LONG_NAME = 8  # characters: project and equipment names people shorten
+
+
+def _joined_topics(r: Reading, kb: KnowledgeBase) -> Reading:
+    """工业 + 机器人: two topic words written together that names of the report hold together are one word (so that
+    焊接加工, a major of 机器人焊接, is not read off 机器人 alone)."""
+    topics = list(r.topics)
+    for a, b in zip(r.tokens, r.tokens[1:]):
+        joined = (a.meaning or a.text) + (b.meaning or b.text)
+        if a.role == b.role == "topic" and a.end == b.start and {a.meaning or a.text, b.meaning or b.text} <= set(
+                topics) and kb.lexicon.family(joined):
+            at = topics.index(a.meaning or a.text)
+            topics = [t for t in topics if t not in (a.meaning or a.text, b.meaning or b.text)]
+            topics.insert(at, joined)
+    return replace(r, topics=tuple(topics)) if topics != list(r.topics) else r
 
 
 def _its_department(r: Reading, names: list[str], index: FigureIndex) -> list[str]:

@@ -82,15 +82,16 @@ def _asking_clauses(r: Reading) -> set[int]:
               and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))
               or t.role == "unknown" and ENGLISH_WORD.fullmatch(t.text.strip())}  # a nursing program
     if asking and not any(t.role in ("intent", "context", "chitchat") for t in r.tokens):
-        # 表2 食药监 培训人数: keywords without a verb after the first that names a figure are all part of what is
-        # asked (but 财务处: 2020总收入 says who asks)
-        return asking | {c for c in clause.values() if c > min(asking)}
+        # 表2 食药监 培训人数 / 工业机器人 专业 就业率: keywords without a verb are all part of what is asked (财务处:
+        # 2020总收入 says who asks: 财务处 is a context word)
+        return set(clause.values())
     return asking or set(clause.values())
 
 
 def _in_clauses(r: Reading, word: str, clauses: set[int]) -> bool:
-    clause = clause_of(r.tokens)
-    return any(clause[t.start] in clauses for t in r.tokens if (t.meaning or t.text).strip() == word)
+    clause = clause_of(r.tokens)  # (a topic may be two words read together: 工业 + 机器人)
+    return any(clause[t.start] in clauses for t in r.tokens if (t.meaning or t.text).strip() == word
+               or t.role == "topic" and (t.meaning or t.text).strip() in word)
 
 
 def _asked_families(r: Reading) -> set[str]:
@@ -118,7 +119,7 @@ def explained(word: str, context: str) -> bool:
 
 def _context(fig: Fig, ctx: Context) -> str:
     parts = [fig.entity, fig.metric, ctx.kb.metric_aliases.get(fig.metric, ""), fig.unit, fig.quote, fig.table_title,
-             fig.section_title, " ".join(fig.qualifiers.values())]  # (实训 of 实训的机位: 实训工位 names 实习工位数)
+             fig.section_title, fig.section_path, " ".join(fig.qualifiers.values())]  # (案例一 of 七/案例一(三)1)  # (实训 of 实训的机位: 实训工位 names 实习工位数)
     if fig.table_no:
         parts.append(ctx.kb.table_texts.get((fig.edition, fig.table_no), ""))
     else:
