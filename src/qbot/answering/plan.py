@@ -69,9 +69,9 @@ def _counts_only(result: Result) -> bool:
 
 
 def _ends_in_metric(r: Reading) -> bool:
-    """跨专业就业人数 / 表2 食药监 培训人数: keywords that end in the figure they ask for."""
+    """跨专业就业人数 / 表2 食药监 培训人数 / 本科 升学 人数: keywords that end in the figure they ask for."""
     content = [t for t in r.tokens if t.role not in ("punct", "filler")]
-    return bool(content) and content[-1].role == "metric"
+    return bool(content) and content[-1].role in ("metric", "unit")
 
 
 def run(r: Reading, ctx: Context) -> Result:

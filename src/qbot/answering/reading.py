@@ -515,8 +515,10 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
                    or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
-        if targets and (not parts or any(t.role in TARGET_ROLES for t in parts[-1]) or _asks_of_entity(parts[-1])
-                        or _claim(parts[-1]) or claim and _asks_about(parts[-1])):
+        leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
+        if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
+                                        or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
+                                        or claim and _asks_about(parts[-1])):
             parts.append(list(group))
         elif parts:
             parts[-1] += group
@@ -530,6 +532,11 @@ def _names_topic(part: list[Token] | tuple[Token, ...]) -> bool:
     """在哪儿 (of 学校多大 在哪儿): a clause that is an everyday word for a thing of the report, and nothing more."""
     return any(t.role == "topic" and t.how == "synonym" for t in part) and all(
         t.role in ("topic", "filler", "punct", "intent") or t.role == "unknown" and len(t.text) == 1 for t in part)
+
+
+def _only_qualifiers(part: list[Token]) -> bool:
+    """本科 (of 本科 升学 人数): a clause naming a qualifier value and nothing else it could be asked of."""
+    return any(t.role == "qualifier" for t in part) and all(t.role in ("qualifier", "punct", "filler") for t in part)
 
 
 def _counts_kind(part: list[Token]) -> bool:
