@@ -62,6 +62,9 @@ def column(r: Reading, ctx: Context) -> Result | None:
             continue
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
         derived = index.derived_population(metric, r.kind) if not figs else []
+        if len(derived) == 1 and not each:  # 收入减支出 结余多少: the one figure the school's two give, not a column
+            computed += derived
+            continue
         if derived:
             computed += derived
             heading = Heading(metric, r.kind or "major", count=len(derived))
@@ -77,6 +80,8 @@ def column(r: Reading, ctx: Context) -> Result | None:
         heading = Heading(metric, kind, count=len({f.entity for f in figs + unsure}))
     if not groups and not computed:
         return None
+    if heading is None and not groups:
+        return Result("lookup", computed=tuple(computed), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("column", groups=tuple(groups), computed=tuple(computed), series=tuple(series), heading=heading,
                   focus=focus_of(r, ctx, (), r.asked, heading.what if heading else ""), confidence=0.85)
 

@@ -49,6 +49,8 @@ def search_text(r: Reading, ctx: Context) -> str:
             continue  # the whole report is about the school
         if token.role in UNSEARCHED_ROLES and not _inside_word(tokens, i) or token.role == "kind" and token.text.isascii():
             continue  # (project of "the six ones project": the report names its kinds in Chinese)
+        if token.role == "offtopic" and all(s.name in UNTOLD_TOPICS for s in token.senses if s.role == "offtopic"):
+            continue  # 新生开学要军训不: the prose tells of 军训, never of the dates of 开学
         text = token.text
         if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
@@ -64,6 +66,8 @@ def search_text(r: Reading, ctx: Context) -> str:
     return "".join(parts).strip()
 
 
+#: Off-topic categories the prose never tells of (dates, scores, phone numbers): their words are not searched.
+UNTOLD_TOPICS = frozenset({"schedule", "admission", "contact"})
 #: Roles of tokens that name something of the report (a clause without one, and without asking, is talk).
 NAMING_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "table", "section", "group", "year", "number"})
 
