@@ -245,3 +245,9 @@ def test_a_search_is_remembered_within_one_question_only(engine: Engine) -> None
     engine.ask("汽修就业率多少")  # a new question forgets the searches of the last one
     again = engine.search.search("六个一工程", engine.edition)
     assert again == first and again is not first
+
+
+def test_each_department_and_their_total(engine: Engine) -> None:
+    answer = engine.ask("各系 毕业人数 合计")
+    assert answer.text.startswith("各系部的毕业人数（共8个）：")
+    assert "全校的毕业人数：2400人" in answer.text and "智能制造系的毕业人数：207人" in answer.text

@@ -82,6 +82,10 @@ def column(r: Reading, ctx: Context) -> Result | None:
         return None
     if heading is None and not groups:
         return Result("lookup", computed=tuple(computed), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
+    if "sum" in r.intents:  # 各系 毕业人数 合计: each one's, and the school's total the report states
+        for metric in r.asked:
+            groups += merge_school_level(group(index.select_each(index.school_level(metric), metric,
+                                                                 r.qualifier_map, list(r.years))))
     return Result("column", groups=tuple(groups), computed=tuple(computed), series=tuple(series), heading=heading,
                   focus=focus_of(r, ctx, (), r.asked, heading.what if heading else ""), confidence=0.85)
 
