@@ -251,3 +251,8 @@ def test_each_department_and_their_total(engine: Engine) -> None:
     answer = engine.ask("各系 毕业人数 合计")
     assert answer.text.startswith("各系部的毕业人数（共8个）：")
     assert "全校的毕业人数：2400人" in answer.text and "智能制造系的毕业人数：207人" in answer.text
+
+
+def test_a_when_question_prefers_the_sentence_that_tells_a_time(engine: Engine) -> None:
+    answer = engine.ask("孩子说学校搞经典诵读 是每周哪天")
+    assert answer.kind == "narrative" and "周一和周四下午" in answer.text

@@ -15,6 +15,8 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，、。；：])\s+(?=[\u4e00-\u9fff])")
 #: Right after a term: it is being defined or listed (推行"六个一工程",即:一部电影、…).
 DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|分别是|:|：)")
+#: A time of day or of the week or year told in a sentence (周一和周四下午, 每月, 9月).
+TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日")
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
 SEARCHES_KEPT = 64
 
@@ -61,15 +63,15 @@ class PassageSearch:
 
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
                ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
-               keep: frozenset[str] | set[str] = frozenset()) -> Hit | None:
+               keep: frozenset[str] | set[str] = frozenset(), timed: bool = False) -> Hit | None:
         """`_search`, remembered until `forget`: one question asks the same search from several answer kinds."""
-        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep))
+        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed)
         found = self._remembered()
         if key not in found:
             if len(found) >= SEARCHES_KEPT:
                 found.pop(next(iter(found)))
             found[key] = self._search(text, edition, min_coverage=min_coverage, min_terms=min_terms,
-                                      ignore=ignore, listing=listing, keep=keep)
+                                      ignore=ignore, listing=listing, keep=keep, timed=timed)
         return found[key]
 
     def _remembered(self) -> dict[tuple, Hit | None]:
@@ -83,8 +85,10 @@ class PassageSearch:
         self._remembered().clear()
 
     def _search(self, text: str, edition: str, *, min_coverage: float, min_terms: int,
-                ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str]) -> Hit | None:
-        """The sentence of the report that best answers `text`.
+                ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str],
+                timed: bool) -> Hit | None:
+        """The sentence of the report that best answers `text` (with `timed`, a 啥时候 question: of equally covering
+        sentences the one that tells a time).
 
         Coverage counts the question's characters covered by the content words a sentence (or
         its section title) contains, so that overlapping search-mode words (金蓝领 / 金蓝领培训)
@@ -131,7 +135,8 @@ class PassageSearch:
                 # 邬宪伟、翁孝川…等德育专家: a list that ends in the very word asked is what a 哪些 question wants
                 ends_in = listing and any(re.search(r"、[^、，,。；]{1,10}等[^，,。；]{0,7}" + re.escape(t), lowered)
                                           for t in present)
-                score = (round(coverage, 3), ends_in, about, -spread, defines, tie, -rank)
+                tells_time = len(TIME.findall(sentence)) if timed else 0  # (周一和周四下午 over 每周一歌)
+                score = (round(coverage, 3), ends_in, about, tells_time, -spread, defines, tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.

@@ -103,7 +103,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # numbers alone (-98‰) say nothing of what a passage is about
     hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                             min_terms=2 if strict else 1, ignore={ctx.index.year},
-                            listing=r.asks_names or bool(ordinal) or _names_a_set(r))
+                            listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents)
     if hit is None or strict and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     talk = _asides(r.tokens)

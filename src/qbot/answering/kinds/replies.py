@@ -51,13 +51,13 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
-    if told_of and (r.intents & {"narrative", "describe", "duration"} or r.topics):
+    if told_of and (r.intents & {"narrative", "when", "describe", "duration"} or r.topics):
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
         if sentence and any(t.text in sentence for t in r.tokens if t.role == "offtopic") and all(
                 any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
             # the plan goes on to the prose, or 咋样 of 宿舍 is answered by that sentence itself
-            return None if r.intents & {"narrative", "duration"} else told
+            return None if r.intents & {"narrative", "when", "duration"} else told
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
