@@ -104,6 +104,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 topics.remove(word)
     found_values = [v for vs in qualifiers.values() for v in vs]
     unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
+    modified = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if a.role == b.role == "topic"
+                and a.end == b.start and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}
     for topic in list(topics):
         # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
@@ -121,6 +123,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
             if any(v not in held and not any(v in n for n in family) for v in said_values):
                 continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
+            if topic in modified:
+                continue  # 智慧校园平台: a 平台 of 智慧校园, which no name holds — not one of the 平台s to pick from
             return _ambiguous(r, topic, family)
         topics.remove(topic)
         names += [n for n in family if n not in names]
