@@ -256,3 +256,8 @@ def test_each_department_and_their_total(engine: Engine) -> None:
 def test_a_when_question_prefers_the_sentence_that_tells_a_time(engine: Engine) -> None:
     answer = engine.ask("孩子说学校搞经典诵读 是每周哪天")
     assert answer.kind == "narrative" and "周一和周四下午" in answer.text
+
+
+def test_a_refusal_quotes_the_askers_word_not_a_number_it_was_read_as(engine: Engine) -> None:
+    answer = engine.ask("老师都是年轻的还是老的 平均多大岁数")
+    assert answer.status == "not_found" and "“年轻”" in answer.text and not re.search(r"\d", answer.text)

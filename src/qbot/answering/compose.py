@@ -200,6 +200,15 @@ def _computed_line(c: Computed) -> str:
     return f"{ref.entity}的{ref.metric}：{ref.display}{texts.computed_note(how, parts, majors, table)}"
 
 
+def _as_asked(r: Reading, word: str) -> str:
+    """A word the report lacks, as the asker wrote it (年轻, not the 35岁以下 it was read as: a refusal states no
+    number)."""
+    for token in r.tokens:
+        if token.meaning == word or any(s.name == word for s in token.senses):
+            return token.text
+    return word
+
+
 def _notes(r: Reading, result: Result) -> list[str]:
     notes = []
     if result.missing:
@@ -263,7 +272,7 @@ def _refusal(r: Reading, result: Result) -> Answer:
     elif reason == "which_figure":
         text = texts.which_figure(words[0])
     elif reason == "topics":
-        text = texts.topics(words)
+        text = texts.topics([_as_asked(r, w) for w in words])
     elif reason == "too_many":
         text = texts.too_many(words[0])
     elif reason == "no_average":
