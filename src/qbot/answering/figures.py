@@ -121,6 +121,11 @@ class FigureIndex:
         return bool(figs) and ((info is not None and info.parts is not None and info.parts[1] == "/")
                                or figs[0].unit in SUMMABLE_UNITS | {"元"})
 
+    def entity_kind(self, name: str) -> str:
+        """The kind of entity a name is in the figures (major, school, total …), or "" when it has none."""
+        figs = self.by_entity.get(name)
+        return figs[0].entity_type if figs else ""
+
     def holders(self, metric: str) -> list[str]:
         """Every entity with a figure of `metric`."""
         return unique(f.entity for f in self.by_metric.get(metric, []))

@@ -107,7 +107,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                        years=r.years or focus.years)
     if not names and not wanted and "place" in r.intents and focus.entities:  # 汽修起薪多少 … 这个在所有专业里算
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
-    if not wanted and r.order and all(f.entity_type == "school" for n in names for f in index.by_entity.get(n, [])[:1]):
+    if not wanted and r.order and all(index.entity_kind(n) in ("", "school") for n in names):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=())
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
@@ -120,7 +120,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             return replace(r, names=tuple(carried), carried=True,
                            qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
         if not carried and r.followup and focus.entities and all(
-                f.entity_type not in ("school", "total") for e in focus.entities for f in index.by_entity.get(e, [])[:1]):
+                index.entity_kind(e) not in ("school", "total") for e in focus.entities):
             return replace(r, absent=focus.entities, carried=True)  # 学前教育就业率多少 … 那起薪呢: none either
     if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))

@@ -57,7 +57,7 @@ def place(r: Reading, ctx: Context) -> Result | None:
     if "place" not in r.intents:
         return None
     index = ctx.index
-    own = [n for n in r.names if any(f.entity_type not in ("school", "total") for f in index.by_entity.get(n, [])[:1])]
+    own = [n for n in r.names if index.entity_kind(n) not in ("", "school", "total")]
     if not own or not r.asked:  # 学校在全省排第几 / 学校在山东中职里排第几: no ranking of the school, or of a figure
         return Result("offtopic", reason="offtopic", words=("other",), confidence=0.8)  # not asked
     if len(own) != 1:
@@ -72,7 +72,8 @@ def place(r: Reading, ctx: Context) -> Result | None:
     value = mine[0].value
     before = {f.entity for f in figs if (f.value > value if desc else f.value < value)}
     tied = {f.entity for f in figs if f.value == value}
-    best = [f for f in figs if f.value == (max if desc else min)(g.value for g in figs) and f.entity != entity]
+    top = (max if desc else min)(f.value for f in figs)
+    best = [f for f in figs if f.value == top and f.entity != entity]
     heading = Heading(metric, kind, "desc" if desc else "asc", len(before) + 1, len({f.entity for f in figs}),
                       len(tied))
     return Result("place", groups=tuple(group(mine + best)), series=tuple(figs), skipped=tuple(unsure),
@@ -136,8 +137,7 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
         r = _against_the_school(r, ctx)
     if r.threshold is None or not r.asked:
         return None
-    if r.threshold.implied and any(f.entity_type not in ("school", "total") for n in r.names
-                                   for f in ctx.index.by_entity.get(n, [])[:1]):
+    if r.threshold.implied and any(ctx.index.entity_kind(n) not in ("", "school", "total") for n in r.names):
         return None  # 市政工程施工 … 都找着工作了没: a yes-no about the major named, answered by its own figures
     wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
     if r.threshold.implied and not wanted:
