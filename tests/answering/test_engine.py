@@ -137,6 +137,17 @@ def test_one_item_of_a_numbered_list(engine: Engine, question: str, item: str, n
     assert item in answer.text and not_item not in answer.text
 
 
+@pytest.mark.parametrize("question, measure, problem", [
+    ("带头人太少了 学校准备怎么解决", "实施教师素质提升工程", "偏少"),
+    ("有些企业参与不深 咋改", "校企合作委员会", "参与不够深入"),
+])
+def test_how_a_problem_is_met_gets_the_measure_set_against_it(engine: Engine, question: str, measure: str,
+                                                                problem: str) -> None:
+    answer = engine.ask(question)  # 八(一) 存在的问题 n → 八(二) 改进措施 n
+    assert answer.status == "answered"
+    assert measure in answer.text and problem not in answer.text
+
+
 def test_a_sum_of_money_asked_of_a_programme_gives_each_of_its_sums(engine: Engine) -> None:
     answer = engine.ask("顾庄村 学校出了多少钱")
     assert answer.status == "answered"

@@ -109,7 +109,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     for topic in list(topics):
         # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
-                r.intents & {"what", "narrative", "when"} and not wanted:
+                r.intents & {"what", "narrative", "when", "remedy"} and not wanted:
             break
         if any(topic in v for v in found_values):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read

@@ -17,7 +17,7 @@ Kind = Callable[[Reading, Context], Result | None]
 
 def narrative_first(r: Reading, ctx: Context) -> Result | None:
     """A name without a metric asked what / which / how (学校和哪些企业合作): the prose answers in words."""
-    if r.asked or not (r.asks_names or r.intents & {"narrative", "when", "duration"} or r.topics):
+    if r.asked or not (r.asks_names or r.intents & {"narrative", "when", "remedy", "duration"} or r.topics):
         return None
     hit = narrative.narrative(r, ctx)
     if hit is not None and not hit.groups and r.qualifiers and r.asks_names:

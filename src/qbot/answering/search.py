@@ -19,6 +19,8 @@ DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|
 TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日")
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
 SEARCHES_KEPT = 64
+#: An item of a numbered list: "- 2. 教师队伍…".
+LIST_ITEM = re.compile(r"[\s\-–]*(\d{1,2})[.、]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class PassageSearch:
         self._vocabulary = vocabulary
         self._stop = stop
         self._section_titles: dict[str, dict[str, str]] = {}
+        self._parallel: dict[str, dict[str, tuple[list[str], str]]] = {}
         self._local = threading.local()  # each thread's latest searches, oldest first
 
     @cached_property
@@ -63,15 +66,17 @@ class PassageSearch:
 
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
                ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
-               keep: frozenset[str] | set[str] = frozenset(), timed: bool = False) -> Hit | None:
-        """`_search`, remembered until `forget`: one question asks the same search from several answer kinds."""
-        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed)
+               keep: frozenset[str] | set[str] = frozenset(), timed: bool = False,
+               within: frozenset[str] = frozenset()) -> Hit | None:
+        """`_search`, remembered until `forget`: one question asks the same search from several answer kinds
+        (`within`: only the sentences of these sections)."""
+        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed, within)
         found = self._remembered()
         if key not in found:
             if len(found) >= SEARCHES_KEPT:
                 found.pop(next(iter(found)))
             found[key] = self._search(text, edition, min_coverage=min_coverage, min_terms=min_terms,
-                                      ignore=ignore, listing=listing, keep=keep, timed=timed)
+                                      ignore=ignore, listing=listing, keep=keep, timed=timed, within=within)
         return found[key]
 
     def _remembered(self) -> dict[tuple, Hit | None]:
@@ -86,7 +91,7 @@ class PassageSearch:
 
     def _search(self, text: str, edition: str, *, min_coverage: float, min_terms: int,
                 ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str],
-                timed: bool) -> Hit | None:
+                timed: bool, within: frozenset[str]) -> Hit | None:
         """The sentence of the report that best answers `text` (with `timed`, a 啥时候 question: of equally covering
         sentences the one that tells a time).
 
@@ -114,6 +119,8 @@ class PassageSearch:
         best_score: tuple[float, ...] = (0.0,)
         titles = self._titles(edition)
         for rank, (passage_id, passage, path, title, page) in enumerate(rows):
+            if within and path not in within:
+                continue
             passage = CJK_GAP.sub("", passage)
             # The section titles count as context: 存在哪些问题 finds the sentences under 存在的问题, 主要问题 those
             # under 八(一) of 主要问题和改进措施.
@@ -149,6 +156,41 @@ class PassageSearch:
             if digest:
                 return replace(best, sentence=digest)
         return best
+
+    def counterpart(self, hit: Hit) -> Hit | None:
+        """The item at the same place of the following parallel list: a question asking how a problem is met
+        (名师少 学校打算咋改) finds the problem, and the report answers it in the list of measures that follows
+        (八(一) 存在的问题 1. 2. 3. → 八(二) 改进措施 1. 2. 3.)."""
+        lists = self.parallel_lists(hit.edition)
+        if hit.section_path not in lists:
+            return None
+        ids, following = lists[hit.section_path]
+        if hit.passage_id not in ids:
+            return None
+        passage_id, text, path, title, page = self._conn.execute(
+            "select id, text, section_path, section_title, page from passages where edition = ? and section_path = ? "
+            "order by ord limit 1 offset ?", [hit.edition, following, ids.index(hit.passage_id)]).fetchone()
+        return Hit(passage_id, CJK_GAP.sub("", text), path, title, page, hit.edition, hit.coverage)
+
+    def parallel_lists(self, edition: str) -> dict[str, tuple[list[str], str]]:
+        """Sections whose numbered items the next section under the same heading answers item by item (the same
+        numbers, in the same order): section path → (its passage ids, the following section's path)."""
+        if edition not in self._parallel:
+            paths = [p for p, in self._conn.execute("select path from sections where edition = ? order by ord",
+                                                    [edition])]
+            items: dict[str, list[tuple[str, str]]] = {}
+            for passage_id, path, text in self._conn.execute(
+                    "select id, section_path, text from passages where edition = ? order by ord", [edition]):
+                number = LIST_ITEM.match(text)
+                items.setdefault(path, []).append((passage_id, number.group(1) if number else ""))
+            found: dict[str, tuple[list[str], str]] = {}
+            for path, following in zip(paths, paths[1:]):
+                one, two = items.get(path, []), items.get(following, [])
+                if _ancestors(path)[:1] == _ancestors(following)[:1] and len(one) >= 2 and \
+                        [n for _, n in one] == [n for _, n in two] and all(n for _, n in one):
+                    found[path] = ([i for i, _ in one], following)
+            self._parallel[edition] = found
+        return self._parallel[edition]
 
     def _titles(self, edition: str) -> dict[str, str]:
         if edition not in self._section_titles:

@@ -30,6 +30,8 @@ def nothing_asked(r: Reading, ctx: Context) -> Result | None:
     """Only context and filler (我家孩子今年中考): ask what they would like to know."""
     if r.content or r.offtopic or r.chitchat or r.foreign and r.asks_names:
         return None  # (公共基础课都开了哪些: a noun the prose may list)
+    if r.intents & {"narrative", "remedy", "when"} and any(t.role == "word" for t in r.tokens):
+        return None  # 有些企业参与不深 咋改: words of the report asked how, which the prose may tell
     return Result("nothing", reason="nothing", confidence=0.2)
 
 
@@ -51,13 +53,13 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
-    if told_of and (r.intents & {"narrative", "when", "describe", "duration"} or r.topics):
+    if told_of and (r.intents & {"narrative", "when", "remedy", "describe", "duration"} or r.topics):
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
         if sentence and any(t.text in sentence for t in r.tokens if t.role == "offtopic") and all(
                 any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
             # the plan goes on to the prose, or 咋样 of 宿舍 is answered by that sentence itself
-            return None if r.intents & {"narrative", "when", "duration"} else told
+            return None if r.intents & {"narrative", "when", "remedy", "duration"} else told
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
