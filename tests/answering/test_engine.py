@@ -59,7 +59,7 @@ def test_ambiguous_question_offers_complete_questions(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("question", ["2021年招生多少", "学费多少钱", "学前教育专业就业率", "校长叫什么名字",
-                                      "宿舍住宿费多少"])
+                                      "宿舍住宿费多少", "一个班主任带几个班"])
 def test_unanswerable_questions_state_no_number(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.status == "not_found"
@@ -272,3 +272,10 @@ def test_a_when_question_prefers_the_sentence_that_tells_a_time(engine: Engine) 
 def test_a_refusal_quotes_the_askers_word_not_a_number_it_was_read_as(engine: Engine) -> None:
     answer = engine.ask("老师都是年轻的还是老的 平均多大岁数")
     assert answer.status == "not_found" and "“年轻”" in answer.text and not re.search(r"\d", answer.text)
+
+
+@pytest.mark.parametrize("question", ["助学金能拿多少钱", "一个学生能拿多少助学金", "助学金给多少钱"])
+def test_a_pay_phrase_beside_a_grant_asks_the_grants_amount_not_the_pay(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert [f.metric for f in answer.figures] == ["助学金标准"], answer.text
+    assert "2000元" in answer.text and "起薪" not in answer.text

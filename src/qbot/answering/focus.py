@@ -611,7 +611,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         chosen = _by_unit(r, index, kb)
     if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names and _plain(r):
         chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
-    chosen = unique(chosen)
+    chosen = _money_of(unique(chosen), r, index, kb)
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
@@ -703,6 +703,21 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     return _sibling_in(metric, units, index) or metric
+
+
+def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+    """助学金能拿多少钱 / 助学金给多少钱: an everyday pay phrase (read as 起薪 alone) beside a metric the report also
+    states in money asks that sum of money (助学金标准), not the graduates' pay."""
+    money = [u for u, family in UNIT_FAMILIES.items() if family == "money"]
+    said = [m for a in r.metrics if a.how == "word" for m in a.names]
+    named = [m for a in r.metrics if a.how != "word" for m in a.names]
+    if not said or not named or not all(kb.metrics.get(m) and kb.metrics[m].unit in money for m in said):
+        return chosen
+    siblings = {m: _sibling_in(m, money, index) for m in named if m in chosen and not (
+        kb.metrics.get(m) and kb.metrics[m].unit in money)}
+    if not siblings or not all(siblings.values()):
+        return chosen
+    return unique(siblings.get(m, m) for m in chosen if m not in said)
 
 
 def _unit_names(tokens: Iterable[Token]) -> list[str]:

@@ -40,6 +40,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         # 一顿饭多少钱 answered in percent, 多久转正 in 元: not it
         words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
+    words += [w for w in _per_head(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
@@ -51,6 +52,25 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             words += [v for v in values if v not in carried
                       and not any(explained(w, context + sections) for w in ctx.kb.written(v))]
     return words
+
+
+#: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.
+COUNTED_UNITS = frozenset({"人", "个", "项", "门", "家", "所", "类", "种", "台套", "套", "人次", "次"})
+
+
+def _per_head(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
+    """一个班主任管几个班: "one" of a group of people, asked a count, asks a count per head. The report states no such
+    ratio unless a figure about that group is given (生师比 is read whole: 一个老师带几个学生)."""
+    out: list[str] = []
+    for one, unit, head in zip(r.tokens, r.tokens[1:], r.tokens[2:]):
+        if not (one.role == "number" and one.meaning == "1" and unit.role == "unit" and head.role in ("group", "metric")
+                and one.end == unit.start and unit.end == head.start):
+            continue
+        about = {s.name for s in head.senses} | {ctx.kb.headcounts.get(s.name, "") for s in head.senses}
+        if any(f.metric in about for f in figs) or not all(f.unit in COUNTED_UNITS for f in figs):
+            continue  # (一个学生能拿多少助学金: an amount per student is what the report states)
+        out.append("每" + unit.text + head.text)
+    return out
 
 
 CONTENT_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "table", "group", "intent"})

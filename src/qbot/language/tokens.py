@@ -52,6 +52,10 @@ class Token:
         return list(dict.fromkeys(t.name for t in self.senses if t.role == self.role))
 
 
+#: Roles of a word that a longer phrase of the lexicon must not cut in two.
+CROSSING_ROLES = frozenset({"metric", "group"})
+
+
 class Scanner:
     """Leftmost-longest matching over the lexicon's surface forms (names and language words)."""
 
@@ -63,10 +67,38 @@ class Scanner:
         self._by_first = {c: sorted(forms, key=len, reverse=True) for c, forms in by_first.items()}
 
     def longest(self, text: str, i: int) -> str:
-        for surface in self._by_first.get(text[i], ()):
-            if text.startswith(surface, i) and (not surface.isascii() or word_bounded(text, i, i + len(surface))):
-                return surface
-        return ""
+        """The longest form at `i`, unless a metric or group name of three characters or more begins at its last character
+        and runs past it, and shorter forms (or a number) read the text before that name whole: then the longest such
+        form (一共多少个班主任: 一共 + 多少个 + 班主任, not the phrase 一共多少个班 + 主任; but 退学的多 stays 退学 + 的 + 多, 退 alone
+        being nothing)."""
+        found = [surface for surface in self._by_first.get(text[i], ()) if text.startswith(surface, i) and (
+            not surface.isascii() or word_bounded(text, i, i + len(surface)))]
+        if not found or not self._crossed(text, i, i + len(found[0])):
+            return found[0] if found else ""
+        j = i + len(found[0]) - 1  # where the name begins: the text before it must be read whole without the form
+        pattern = self._pattern(text, i)
+        if pattern is not None and self._covers(text, pattern.end, j):
+            return ""  # (1个班主任: the number 1, 个, 班主任)
+        return next((s for s in found[1:] if self._covers(text, i + len(s), j)), found[0])
+
+    def _covers(self, text: str, start: int, end: int) -> bool:
+        """Whether forms of the lexicon (or numbers) read text[start:end] whole, each the longest that fits."""
+        while start < end:
+            pattern = self._pattern(text, start)
+            forms = [s for s in self._by_first.get(text[start], ()) if start + len(s) <= end and text.startswith(s, start)]
+            step = max(len(forms[0]) if forms else 0, pattern.end - start if pattern and pattern.end <= end else 0)
+            if not step:
+                return False
+            start += step
+        return start == end
+
+    def _crossed(self, text: str, start: int, end: int) -> bool:
+        j = end - 1  # (the form's last character begins the name)
+        return end - start >= 2 and any(
+            len(surface) >= 3 and text.startswith(surface, j) and not surface.isascii()
+            and primary_role(senses := tuple(self.lexicon.forms[surface])) in CROSSING_ROLES
+            and not all(t.kind == "word" for t in senses)  # (a name of the lexicon, not a phrase of words.csv)
+            for surface in self._by_first.get(text[j], ()))
 
     def tokens(self, text: str) -> tuple[Token, ...]:
         """Every character of `text` (normalised) in exactly one token."""
