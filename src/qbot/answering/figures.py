@@ -202,6 +202,15 @@ class FigureIndex:
                           and (not kind or f.entity_type == kind))
         return [c for e in entities if (c := self.computed(e, metric)) is not None]
 
+    def derived_school(self, metric: str) -> Computed | None:
+        """A derived metric computed from the school-wide values of its parts (非对口就业人数 of the school)."""
+        info = self.metrics.get(metric)
+        if info is None or not info.derived or not info.parts:
+            return None
+        kinds = {f.entity: f.entity_type for f in self.by_metric.get(info.parts[0], [])}
+        holders = sorted(self.school_level(info.parts[0]), key=lambda e: kinds.get(e) != "school")  # 学校 over 总计
+        return next((c for e in holders if (c := self.computed(e, metric)) is not None), None)
+
     # ------------------------------------------------------------------ computing
 
     def computed(self, entity: str, metric: str) -> Computed | None:

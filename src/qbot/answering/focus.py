@@ -626,10 +626,11 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             if info.derived and info.parts and info.parts[1] == "-" and (named or alone):
                 chosen = [m for m in chosen if m not in (info.parts[0], info.parts[2])] + [info.name]
     derived = [m for m in chosen if kb.metrics.get(m) and kb.metrics[m].derived]
-    for metric in derived:  # 转正后比起薪涨的最多: the rise, not its two parts
+    for metric in derived:  # 转正后比起薪涨的最多: the rise, not its two parts (就业了但不对口的: nor their rates)
         parts = kb.metrics[metric].parts
         assert parts is not None
-        chosen = [m for m in chosen if m not in (parts[0], parts[2])]
+        said = {parts[0], parts[2]} | {kb.metrics[p].ratio for p in (parts[0], parts[2]) if kb.metrics.get(p)}
+        chosen = [m for m in chosen if m not in said]
     out: list[str] = []
     for metric in chosen:
         out.append(metric)

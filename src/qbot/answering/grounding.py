@@ -51,7 +51,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             # section is about.
             words += [v for v in values if v not in carried
                       and not any(explained(w, context + sections) for w in ctx.kb.written(v))]
-    return words
+    return list(dict.fromkeys(words))  # (a word said three times is quoted once)
 
 
 #: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.

@@ -61,6 +61,10 @@ def column(r: Reading, ctx: Context) -> Result | None:
             heading = Heading(metric, "department", count=len(made))
             continue
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        whole = index.derived_school(metric) if not figs and not each and not r.kind and not r.table else None
+        if whole is not None:  # 就业了但不对口的多少人: the school's, as for a printed metric asked without a name
+            computed.append(whole)
+            continue
         derived = index.derived_population(metric, r.kind) if not figs else []
         if len(derived) == 1 and not each:  # 收入减支出 结余多少: the one figure the school's two give, not a column
             computed += derived
