@@ -11,6 +11,10 @@ from qbot.answering.reading import MetricAsk, Reading, thing_counted
 from qbot.answering.result import Focus
 
 
+#: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
+TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit"})
+
+
 def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
     """(row, word): a qualifier word that qualifies no figure of the table asked (or of the table the last answer
     was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训)."""
@@ -115,7 +119,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
-        if carried and (r.followup or len(r.text) <= 8 or not any(index.school_level(m) for m in wanted)):
+        terse = len(r.text) <= 12 and all(t.role in TERSE_ROLES for t in r.tokens)  # 就业了几个 对口的几个
+        if carried and (r.followup or len(r.text) <= 8 or terse or not any(index.school_level(m) for m in wanted)):
             # (建筑工程施工 毕业多少人 … 找着工作的多少: a short question goes on about what was named)
             return replace(r, names=tuple(carried), carried=True,
                            qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))

@@ -18,7 +18,9 @@ from qbot.answering.result import Result
 SENTENCE_END = re.compile(r"[。；！？]")
 #: Units that cannot stand for one another: money is not a share, a duration not a sum of money.
 UNIT_FAMILIES = {"元": "money", "万元": "money", "%": "share", "月": "time", "周": "time", "天": "time",
-                 "小时": "time", "年": "time"}
+                 "小时": "time", "年": "time",
+                 **{u: "count" for u in ("人", "名", "位", "人次", "个", "家", "项", "次", "门", "所", "类", "种", "台套", "套",
+                                         "台/套", "篇", "册", "份", "批", "期")}}
 
 
 def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
@@ -37,9 +39,15 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     if not named and not any(not all(k == "school" for k in e.kinds) for e in r.entities):
         words += [w for w in _studied(r) if w not in words and not explained(w, context)]  # 想学护理 … 就业咋样
     families = _asked_families(r)
+    if families == {"count"} and not all(f.unit == "%" for f in figs):
+        families = set()  # (a count asked and answered in another count's unit, 万字 or 万册, is left to the kinds)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
-        # 一顿饭多少钱 answered in percent, 多久转正 in 元: not it
-        words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
+        # 一顿饭多少钱 answered in percent, 多久转正 in 元, 退学的多少人 in percent (巩固率): not it
+        said = next((t.text.rstrip("的") for t in r.tokens if t.role == "metric"), "")
+        if families == {"count"} and said:  # 退学的有多少人: “退学的人数” (quoting 人 alone says nothing)
+            words.append(f"{said}的人数" if any(t.text in ("人", "人数", "名") for t in r.tokens) else f"{said}的数量")
+        else:
+            words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
@@ -119,8 +127,9 @@ def _asked_families(r: Reading) -> set[str]:
     families: set[str] = set()
     for i, token in enumerate(r.tokens):
         before = r.tokens[i - 1] if i else None
-        if token.role != "unit" or before is None or before.role != "intent":
-            continue  # 1个月开多少 is a month's pay; 多少钱, 几个月 ask in a unit
+        if token.role != "unit" or before is None or before.role != "intent" or not any(
+                s.name in ("quantity", "count", "much", "sum") for s in before.senses):
+            continue  # 1个月开多少 is a month's pay; 多少钱, 几个月 ask in a unit (哪类, 哪项 name a row)
         units = [u for t in token.senses if t.role == "unit" for u in t.name.split("|")]
         found = {UNIT_FAMILIES.get(u) for u in units}
         if len(found) == 1 and None not in found:
