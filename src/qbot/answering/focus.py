@@ -104,8 +104,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 topics.remove(word)
     found_values = [v for vs in qualifiers.values() for v in vs]
     unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
-    modified = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if a.role == b.role == "topic"
-                and a.end == b.start and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}
+    modified = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if b.role == "topic"
+                and a.role in ("topic", "unknown", "word") and a.end == b.start and not a.text.isascii()
+                and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}  # (青春期教育: no 教育 to pick)
     for topic in list(topics):
         # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
@@ -609,8 +610,13 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         chosen += qualified[:1] or having[:1] or ask.names[:1]
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
-    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}) and not r.names and _plain(r):
-        chosen = [kb.headcounts[g] for g in r.groups if g in kb.headcounts][:1]
+    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}):
+        heads = [kb.headcounts[g] for g in r.groups if g in kb.headcounts]
+        if len(heads) > 1 and "each" in r.intents and all(g in kb.exclusive for g in r.groups) and all(
+                index.entity_kind(n) == "school" for n in r.names):
+            chosen = heads  # 学校男孩女孩各占几成 (闺女去了会不会不习惯): the groups that split the students, each
+        elif not r.names and _plain(r):
+            chosen = heads[:1]
     chosen = _money_of(unique(chosen), r, index, kb)
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add

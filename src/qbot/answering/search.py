@@ -134,6 +134,8 @@ class PassageSearch:
                 if len(present) < min(2, len(terms)):
                     continue
                 coverage = len(set().union(*(spans[t] for t in present))) / len(content)
+                inside = [t for t in present if t in lowered]  # (a word of the title alone counts less)
+                said = len(set().union(*(spans[t] for t in inside))) / len(content) if inside else 0.0
                 positions = [lowered.find(t) for t in present if t in lowered]
                 spread = (max(positions) - min(positions)) // 20 if positions else 0
                 tie = sentence.count("、") if listing else -(len(sentence) // 10)
@@ -143,7 +145,7 @@ class PassageSearch:
                 ends_in = listing and any(re.search(r"、[^、，,。；]{1,10}等[^，,。；]{0,7}" + re.escape(t), lowered)
                                           for t in present)
                 tells_time = len(TIME.findall(sentence)) if timed else 0  # (周一和周四下午 over 每周一歌)
-                score = (round(coverage, 3), ends_in, about, tells_time, -spread, defines, tie, -rank)
+                score = (round(coverage, 3), ends_in, about, tells_time, round(said, 3), -spread, defines, tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
