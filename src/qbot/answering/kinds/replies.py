@@ -53,7 +53,9 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
-    if told_of and (r.intents & {"narrative", "when", "remedy", "describe", "duration"} or r.topics):
+    if told_of and (r.intents & {"narrative", "when", "remedy", "describe", "duration"} or r.topics or any(
+            t.role == "metric" and _people(t, ctx) for t in r.tokens) and "fees" not in r.offtopic):
+        # (班主任会去宿舍看看吗: people of the report, doing something the prose may tell)
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
         if sentence and any(t.text in sentence for t in r.tokens if t.role == "offtopic") and all(
@@ -62,6 +64,12 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
             return None if r.intents & {"narrative", "when", "remedy", "duration"} else told
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
+
+
+def _people(token, ctx: Context) -> bool:  # type: ignore[no-untyped-def]
+    """班主任: a word for people the report counts (its metric is a headcount), not a figure such as 满意度."""
+    return any(s.role == "metric" and ctx.kb.metrics.get(s.name) is not None and ctx.kb.metrics[s.name].unit == "人"
+               for s in token.senses)
 
 
 def _suggestions(r: Reading, ctx: Context) -> list[str]:
