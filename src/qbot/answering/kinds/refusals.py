@@ -3,8 +3,10 @@ with up to three nearby questions the report does answer."""
 
 from __future__ import annotations
 
+import re
+
 from qbot.answering.figures import unique
-from qbot.answering.kinds import Context, focus_of
+from qbot.answering.kinds import Context, focus_of, narrative
 from qbot.answering.reading import DURATION_UNITS, Reading
 from qbot.answering.result import Result
 from qbot.answering.texts import KIND_NAMES
@@ -137,6 +139,10 @@ def _right_before(r: Reading, end: int, start: int) -> bool:
         t.role in ("punct", "filler") or t.role == "unknown" and len(t.text) == 1 for t in between)
 
 
+#: The measure word a number is asked in (光岳路多少号, 多少户).
+MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
+
+
 def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
     """汽修多少人: a number asked of an entity without saying which — ask back, with its figures as options."""
     if not r.names or r.asked or not r.asks_quantity or r.intents & {"describe", "list"}:
@@ -145,10 +151,21 @@ def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
     metrics = unique(f.metric for f in ctx.index.by_entity.get(name, []))
     if "duration" in r.intents and not any(f.unit in DURATION_UNITS for f in ctx.index.by_entity.get(name, [])):
         return None  # 名班主任工作室多久开一次例会: how often is told in the prose, not by a figure of it
+    if r.topics and _told_in_prose(r, ctx):
+        return None  # 学校地址在哪 光岳路多少号: a number of a thing the prose tells (办学地点 … 199号), not a figure
     if r.units:
         metrics = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in r.units] or metrics
     return Result("refusal", reason="which_figure", words=(name,), confidence=0.4,
                   options=tuple(f"{name}的{m}" for m in metrics[:MAX_SUGGESTIONS]))
+
+
+def _told_in_prose(r: Reading, ctx: Context) -> bool:
+    """A sentence about every topic of the question that states a number counted as asked (多少号: 199号; but 顾庄村
+    多少户 is not answered by the 150万元 of a sentence about 顾庄村)."""
+    hit = narrative.narrative(r, ctx)
+    measures = MEASURE_ASKED.findall(r.plain)
+    sentence = hit.passage.sentence if hit is not None and hit.passage is not None else ""
+    return bool(sentence) and bool(measures) and all(re.search(r"\d\s*" + re.escape(m), sentence) for m in measures)
 
 
 def topics(r: Reading, ctx: Context, words: tuple[str, ...]) -> Result:
