@@ -279,3 +279,10 @@ def test_a_pay_phrase_beside_a_grant_asks_the_grants_amount_not_the_pay(engine: 
     answer = engine.ask(question)
     assert [f.metric for f in answer.figures] == ["助学金标准"], answer.text
     assert "2000元" in answer.text and "起薪" not in answer.text
+
+
+def test_a_pronoun_of_nothing_said_before_is_asked_back(engine: Engine) -> None:
+    answer = engine.ask("那个专业工资多少")  # the first message: no major to stand for
+    assert answer.status == "ambiguous" and answer.figures == []
+    assert "那个专业" in answer.text and len(answer.options) == 3
+    assert all(engine.ask(option).status == "answered" for option in answer.options)

@@ -39,7 +39,8 @@ def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     kind = result.kind
     if kind == "ambiguous":
         surface, *names = result.words
-        return Answer("ambiguous", texts.ambiguous(surface, names), options=list(result.options), kind=kind,
+        said = texts.which_one(surface, names) if result.reason == "pronoun" else texts.ambiguous(surface, names)
+        return Answer("ambiguous", said, options=list(result.options), kind=kind,
                       confidence=result.confidence)
     if not result.answered:
         return _refusal(r, result)

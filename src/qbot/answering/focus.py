@@ -33,6 +33,9 @@ MEASURES = frozenset({"人数", "人次", "数量", "金额", "比例", "个数"
 
 
 def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading | Result:
+    unmeant = _pronoun_of_nothing(r, focus, index)
+    if unmeant is not None:
+        return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
@@ -465,6 +468,17 @@ def _same_values(names: list[str], wanted: list[str], index: FigureIndex) -> boo
         if len(values) != 1 or values == {()}:
             return False
     return True
+
+
+def _pronoun_of_nothing(r: Reading, focus: Focus, index: FigureIndex) -> Result | None:
+    """那个专业工资多少, the first message of a conversation: which one is meant is asked back, with a few of them as
+    options (a pronoun of nothing said before must not become every major)."""
+    said = [t for t in r.tokens if t.role == "pronoun" and any(s.name for s in t.senses)]
+    if not said or not focus.empty or r.entities or r.topics or r.foreign or r.unknown_names:
+        return None
+    kind = next(s.name for s in said[0].senses if s.name)
+    names = unique(f.entity for fs in index.by_metric.values() for f in fs if f.entity_type == kind)
+    return replace(_ambiguous(r, said[0].text, names[:3]), reason="pronoun") if names else None
 
 
 def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:

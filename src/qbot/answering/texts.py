@@ -101,6 +101,10 @@ def ambiguous(surface: str, names: list[str]) -> str:
     return f"“{surface}”可能指：{'、'.join(names)}。请问您指的是哪一个？"
 
 
+def which_one(surface: str, names: list[str]) -> str:
+    return f"您说的“{surface}”是哪一个？请告诉我名称，比如：{'、'.join(names)}。"
+
+
 def earlier_edition(current: str, earlier: str) -> str:
     return f"（{current}年度的数据中没有这一项，以下是{earlier}年度报告的数据）"
 
