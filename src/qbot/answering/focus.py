@@ -86,13 +86,15 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if hit is not None:
             votes[hit] = votes.get(hit, 0) + 1
     strong = {hit for hit, n in votes.items() if n >= 2}
+    # (企业 … 合作: the group's count, 合作企业数, is what is asked of, when no metric is named)
+    counted = wanted or [h for g in r.groups if (h := kb.headcounts.get(g))]
     for word, noun in loose:
         own = [n for n in names if not _school(n, index, kb)]
-        found = _qualifier_part(word, wanted, index) or (_qualifier_part(word, [], index, own) if own else None)
-        if found is None and (len(word) >= 3 or wanted):
+        found = _qualifier_part(word, counted, index) or (_qualifier_part(word, [], index, own) if own else None)
+        if found is None and (len(word) >= 3 or counted):
             found = _qualifier_part(word, [], index)
-            if found is not None and wanted and found[2] not in wanted and found not in strong and not any(
-                    _overlaps(thing_counted(found[2]), thing_counted(m)) for m in wanted):  # (not by 人数 alone)
+            if found is not None and counted and found[2] not in counted and found not in strong and not any(
+                    _overlaps(thing_counted(found[2]), thing_counted(m)) for m in counted):  # (not by 人数 alone)
                 found = None  # 合作 of 上海合作组织…: a qualifier of an unrelated metric is not what was asked
         if found is not None and not noun and found not in strong and _has_plain_figure(found[2], index) \
                 and found[0] not in qualifiers:
@@ -115,9 +117,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
                 r.intents & {"what", "narrative", "when", "remedy"} and not wanted:
             break
-        if any(topic in v for v in found_values):
-            topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read
-            continue
+        if any(topic in v for v in found_values) or any(topic in kb.headcounts.get(g, "") for g in r.groups):
+            topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read (合作 of 企业合作:
+            continue  # what the group's count, 合作企业数, says)
         family = _family(topic, wanted, index, kb)
         if r.table is not None:
             family = [n for n in family if any(f.table_no == r.table for f in index.by_entity.get(n, []))]
@@ -622,6 +624,10 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
             [m for m in ask.names if index.school_level(m)]
         chosen += qualified[:1] or having[:1] or ask.names[:1]
+    if not chosen and r.asks_quantity and r.units and all(index.entity_kind(n) == "school" for n in r.names):
+        chosen = [h for g in r.groups[:1] if len(r.groups) == 1 and (h := kb.headcounts.get(g)) and any(
+            f.unit in r.units for f in index.by_metric.get(h, []))]  # 学校跟哪些企业合作 一共多少家: the group counted
+        # in the unit asked
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
     if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}):
