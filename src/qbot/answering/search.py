@@ -145,7 +145,9 @@ class PassageSearch:
                 ends_in = listing and any(re.search(r"、[^、，,。；]{1,10}等[^，,。；]{0,7}" + re.escape(t), lowered)
                                           for t in present)
                 tells_time = len(TIME.findall(sentence)) if timed else 0  # (周一和周四下午 over 每周一歌)
-                score = (round(coverage, 3), ends_in, about, tells_time, round(said, 3), -spread, defines, tie, -rank)
+                longest = max((len(t) for t in inside), default=0)  # (心理咨询 whole over 心理 beside another word)
+                score = (round(coverage, 3), ends_in, about, tells_time, round(said, 3), longest, -spread, defines,
+                         tie, -rank)
                 if score > best_score:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.

@@ -52,6 +52,8 @@ def search_text(r: Reading, ctx: Context) -> str:
         if token.role == "offtopic" and all(s.name in UNTOLD_TOPICS for s in token.senses if s.role == "offtopic"):
             continue  # 新生开学要军训不: the prose tells of 军训, never of the dates of 开学
         text = token.text
+        if i and tokens[i - 1].text == token.text and tokens[i - 1].end == token.start:
+            continue  # 疏导疏导, 看看: a word said twice weighs once
         if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
         if token.senses and (token.role == "entity" or token.role == "group" and token.text not in ctx.kb.vocabulary):

@@ -141,6 +141,8 @@ def _right_before(r: Reading, end: int, start: int) -> bool:
 
 #: The measure word a number is asked in (光岳路多少号, 多少户).
 MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
+#: A length of time stated in a sentence (1-2 周).
+DURATION_STATED = re.compile(r"\d\s*(?:周|天|个月|小时|学时|课时)")
 
 
 def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
@@ -165,6 +167,8 @@ def _told_in_prose(r: Reading, ctx: Context) -> bool:
     hit = narrative.narrative(r, ctx)
     measures = MEASURE_ASKED.findall(r.plain)
     sentence = hit.passage.sentence if hit is not None and hit.passage is not None else ""
+    if "duration" in r.intents and not measures:  # 多长时间去一回: 1-2 周
+        return bool(DURATION_STATED.search(sentence))
     return bool(sentence) and bool(measures) and all(re.search(r"\d\s*" + re.escape(m), sentence) for m in measures)
 
 
