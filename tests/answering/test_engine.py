@@ -286,3 +286,16 @@ def test_a_pronoun_of_nothing_said_before_is_asked_back(engine: Engine) -> None:
     assert answer.status == "ambiguous" and answer.figures == []
     assert "那个专业" in answer.text and len(answer.options) == 3
     assert all(engine.ask(option).status == "answered" for option in answer.options)
+
+
+@pytest.mark.parametrize("first, then, value", [
+    ("双师型教师有多少", "那比例呢", "75.6%"),  # the share of the headcount just given
+    ("社团有几个", "有多少人参加", "4500"),  # the sibling counted in the unit asked
+    ("对口帮扶哪个村", "给了多少钱", "2万元"),  # the thing's own figures in that unit
+])
+def test_a_follow_up_asking_only_a_share_or_a_unit_asks_it_of_the_last_answer(engine: Engine, first: str, then: str,
+                                                                               value: str) -> None:
+    conversation = Conversation()
+    engine.ask(first, conversation)
+    answer = engine.ask(then, conversation)
+    assert answer.status == "answered" and value in answer.text, answer.text

@@ -17,7 +17,7 @@ from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import EntityAsk, Reading, clause_of, thing_counted
+from qbot.answering.reading import EntityAsk, MetricAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -149,7 +149,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names) and not _school_compared(r):
         # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
-    r = follow_up(of_the_last(r, focus, kb), focus, index)
+    r = follow_up(_sibling_asked(of_the_last(r, focus, kb), focus, index, kb), focus, index)
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
@@ -730,6 +730,30 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     return _sibling_in(metric, units, index) or metric
+
+
+def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> Reading:
+    """占比呢 / 给了多少钱 / 参加的人多不: a follow-up naming nothing but a share or a unit asks the last answer's
+    things in it — the share of the headcount just given (双师型教师人数 → 双师型教师占比), the sibling counted in the
+    unit (社团数 → 社团成员人数), or their own figures in that unit (顾庄村: 支援资金 in 元)."""
+    if r.content or r.groups or focus.empty or not (r.units or "ratio" in r.intents):
+        return r
+    units = list(r.units) or ["%"]
+    asked: list[str] = []
+    for metric in focus.metrics:
+        info = kb.metrics.get(metric)
+        if "ratio" in r.intents and info is not None and info.ratio:
+            asked.append(info.ratio)
+        elif any(f.unit in units for f in index.by_metric.get(metric, [])):
+            asked.append(metric)
+        elif (sibling := _sibling_in(metric, units, index)):
+            asked.append(sibling)
+    if not asked and focus.entities:
+        asked = unique(f.metric for e in focus.entities for f in index.by_entity.get(e, []) if f.unit in units)
+    if not asked:
+        return r
+    return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in unique(asked)), names=focus.entities,
+                   carried=True)
 
 
 def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
