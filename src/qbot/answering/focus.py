@@ -200,7 +200,8 @@ def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
     named = {v for vs in quals.values() for v in vs}
     for m in r.metrics:
         others = [f for o in r.metrics if o is not m for n in o.names for f in index.by_metric.get(n, [])]
-        values = {(k, v) for f in others for k, v in f.qualifiers.items() if m.text and m.text in v and k != "approx"}
+        values = {(k, v) for f in others for k, v in f.qualifiers.items() if m.text and m.text in v and k not in ("approx", "context")}  # (the section a figure is quoted from
+        # qualifies nothing: 毕业生多少人 有多少升学的 asks 毕业人数 too)
         own = not {f.metric for f in others} & set(m.names) and any(
             named & set(f.qualifiers.values()) for n in m.names for f in index.by_metric.get(n, []))
         if len(m.names) == 1 and len({v for _, v in values}) == 1 and not own:  # (校园文化与社团活动满意度 发了
