@@ -299,3 +299,9 @@ def test_a_follow_up_asking_only_a_share_or_a_unit_asks_it_of_the_last_answer(en
     engine.ask(first, conversation)
     answer = engine.ask(then, conversation)
     assert answer.status == "answered" and value in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["今年退学的学生有多少个", "去年汽修毕业的去比亚迪的有多少人", "退学的有多少人"])
+def test_a_count_the_report_does_not_state_is_refused_without_a_number(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)  # (巩固率 is a share; the students' headcount is not the dropouts')
+    assert answer.status == "not_found" and not re.search(r"\d", answer.text), answer.text

@@ -12,7 +12,7 @@ import re
 
 from qbot.answering.figure import Fig
 from qbot.answering.kinds import Context
-from qbot.answering.reading import ENGLISH_WORD, Reading, clause_of
+from qbot.answering.reading import ASKING_IN_NAME, ENGLISH_WORD, Reading, clause_of
 from qbot.answering.result import Result
 
 SENTENCE_END = re.compile(r"[。；！？]")
@@ -49,6 +49,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         else:
             words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
+    words += [w for w in _counted_doers(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
@@ -78,6 +79,28 @@ def _per_head(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
         if any(f.metric in about for f in figs) or not all(f.unit in COUNTED_UNITS for f in figs):
             continue  # (一个学生能拿多少助学金: an amount per student is what the report states)
         out.append("每" + unit.text + head.text)
+    return out
+
+
+def _counted_doers(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
+    """退学的学生有多少个: the people who did what a rate measures, counted. The rate (巩固率) and the group's
+    headcount (在校生人数) do not answer it; a count of the rate's own (就业的学生有多少: 就业人数) does."""
+    out: list[str] = []
+    counting = r.intents & {"quantity", "count"} or any(ASKING_IN_NAME.search(t.text) for t in r.tokens
+                                                         if t.role == "metric")  # (学生有多少: a phrase that asks)
+    if not counting or r.intents & {"ratio", "much"}:
+        return out  # (用电脑上课的老师多不多: a share answers how many, loosely asked)
+    counts_of = {m.ratio: m.name for m in ctx.kb.metrics.values() if m.ratio}
+    given = {f.metric for f in figs}
+    for rate, of, head in zip(r.tokens, r.tokens[1:], r.tokens[2:]):
+        if rate.role != "metric" or of.text != "的" or head.role not in ("metric", "group"):
+            continue
+        rates = [s.name for s in rate.senses if s.role == "metric" and ctx.kb.metrics.get(s.name) is not None
+                 and ctx.kb.metrics[s.name].unit == "%"]
+        heads = {s.name for s in head.senses} | {ctx.kb.headcounts.get(s.name, "") for s in head.senses}
+        if rates and len(rates) == len(rate.senses) and heads & set(ctx.kb.headcounts.values()) and not any(
+                counts_of.get(m) in given for m in rates):
+            out.append(rate.text + of.text + next((s.name for s in head.senses if s.role == "group"), "学生"))
     return out
 
 
