@@ -143,9 +143,10 @@ class Repairer:
             if any(k + len(self._vocabulary_word(text, k)) > start for k in range(max(0, start - 3), start)):
                 return False  # it would begin inside a word of the report (难学生 of 困难学生 is not 男学生)
             # 教院 of 继教院: two characters sound like too much to be read inside a longer run (but 学声 is a word of one
-            # character, 学, and an unread one)
+            # character, 学, and an unread one; and 起新 begins 起新高, the one character after it being what is said of it)
             inside = [t for t in tokens if t.start >= start and t.end <= end]
-            return end - start != 2 or any(t.role == "unknown" and t.start == start and t.end == end for t in tokens) \
+            return end - start != 2 or any(t.role == "unknown" and t.start == start and end <= t.end <= end + 1
+                                           for t in tokens) \
                 or len(inside) == 2 and all(len(t.text) == 1 and t.role in ("unknown", "context", "filler") for t in inside)
 
         replacements: list[Token] = []
