@@ -305,3 +305,22 @@ def test_a_follow_up_asking_only_a_share_or_a_unit_asks_it_of_the_last_answer(en
 def test_a_count_the_report_does_not_state_is_refused_without_a_number(engine: Engine, question: str) -> None:
     answer = engine.ask(question)  # (巩固率 is a share; the students' headcount is not the dropouts')
     assert answer.status == "not_found" and not re.search(r"\d", answer.text), answer.text
+
+
+@pytest.mark.parametrize("first, then, value", [
+    ("表6 合计多少钱", "几个项目", "17"),  # the rows of the table just asked about
+    ("焊接加工专业就业率多少", "毕业才18个人啊 对口的几个", "16人"),  # a remark, then a metric: the major just named
+    ("名班主任工作室 结题课题几项", "立项的呢 分级说下", "国家级"),  # each level of the figure the follow-up names
+])
+def test_follow_ups_that_name_a_kind_or_a_metric_go_on_about_what_was_just_asked(engine: Engine, first: str,
+                                                                                  then: str, value: str) -> None:
+    conversation = Conversation()
+    engine.ask(first, conversation)
+    answer = engine.ask(then, conversation)
+    assert answer.status == "answered" and value in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, told", [("工作室例会多久开一次", "每两周"), ("学校多长时间查一次安全隐患", "每月检查一次")])
+def test_how_often_is_told_from_the_prose(engine: Engine, question: str, told: str) -> None:
+    answer = engine.ask(question)
+    assert answer.status == "answered" and told in answer.text, answer.text

@@ -737,6 +737,8 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
     """占比呢 / 给了多少钱 / 参加的人多不: a follow-up naming nothing but a share or a unit asks the last answer's
     things in it — the share of the headcount just given (双师型教师人数 → 双师型教师占比), the sibling counted in the
     unit (社团数 → 社团成员人数), or their own figures in that unit (顾庄村: 支援资金 in 元)."""
+    if not r.content and r.kind and "count" in r.intents and focus.table is not None and not r.groups:
+        return replace(r, table=focus.table, carried=True)  # 表6 合计多少钱 … 几个项目: the rows of that table
     if r.content or r.groups or focus.empty or not (r.units or "ratio" in r.intents):
         return r
     units = list(r.units) or ["%"]

@@ -12,7 +12,7 @@ from qbot.answering.result import Focus
 
 
 #: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
-TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit"})
+TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number"})  # (毕业才18个人啊: a remark)
 
 
 def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
@@ -119,7 +119,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
-        terse = len(r.text) <= 12 and all(t.role in TERSE_ROLES for t in r.tokens)  # 就业了几个 对口的几个
+        terse = len(r.text) <= 16 and all(t.role in TERSE_ROLES for t in r.tokens)  # 就业了几个 对口的几个
         if carried and (r.followup or len(r.text) <= 8 or terse or not any(index.school_level(m) for m in wanted)):
             # (建筑工程施工 毕业多少人 … 找着工作的多少: a short question goes on about what was named)
             return replace(r, names=tuple(carried), carried=True,

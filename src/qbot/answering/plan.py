@@ -92,12 +92,16 @@ def run(r: Reading, ctx: Context) -> Result:
                 hit = narrative.narrative(r, ctx, strict=False)
                 return replace(hit, groups=result.groups) if hit is not None and not hit.groups else hit or result
             return result
-        # The figures found are about something else: a sentence may still answer, a number may not.
-        if not r.asks_number or r.asks_names:
+        # The figures found are about something else: a sentence may still answer, a number may not (but how often
+        # is told in words: 多长时间查一次安全隐患 — 每月检查一次).
+        if not r.asks_number or r.asks_names or "duration" in r.intents:
             hit = narrative.narrative(r, ctx, beyond_figures=True)
             if hit is None and r.asks_names:  # 学生拿了全国比赛银牌 是啥项目: the sentence of what the figures lack
                 found = ctx.search.search(" ".join(words), ctx.edition, min_coverage=1.0, listing=True)
                 hit = Result("narrative", passage=found, confidence=0.5) if found is not None else None
+            if hit is not None and hit.passage is not None and r.asks_number and not r.asks_names and not \
+                    narrative.tells_how_often(hit.passage.sentence):
+                hit = None  # (a duration asked: only a sentence telling how long or how often answers it)
             if hit is not None and hit.passage is not None and _ends_in_metric(r) and not r.intents and \
                     not narrative.states_figure(hit.passage.sentence):
                 hit = None  # 跨专业就业人数 (keywords naming a figure): a sentence telling that it grew, without the

@@ -25,6 +25,14 @@ def states_figure(sentence: str) -> bool:
     """Whether a sentence states a number other than a year or its list marker (跨专业就业的毕业生增加 does not)."""
     rest = NOT_A_FIGURE.sub("", sentence)
     return bool(re.search(r"\d", rest) or CHINESE_FIGURE.search(rest))
+#: How long or how often, in words (每月检查一次, 每两周召开一次, 1-2 周).
+HOW_OFTEN = re.compile(r"每[一两二三四五六七八九十\d]*(?:个)?(?:天|日|周|星期|月|学期|年)|\d\s*(?:周|天|个月|小时)")
+
+
+def tells_how_often(sentence: str) -> bool:
+    return bool(HOW_OFTEN.search(sentence))
+
+
 #: 主要问题 第三条: one item of a list the report numbers.
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
