@@ -500,8 +500,10 @@ def _school_compared(r: Reading) -> bool:
     if "compare" not in r.intents and not r.intents & {"difference", "same"}:
         return False
     for i, token in enumerate(r.tokens):
-        if token.role == "entity" and any(s.kind == "school" for s in token.senses) and i and \
-                r.tokens[i - 1].text in ("比", "跟", "和", "与", "同"):
+        before = [t for t in r.tokens[:i] if t.role not in ("punct", "filler")][-1:]
+        if token.role == "entity" and any(s.kind == "school" for s in token.senses) and before and (
+                before[0].text in ("比", "跟", "和", "与", "同") or before[0].text.isascii() and any(
+                    s.name == "compare" for s in before[0].senses)):  # (… higher than the school average)
             return True
     return False
 
