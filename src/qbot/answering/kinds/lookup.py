@@ -237,7 +237,8 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     figs = [f for f in index.figures if not r.years or f.qualifiers.get("year", index.year) in r.years]
     asked = r.qualifier_map
     # The figures matching most of what was named (a long value like 精品资源共享课 says more than 省级).
-    scores = [sum(len(f.qualifiers[k]) for k, v in asked.items() if f.qualifiers.get(k) in v) for f in figs]
+    # (two values of one key named, 中心组学习 五中全会宣讲 各几次, weigh alike: each is asked)
+    scores = [sum(max(map(len, v)) for k, v in asked.items() if f.qualifiers.get(k) in v) for f in figs]
     best = max(scores, default=0)
     figs = [f for f, score in zip(figs, scores) if score and score == best]
     kb = ctx.kb
