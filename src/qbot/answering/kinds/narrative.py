@@ -64,6 +64,8 @@ def search_text(r: Reading, ctx: Context) -> str:
             continue  # 疏导疏导, 看看: a word said twice weighs once
         if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
+        if r.plain[max(0, token.start - 2):token.start] == "除了":
+            continue  # 除了助学金 还有啥帮扶办法: what is set aside is not what the answer is about
         if token.senses and (token.role == "entity" or token.role == "group" and token.text not in ctx.kb.vocabulary):
             text = token.senses[0].name  # 汽修 → 汽车维修, 女娃 → 女生 (but 老师 as the report writes it)
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
