@@ -53,6 +53,12 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
+    if not told_of and r.topics and r.offtopic == ("schedule",) and "yesno" in r.intents and not r.intents & {
+            "when", "duration"}:  # 新生开学要军训不: 开学 only says when, 军训 is asked of (几点熄灯 asks a time); the
+        told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)  # prose tells of 军训
+        sentence = told.passage.sentence if told is not None and told.passage is not None else ""
+        if sentence and all(any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
+            return told
     if told_of and (r.intents & {"narrative", "when", "remedy", "describe", "duration"} or r.topics or any(
             t.role == "metric" and _people(t, ctx) for t in r.tokens) and "fees" not in r.offtopic):
         # (班主任会去宿舍看看吗: people of the report, doing something the prose may tell)
