@@ -16,6 +16,8 @@ from qbot.answering.reading import ASKING_IN_NAME, ENGLISH_WORD, Reading, clause
 from qbot.answering.result import Result
 
 SENTENCE_END = re.compile(r"[。；！？]")
+#: What a refusal quotes when a length of time was asked and the figures found are not one.
+HOW_LONG = "多久"
 #: Units that cannot stand for one another: money is not a share, a duration not a sum of money.
 UNIT_FAMILIES = {"元": "money", "万元": "money", "%": "share", "月": "time", "周": "time", "天": "time",
                  "小时": "time", "年": "time",
@@ -47,7 +49,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         if families == {"count"} and said:  # 退学的有多少人: “退学的人数” (quoting 人 alone says nothing)
             words.append(f"{said}的人数" if any(t.text in ("人", "人数", "名") for t in r.tokens) else f"{said}的数量")
         else:
-            words += ([t.text for t in r.tokens if t.role == "unit"] or ["多久"])[:1]
+            words += ([t.text for t in r.tokens if t.role == "unit"] or [HOW_LONG])[:1]
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
     words += [w for w in _counted_doers(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}

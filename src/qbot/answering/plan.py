@@ -95,7 +95,8 @@ def run(r: Reading, ctx: Context) -> Result:
         # The figures found are about something else: a sentence may still answer, a number may not (but how often
         # is told in words: 多长时间查一次安全隐患 — 每月检查一次).
         if not r.asks_number or r.asks_names or "duration" in r.intents:
-            hit = narrative.narrative(r, ctx, beyond_figures=True)
+            how_often = "duration" in r.intents and r.asks_number and not r.asks_names
+            hit = narrative.narrative(r, ctx, beyond_figures=True, strict=False if how_often else None)
             if hit is None and r.asks_names:  # 学生拿了全国比赛银牌 是啥项目: the sentence of what the figures lack
                 found = ctx.search.search(" ".join(words), ctx.edition, min_coverage=1.0, listing=True)
                 hit = Result("narrative", passage=found, confidence=0.5) if found is not None else None
@@ -106,8 +107,10 @@ def run(r: Reading, ctx: Context) -> Result:
                     not narrative.states_figure(hit.passage.sentence):
                 hit = None  # 跨专业就业人数 (keywords naming a figure): a sentence telling that it grew, without the
                 # count, does not answer it
+            told = [w for w in words if not ("duration" in r.intents and w == grounding.HOW_LONG)]  # (a sentence
+            # telling how often answers 多久 itself)
             if hit is not None and hit.passage is not None and all(
-                    any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in words):
+                    any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in told):
                 return hit  # (a sentence about 一楼 and 2楼 does not answer 餐厅三楼满意率)
         return refusals.topics(r, ctx, tuple(words))
     if r.topics and not r.asks_number:  # 班主任能力大赛 王智韵 拿了什么奖: no figure, but the prose may tell
