@@ -89,7 +89,8 @@ def run(r: Reading, ctx: Context) -> Result:
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result):
                 # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure counts them
-                hit = narrative.narrative(r, ctx, strict=False)
+                # (学校选手在全国扶贫职业技能大赛上拿了什么奖: the prize is named in words, the figure counts prizes)
+                hit = narrative.narrative(r, ctx, strict=False, beyond_figures="narrative" in r.intents)
                 return replace(hit, groups=result.groups) if hit is not None and not hit.groups else hit or result
             return result
         # The figures found are about something else: a sentence may still answer, a number may not (but how often
