@@ -104,8 +104,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     one of several content words matches: a loosely related sentence with numbers in it would read as an
     answer, and a wrong number is worse than none. With `beyond_figures` the figures of a metric named in the
     question have been found not to explain its other words (孙丽 … 班主任能力大赛 第几): the prose may."""
-    if strict is None:
-        strict = r.asks_number and not r.asks_names
+    if strict is None:  # (2020 教师离职人数: keywords ending in a unit ask a number too)
+        strict = r.asks_number and not r.asks_names or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
     text = asked = search_text(r, ctx)
@@ -136,6 +136,11 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     # (有学前教育专业吗 … 那这个专业就业率多少: a follow-up is about the names the sentence answered for)
     focus = focus_of(r, ctx, r.names, ()) if r.names else None
     return Result("narrative", passage=hit, focus=focus, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+
+
+def _ends_in_unit(r: Reading) -> bool:
+    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
+    return bool(content) and content[-1].role == "unit" and len(content[-1].text) > 1  # (人数, 人次; not 个)
 
 
 def _names_a_set(r: Reading) -> bool:
