@@ -8,7 +8,7 @@ from qbot.answering.result import Result
 
 #: Roles that show a message is meant as language (even if it asks nothing of the report).
 LANGUAGE_ROLES = frozenset({"entity", "metric", "qualifier", "intent", "group", "kind", "topic", "table", "section",
-                            "year", "offtopic", "chitchat", "context", "pronoun", "time", "operator", "word"})
+                            "year", "offtopic", "chitchat", "context", "pronoun", "time", "operator", "word", "topn"})
 
 
 def noise(r: Reading, ctx: Context) -> Result | None:
