@@ -741,6 +741,12 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
     unit (社团数 → 社团成员人数), or their own figures in that unit (顾庄村: 支援资金 in 元)."""
     if not r.content and r.kind and "count" in r.intents and focus.table is not None and not r.groups:
         return replace(r, table=focus.table, carried=True)  # 表6 合计多少钱 … 几个项目: the rows of that table
+    if not r.content and r.intents & {"list", "what", "which"} and focus.metrics and not focus.entities[1:] \
+            and not r.groups:  # 学校牵头成立了几个产教联盟 … 分别叫什么名字: the things just counted, named in the prose
+        counted = unique(thing_counted(m) for m in focus.metrics if kb.metrics.get(m) and kb.metrics[m].unit in
+                         COUNT_UNITS)
+        if counted:
+            return replace(r, topics=tuple(counted), carried=True)
     if r.content or r.groups or focus.empty or not (r.units or "ratio" in r.intents):
         return r
     units = list(r.units) or ["%"]

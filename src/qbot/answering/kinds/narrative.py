@@ -76,7 +76,8 @@ def search_text(r: Reading, ctx: Context) -> str:
             # writes the thing it names
         parts.append(text if token.start == last_end and parts else " " + text)
         last_end = token.end
-    return "".join(parts).strip()
+    carried = [t for t in r.topics if t not in r.plain] if r.carried else []  # (… 分别叫什么名字: 产教联盟)
+    return " ".join(["".join(parts).strip(), *carried]).strip()
 
 
 #: Off-topic categories the prose never tells of (dates, scores, phone numbers): their words are not searched.
