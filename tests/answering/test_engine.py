@@ -324,3 +324,13 @@ def test_follow_ups_that_name_a_kind_or_a_metric_go_on_about_what_was_just_asked
 def test_how_often_is_told_from_the_prose(engine: Engine, question: str, told: str) -> None:
     answer = engine.ask(question)
     assert answer.status == "answered" and told in answer.text, answer.text
+
+
+def test_a_group_asked_how_many_in_a_clause_of_its_own_is_counted_not_added(engine: Engine) -> None:
+    answer = engine.ask("专任老师有多少个 学生一共多少 老师够不够用啊")
+    assert "465人" in answer.text and "7948人" in answer.text
+    assert "8413" not in answer.text  # teachers and students are not added up
+
+
+def test_a_word_of_approximation_before_the_number_is_written_before_it(engine: Engine) -> None:
+    assert "突破3400人" in engine.ask("学校志愿者有多少").text

@@ -59,7 +59,7 @@ class Fig:
 
 
 #: Words of approximation written before the number (近150万元, 超过12000人次); others follow it (200余次).
-APPROX_BEFORE = ("近", "约", "超过", "逾", "将近", "接近", "不少于", "不低于", "至少", "不足")
+APPROX_BEFORE = ("近", "约", "超过", "逾", "将近", "接近", "不少于", "不低于", "至少", "不足", "突破", "达到", "达")
 
 
 def display(raw: str, unit: str, approx: str = "", quote: str = "") -> str:

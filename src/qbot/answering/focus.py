@@ -640,6 +640,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             chosen = heads  # 学校男孩女孩各占几成 (闺女去了会不会不习惯): the groups that split the students, each
         elif not r.names and _plain(r):
             chosen = heads[:1]
+    chosen += _groups_asked_apart(r, kb)
     chosen = _money_of(unique(chosen), r, index, kb)
     counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
@@ -765,6 +766,19 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
         return r
     return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in unique(asked)), names=focus.entities,
                    carried=True)
+
+
+def _groups_asked_apart(r: Reading, kb: KnowledgeBase) -> list[str]:
+    """专任老师有多少个 学生一共多少: a group asked how many in a clause of its own, beside metrics asked in
+    others, is counted by its headcount."""
+    if not r.metrics or r.names and not all(n == "学校" for n in r.names):
+        return []
+    clause = clause_of(r.tokens)
+    named = {clause.get(m.start) for m in r.metrics}
+    asking = {clause[t.start] for t in r.tokens if t.role == "intent" and any(
+        s.name in ("quantity", "count", "sum") for s in t.senses)}
+    return unique(h for t in r.tokens if t.role == "group" and clause[t.start] in asking - named
+                  for s in t.senses if (h := kb.headcounts.get(s.name)))
 
 
 def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:

@@ -103,7 +103,9 @@ def total(r: Reading, ctx: Context) -> Result | None:
             continue
         groups += group(figs)
         totals.append(made)
-    if not totals and "sum" in r.intents and "each" not in r.intents and len(r.asked) >= 2 and not r.names:
+    whose = {ctx.kb.metrics[m].group if m in ctx.kb.metrics else m for m in r.asked}
+    if not totals and "sum" in r.intents and "each" not in r.intents and len(r.asked) >= 2 and not r.names \
+            and len(whose) == 1:  # (专任老师有多少个 学生一共多少: teachers and students are not added up)
         # 正高+副高+中级 合计人数: one figure of each metric named, added up (but 在校生一共多少 男的女的各多少 asks
         # each)
         each = [index.select_each(index.school_level(m), m, quals, list(r.years)) for m in r.asked]
