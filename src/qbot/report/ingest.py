@@ -98,6 +98,9 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     lexicon, editions = knowledge.lexicon, knowledge.editions
     forms = [f for e in lexicon for f in (e.name, *e.aliases)]
     forms += sorted({f.entity for ed in editions for f in ed.figures})
+    # Phrases of the report that words.csv reads whole (周末不回家, 六个一工程) are searched whole as well.
+    text = "".join(p.text for ed in editions for p in ed.passages)
+    forms += sorted({w.word for w in knowledge.words if w.role == "topic" and len(w.word) > 2 and w.word in text})
     vocabulary = build_vocabulary((p.text for ed in editions for p in ed.passages), forms)
     segmenter = Segmenter(vocabulary)
     tags = word_tags(vocabulary, set(forms))
