@@ -89,6 +89,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     # (企业 … 合作: the group's count, 合作企业数, is what is asked of, when no metric is named)
     counted = wanted or [h for g in r.groups if (h := kb.headcounts.get(g))]
     for word, noun in loose:
+        if len(word) >= 2 and any(word in m for m in wanted):
+            continue  # 竞赛 of 竞赛获奖: a word of the metric asked (竞赛获奖数), not the teachers' 技能竞赛
         own = [n for n in names if not _school(n, index, kb)]
         found = _qualifier_part(word, counted, index) or (_qualifier_part(word, [], index, own) if own else None)
         if found is None and (len(word) >= 3 or counted):
