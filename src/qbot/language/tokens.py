@@ -71,10 +71,13 @@ class Scanner:
         and runs past it, and shorter forms (or a number) read the text before that name whole: then the longest such
         form (一共多少个班主任: 一共 + 多少个 + 班主任, not the phrase 一共多少个班 + 主任; but 退学的多 stays 退学 + 的 + 多, 退 alone
         being nothing)."""
-        found = [surface for surface in self._by_first.get(text[i], ()) if text.startswith(surface, i) and (
+        forms = self._by_first.get(text[i], ())
+        at = next((k for k, surface in enumerate(forms) if text.startswith(surface, i) and (
+            not surface.isascii() or word_bounded(text, i, i + len(surface)))), -1)
+        if at < 0 or not self._crossed(text, i, i + len(forms[at])):
+            return forms[at] if at >= 0 else ""
+        found = [surface for surface in forms[at:] if text.startswith(surface, i) and (
             not surface.isascii() or word_bounded(text, i, i + len(surface)))]
-        if not found or not self._crossed(text, i, i + len(found[0])):
-            return found[0] if found else ""
         j = i + len(found[0]) - 1  # where the name begins: the text before it must be read whole without the form
         pattern = self._pattern(text, i)
         if pattern is not None and self._covers(text, pattern.end, j):
