@@ -53,7 +53,9 @@ def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:
             continue
         word = token.meaning or token.text
         for metric in focus.metrics:
-            forms = kb.lexicon.forms.get(thing_counted(metric) + word, ())
+            counted = thing_counted(metric)  # 社团 + 成员; 专任教师 … 那兼职的呢: 兼职 + 教师, in place of 专任
+            forms = kb.lexicon.forms.get(counted + word, ()) or (
+                kb.lexicon.forms.get(word + counted[len(word):], ()) if len(counted) > len(word) else ())
             named = [t.name for t in forms if t.role == "metric"]
             if named:
                 return replace(r, metrics=(MetricAsk(token.text, token.start, (named[0],), True, "word"),),
