@@ -334,3 +334,15 @@ def test_a_group_asked_how_many_in_a_clause_of_its_own_is_counted_not_added(engi
 
 def test_a_word_of_approximation_before_the_number_is_written_before_it(engine: Engine) -> None:
     assert "突破3400人" in engine.ask("学校志愿者有多少").text
+
+
+@pytest.mark.parametrize("first, then, value", [
+    ("20届 就业人数", "对口的呢", "2209人"),  # a headcount after a headcount
+    ("硕士以上占比", "那双师呢", "75.6%"),  # a share after a share
+    ("专任教师多少", "那兼职的呢", "10人"),  # 兼职 in place of 专任
+])
+def test_a_follow_up_asks_another_figure_as_the_last_one_was_asked(engine: Engine, first: str, then: str,
+                                                                   value: str) -> None:
+    conversation = Conversation()
+    engine.ask(first, conversation)
+    assert value in engine.ask(then, conversation).text

@@ -155,7 +155,28 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
+    asked = _like_the_last(asked, r, focus, kb)
     return _in_years(replace(r, asked=tuple(asked)), index)
+
+
+def _like_the_last(asked: list[str], r: Reading, focus: Focus, kb: KnowledgeBase) -> list[str]:
+    """就业人数 … 对口的呢: a follow-up naming another metric asks it as the last one was asked — a headcount
+    after a headcount (对口就业人数), a share after a share (硕士以上占比 … 那双师呢: 双师型教师占比)."""
+    if not r.followup or not focus.metrics or not asked or len(r.text) > 8 or "ratio" in r.intents or any(
+            e in m.text for m in r.metrics for e in ("率", "比", "占")):
+        return asked  # (合格率呢 / 占比呢 / 女孩占多少: a share said is a share asked)
+    units = {kb.metrics[m].unit for m in focus.metrics if m in kb.metrics}
+    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
+    out = []
+    for metric in asked:
+        info = kb.metrics.get(metric)
+        if info is not None and units == {"人"} and info.unit == "%" and counts_of.get(metric):
+            out.append(counts_of[metric])  # (the count of the rate named)
+        elif info is not None and "%" in units and info.unit == "人" and info.ratio:
+            out += [metric, info.ratio]
+        else:
+            out.append(metric)
+    return unique(out)
 
 
 def _carriers(r: Reading, index: FigureIndex) -> list[str]:
