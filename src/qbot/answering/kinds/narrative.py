@@ -105,8 +105,10 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     one of several content words matches: a loosely related sentence with numbers in it would read as an
     answer, and a wrong number is worse than none. With `beyond_figures` the figures of a metric named in the
     question have been found not to explain its other words (孙丽 … 班主任能力大赛 第几): the prose may."""
-    if strict is None:  # (2020 教师离职人数: keywords ending in a unit ask a number too)
-        strict = r.asks_number and not r.asks_names or not r.intents and _ends_in_unit(r)
+    if strict is None:  # (2020 教师离职人数: keywords ending in a unit ask a number too; but 创业的多不多 asks
+        # whether there are many, which a sentence may tell in words: 创业人数增加)
+        loosely = r.intents & {"much"} and not r.intents & {"quantity", "count", "sum", "avg", "ratio"}
+        strict = r.asks_number and not r.asks_names and not loosely or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
     text = asked = search_text(r, ctx)
