@@ -346,3 +346,7 @@ def test_a_follow_up_asks_another_figure_as_the_last_one_was_asked(engine: Engin
     conversation = Conversation()
     engine.ask(first, conversation)
     assert value in engine.ask(then, conversation).text
+
+
+def test_a_figure_the_report_writes_in_chinese_numerals_is_shown_so(engine: Engine) -> None:
+    assert "六年" in engine.ask("连续几年评上省级文明单位了").text  # 连续六年, as the report prints it

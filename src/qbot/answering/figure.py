@@ -72,7 +72,17 @@ def display(raw: str, unit: str, approx: str = "", quote: str = "") -> str:
         return f"{raw}万{approx}{unit[1:]}"  # 7万多册 as the report writes it (but 1600多万元)
     if approx:
         return f"{raw}{approx}{unit}"
+    flat = re.sub(r"\s+", "", quote)
+    if raw.isdigit() and flat and f"{raw}{unit}" not in flat and CHINESE_NUMERAL.search(flat):
+        import cn2an  # (on first use only: it costs ~0.1 s at start-up)
+        written = f"{cn2an.an2cn(raw)}{unit}"
+        if written in flat:
+            return written  # 连续六年 as the report writes it
     return f"{raw}{unit}"
+
+
+#: A Chinese numeral in a quote (连续六年: the figure is shown as the report writes it).
+CHINESE_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]")
 
 
 def number(value: float, decimals: int = 2) -> str:
