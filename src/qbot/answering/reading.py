@@ -457,7 +457,7 @@ def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict
     for i, metric in enumerate(metrics):
         nxt = metrics[i + 1] if i + 1 < len(metrics) else None
         if nxt is not None and len(metric.names) == 1 and metric.names[0] in counts and nxt.start > metric.start \
-                and not set(nxt.names) <= set(counts) \
+                and not set(nxt.names) <= set(counts) and not ASKING_IN_NAME.search(metric.text) \
                 and (_adjacent(tokens, metric.start, nxt.start) or spaced and _spaced(tokens, metric.start, nxt)
                      and counts[metric.names[0]] in metric.text  # 毕业生 就业率 / 专任教师 男女比例, but 毕业 就业 lists two
                      or _subject_of(tokens, metric, nxt, counts)):  # 学校党员为种树捐了多少款: the members gave
