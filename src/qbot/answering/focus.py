@@ -166,7 +166,7 @@ def _like_the_last(asked: list[str], r: Reading, focus: Focus, kb: KnowledgeBase
             e in m.text for m in r.metrics for e in ("率", "比", "占")):
         return asked  # (合格率呢 / 占比呢 / 女孩占多少: a share said is a share asked)
     units = {kb.metrics[m].unit for m in focus.metrics if m in kb.metrics}
-    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
+    counts_of = kb.counts_of
     out = []
     for metric in asked:
         info = kb.metrics.get(metric)
@@ -665,7 +665,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             chosen = heads[:1]
     chosen += _groups_asked_apart(r, kb)
     chosen = _money_of(unique(chosen), r, index, kb)
-    counts_of = {m.ratio: m.name for m in kb.metrics.values() if m.ratio}
+    counts_of = kb.counts_of
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m

@@ -92,7 +92,7 @@ def _counted_doers(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
                                                          if t.role == "metric")  # (学生有多少: a phrase that asks)
     if not counting or r.intents & {"ratio", "much"}:
         return out  # (用电脑上课的老师多不多: a share answers how many, loosely asked)
-    counts_of = {m.ratio: m.name for m in ctx.kb.metrics.values() if m.ratio}
+    counts_of = ctx.kb.counts_of
     given = {f.metric for f in figs}
     for rate, of, head in zip(r.tokens, r.tokens[1:], r.tokens[2:]):
         if rate.role != "metric" or of.text != "的" or head.role not in ("metric", "group"):

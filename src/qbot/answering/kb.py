@@ -59,6 +59,11 @@ class KnowledgeBase:
         return self._indexes[edition]
 
     @cached_property
+    def counts_of(self) -> dict[str, str]:
+        """A rate -> the metric counting the same people (就业率 -> 就业人数), from metrics.csv's ratio column."""
+        return {m.ratio: m.name for m in self.metrics.values() if m.ratio}
+
+    @cached_property
     def school_names(self) -> str:
         """Every way of naming the school itself (聊城高级工程那个学校), one string."""
         return " ".join(s for s, ts in self.lexicon.forms.items() if any(t.kind == "school" for t in ts))
