@@ -17,7 +17,7 @@ from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import EntityAsk, MetricAsk, Reading, clause_of, thing_counted
+from qbot.answering.reading import PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -117,7 +117,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     for topic in list(topics):
         # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
-                r.intents & {"what", "narrative", "when", "remedy"} and not wanted:
+                r.intents & (PROSE_INTENTS | {"what"}) and not wanted:
             break
         if any(topic in v for v in found_values) or any(topic in kb.headcounts.get(g, "") for g in r.groups):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read (合作 of 企业合作:
@@ -223,8 +223,9 @@ def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
     named = {v for vs in quals.values() for v in vs}
     for m in r.metrics:
         others = [f for o in r.metrics if o is not m for n in o.names for f in index.by_metric.get(n, [])]
-        values = {(k, v) for f in others for k, v in f.qualifiers.items() if m.text and m.text in v and k not in ("approx", "context")}  # (the section a figure is quoted from
-        # qualifies nothing: 毕业生多少人 有多少升学的 asks 毕业人数 too)
+        # (the section a figure is quoted from qualifies nothing: 毕业生多少人 有多少升学的 asks 毕业人数 too)
+        values = {(k, v) for f in others for k, v in f.qualifiers.items()
+                  if m.text and m.text in v and k not in ("approx", "context")}
         own = not {f.metric for f in others} & set(m.names) and any(
             named & set(f.qualifiers.values()) for n in m.names for f in index.by_metric.get(n, []))
         if len(m.names) == 1 and len({v for _, v in values}) == 1 and not own:  # (校园文化与社团活动满意度 发了

@@ -9,7 +9,7 @@ from dataclasses import replace
 from qbot.answering import grounding
 from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
                                   refusals, replies)
-from qbot.answering.reading import Reading
+from qbot.answering.reading import PROSE_INTENTS, Reading
 from qbot.answering.result import Result
 
 Kind = Callable[[Reading, Context], Result | None]
@@ -17,7 +17,7 @@ Kind = Callable[[Reading, Context], Result | None]
 
 def narrative_first(r: Reading, ctx: Context) -> Result | None:
     """A name without a metric asked what / which / how (学校和哪些企业合作): the prose answers in words."""
-    if r.asked or not (r.asks_names or r.intents & {"narrative", "when", "remedy", "duration"} or r.topics):
+    if r.asked or not (r.asks_names or r.intents & (PROSE_INTENTS | {"duration"}) or r.topics):
         return None
     hit = narrative.narrative(r, ctx)
     if hit is not None and not hit.groups and r.qualifiers and r.asks_names:
@@ -70,8 +70,7 @@ def _counts_only(result: Result) -> bool:
 
 def _ends_in_metric(r: Reading) -> bool:
     """跨专业就业人数 / 表2 食药监 培训人数 / 本科 升学 人数: keywords that end in the figure they ask for."""
-    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
-    return bool(content) and content[-1].role in ("metric", "unit")
+    return r.last_word is not None and r.last_word.role in ("metric", "unit")
 
 
 def run(r: Reading, ctx: Context) -> Result:

@@ -15,6 +15,8 @@ from qbot.language.words import OPERATOR_WITH_VALUE
 
 #: Intent meanings that ask for a number.
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
+#: Intents the prose answers in words: why / how (narrative), when, how a problem is met (remedy).
+PROSE_INTENTS = frozenset({"narrative", "when", "remedy"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
@@ -141,6 +143,11 @@ class Reading:
         return bool(self.entities or self.metrics or self.qualifiers or self.topics or self.table or self.section
                     or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent
                     or self.kind and self.asks_names)  # 都有哪些专业, 女娃一般都学啥专业
+
+    @property
+    def last_word(self) -> Token | None:
+        """The last token that is neither punctuation nor filler (what keywords end in: 跨专业就业人数)."""
+        return next((t for t in reversed(self.tokens) if t.role not in ("punct", "filler")), None)
 
     def asked_any(self, index) -> bool:  # type: ignore[no-untyped-def]
         """Whether a metric named has any figure at all."""
@@ -567,7 +574,7 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
 def _asks_about(part: list[Token]) -> bool:
     """学校有啥德育活动 (before 听说有个六个一工程是啥): a clause asking what of a thing of the report."""
     return any(t.role == "topic" for t in part) and any(
-        t.role == "intent" and any(s.name in ("what", "list", "which", "narrative", "when", "remedy", "describe") for s in t.senses)
+        t.role == "intent" and any(s.name in PROSE_INTENTS | {"what", "list", "which", "describe"} for s in t.senses)
         for t in part)
 
 

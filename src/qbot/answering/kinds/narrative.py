@@ -142,14 +142,12 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
 
 
 def _ends_in_unit(r: Reading) -> bool:
-    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
-    return bool(content) and content[-1].role == "unit" and len(content[-1].text) > 1  # (人数, 人次; not 个)
+    return r.last_word is not None and r.last_word.role == "unit" and len(r.last_word.text) > 1  # (人数; not 个)
 
 
 def _names_a_set(r: Reading) -> bool:
     """现代学徒制试点专业: a bare noun phrase ending in a kind (no asking word) asks which ones."""
-    content = [t for t in r.tokens if t.role not in ("punct", "filler")]
-    return bool(content) and not r.intents and content[-1].role == "kind"
+    return r.last_word is not None and not r.intents and r.last_word.role == "kind"
 
 
 def _inside_word(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qbot.answering.kinds import Context, lookup, narrative
-from qbot.answering.reading import Reading, clause_of
+from qbot.answering.reading import PROSE_INTENTS, Reading, clause_of
 from qbot.answering.result import Result
 
 #: Roles that show a message is meant as language (even if it asks nothing of the report).
@@ -30,7 +30,7 @@ def nothing_asked(r: Reading, ctx: Context) -> Result | None:
     """Only context and filler (我家孩子今年中考): ask what they would like to know."""
     if r.content or r.offtopic or r.chitchat or r.foreign and r.asks_names:
         return None  # (公共基础课都开了哪些: a noun the prose may list)
-    if r.intents & {"narrative", "remedy", "when"} and any(t.role == "word" for t in r.tokens):
+    if r.intents & PROSE_INTENTS and any(t.role == "word" for t in r.tokens):
         return None  # 有些企业参与不深 咋改: words of the report asked how, which the prose may tell
     return Result("nothing", reason="nothing", confidence=0.2)
 
@@ -59,7 +59,7 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
         if sentence and all(any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
             return told
-    if told_of and (r.intents & {"narrative", "when", "remedy", "describe", "duration"} or r.topics or any(
+    if told_of and (r.intents & (PROSE_INTENTS | {"describe", "duration"}) or r.topics or any(
             t.role == "metric" and _people(t, ctx) for t in r.tokens) and "fees" not in r.offtopic):
         # (班主任会去宿舍看看吗: people of the report, doing something the prose may tell)
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
@@ -69,7 +69,7 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
         if sentence and any(t.text in sentence for t in r.tokens if t.role == "offtopic") and all(
                 any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
             # the plan goes on to the prose, or 咋样 of 宿舍 is answered by that sentence itself
-            return None if r.intents & {"narrative", "when", "remedy", "duration"} else told
+            return None if r.intents & (PROSE_INTENTS | {"duration"}) else told
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
                   options=tuple(_suggestions(r, ctx)))
 
