@@ -72,12 +72,10 @@ class Scanner:
         form (一共多少个班主任: 一共 + 多少个 + 班主任, not the phrase 一共多少个班 + 主任; but 退学的多 stays 退学 + 的 + 多, 退 alone
         being nothing)."""
         forms = self._by_first.get(text[i], ())
-        at = next((k for k, surface in enumerate(forms) if text.startswith(surface, i) and (
-            not surface.isascii() or word_bounded(text, i, i + len(surface)))), -1)
+        at = next((k for k, surface in enumerate(forms) if _written_at(text, i, surface)), -1)
         if at < 0 or not self._crossed(text, i, i + len(forms[at])):
             return forms[at] if at >= 0 else ""
-        found = [surface for surface in forms[at:] if text.startswith(surface, i) and (
-            not surface.isascii() or word_bounded(text, i, i + len(surface)))]
+        found = [surface for surface in forms[at:] if _written_at(text, i, surface)]
         j = i + len(found[0]) - 1  # where the name begins: the text before it must be read whole without the form
         pattern = self._pattern(text, i)
         if pattern is not None and self._covers(text, pattern.end, j):
@@ -168,6 +166,11 @@ class Scanner:
 #: When a surface stands for several things, the role it plays: names first, then the language roles.
 ROLE_ORDER = ("entity", "metric", "topic", "offtopic", "group", "synonym", "kind", "intent", "operator", "pronoun",
               "time", "qualifier", "unit", "chitchat", "context", "filler")
+
+
+def _written_at(text: str, i: int, surface: str) -> bool:
+    """`surface` is written at `i` (an ASCII one as a word of its own)."""
+    return text.startswith(surface, i) and (not surface.isascii() or word_bounded(text, i, i + len(surface)))
 
 
 def primary_role(senses: tuple[Target, ...]) -> str:
