@@ -9,7 +9,7 @@ from dataclasses import replace
 from qbot.answering import grounding
 from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
                                   refusals, replies)
-from qbot.answering.reading import PROSE_INTENTS, Reading
+from qbot.answering.reading import COUNTED, PROSE_INTENTS, Reading
 from qbot.answering.result import Result
 
 Kind = Callable[[Reading, Context], Result | None]
@@ -61,11 +61,12 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 
 
 COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
+HEAD_UNITS = frozenset({"人", "人次", "名"})
 
 
-def _counts_only(result: Result) -> bool:
+def _counts_only(result: Result, units: frozenset[str] = COUNT_UNITS) -> bool:
     figs = result.figures
-    return bool(figs) and result.kind in ("lookup", "card") and all(f.unit in COUNT_UNITS for f in figs)
+    return bool(figs) and result.kind in ("lookup", "card") and all(f.unit in units for f in figs)
 
 
 def _ends_in_metric(r: Reading) -> bool:
@@ -86,11 +87,17 @@ def run(r: Reading, ctx: Context) -> Result:
                 return hit
         words = grounding.unexplained(r, result, ctx)
         if not words:
-            if (r.asks_names or not r.asks_quantity) and _counts_only(result):
+            if (r.asks_names or not r.asks_quantity) and _counts_only(result) or \
+                    r.asks_names and not r.asks_number and _counts_only(result, HEAD_UNITS):
                 # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure counts them
-                # (学校选手在全国扶贫职业技能大赛上拿了什么奖: the prize is named in words, the figure counts prizes)
-                hit = narrative.narrative(r, ctx, strict=False, beyond_figures="narrative" in r.intents)
-                return replace(hit, groups=result.groups) if hit is not None and not hit.groups else hit or result
+                # (学校选手在全国扶贫职业技能大赛上拿了什么奖: the prize is named in words, the figure counts prizes;
+                # 家里困难的还有啥帮扶: the kinds of help are named in words, the figures count whom they helped)
+                hit = narrative.narrative(r, ctx, strict=False, beyond_figures=bool(r.intents) or not any(
+                    t.role == "metric" and COUNTED.search(t.text) for t in r.tokens))
+                if hit is None:  # (but 党支部数 在职 离退休, keywords naming the count, are answered by it)
+                    return result
+                return replace(hit, groups=hit.groups or result.groups, focus=hit.focus or result.focus)
+                # (科研课题 立项 … 其中省级几项: a follow-up asks of the figure the sentence stands for)
             return result
         # The figures found are about something else: a sentence may still answer, a number may not (but how often
         # is told in words: 多长时间查一次安全隐患 — 每月检查一次).

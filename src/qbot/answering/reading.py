@@ -163,7 +163,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
     `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
     headcounts = headcounts or {}
-    tokens = _introductions_as_context(tokens)
+    tokens = _set_aside_as_context(_introductions_as_context(tokens))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -375,6 +375,24 @@ def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
                  t.role != "punct" else t for t in tokens)
 
 
+NAME_ROLES = frozenset({"entity", "metric", "qualifier", "topic"})
+AND_WORDS = frozenset({"和", "、", "跟", "及", "与", "或"})
+
+
+def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """除了助学金和免学费 还有啥帮扶: the names right after a word setting things aside (除了, 除去) are not asked."""
+    out = list(tokens)
+    aside = False
+    for i, token in enumerate(tokens):
+        if token.role == "context" and any(s.name == "aside" for s in token.senses):
+            aside = True
+        elif aside and token.role in NAME_ROLES:
+            out[i] = replace(token, role="context", senses=(), how="aside")
+        elif not (aside and (token.role == "filler" or token.text in AND_WORDS)):
+            aside = False
+    return tuple(out)
+
+
 def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}
@@ -509,7 +527,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
     """The parts of a question that each name what they ask (项目化课程 几门 | 精品资源共享课 推荐几门): a clause
     naming an entity, a metric, a qualifier or a table starts a part; clauses that only ask (几门, 多少) or
     talk belong to the part before them."""
-    tokens = _introductions_as_context(tokens)
+    tokens = _set_aside_as_context(_introductions_as_context(tokens))
     clause = clause_of(tokens)
     clauses: dict[int, list[Token]] = {}
     for token in tokens:

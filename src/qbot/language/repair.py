@@ -51,6 +51,7 @@ class Repairer:
 
     def repair(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
         tokens = tuple(self._synonym(t) if t.role == "synonym" else t for t in tokens)
+        tokens = self._without_de(tokens, text)
         if not any(t.role == "unknown" for t in tokens):
             return tokens
         tokens = self._pinyin(tokens, text)
@@ -70,6 +71,27 @@ class Repairer:
         if not senses:  # a word of the report's text (地址 → 办学地点): searched as written there
             return replace(token, role="topic", meaning=target, how="synonym")
         return replace(token, role=primary_role(tuple(senses)), senses=tuple(senses), meaning=target, how="synonym")
+
+    def _without_de(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
+        """Two words with 的 between them that, written together, are a metric's name or alias (优秀的比例 → 优秀比例,
+        the metric 优秀率): read as that metric. Of an unread run before 的, its end may be the first word."""
+        out = list(tokens)
+        for i in range(len(out) - 2, 0, -1):
+            if i + 1 >= len(out):
+                continue
+            before, de, after = out[i - 1], out[i], out[i + 1]
+            if de.text != "的" or not CJK.match(after.text[0]):
+                continue
+            starts = range(before.start, before.end - 1) if before.role == "unknown" else (before.start,)
+            for start in starts:
+                joined = (text[start:before.end] + after.text).lower()
+                senses = tuple(self.lexicon.forms.get(joined, ()))
+                if senses and primary_role(senses) == "metric":
+                    rest = [Token(before.start, start, text[before.start:start], "unknown")] if start > before.start else []
+                    out[i - 1:i + 2] = rest + [Token(start, after.end, text[start:after.end], "metric", senses,
+                                                     meaning=joined)]
+                    break
+        return tuple(out)
 
     def qualifier_part(self, part: str) -> tuple[Target, ...]:
         """Qualifier values containing `part` (餐厅 → 后勤餐厅一楼, 后勤餐厅二楼)."""

@@ -38,19 +38,31 @@ def tells_how_often(sentence: str) -> bool:
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
 UNSEARCHED_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time", "punct"})
+#: 乱不乱 / 干净不干净 / 严没严: a word asked yes or no by saying it twice; the prose says how it is, not the word.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 
 
-def search_text(r: Reading, ctx: Context) -> str:
+def asks_how_it_is(r: Reading) -> bool:
+    """宿舍乱不乱: a word asked yes or no by saying it twice, not an asking word of its own (多不多, 贵不贵)."""
+    return any(not any(t.role == "intent" and t.text not in "不没" and m.start() <= t.start < m.end() for t in r.tokens)
+               for m in A_NOT_A.finditer(r.plain))
+
+
+def search_text(r: Reading, ctx: Context, second_side: bool = False) -> str:
     """The question as the report would write it: its content as typed (Chinese numerals kept, 六个一工程),
-    names as the report writes them (幼师 → 学前教育), fillers, intents and context left out."""
+    names as the report writes them (幼师 → 学前教育), fillers, intents and context left out. Of a choice (A还是B)
+    the first side is searched, or with `second_side` the second."""
     parts: list[str] = []
     last_end = -1
     tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
     lo, hi = (r.tokens[0].start, r.tokens[-1].end) if r.tokens and len(r.plain) == len(r.text) else (0, len(r.plain))
     asides = _asides(tokens)
+    asked_twice = [(m.start(), m.end()) for m in A_NOT_A.finditer(r.plain)]
     for i, token in enumerate(tokens):
         if token.start < lo or token.end > hi:
             continue  # a part of a question of several parts searches its own words
+        if token.role in ("word", "unknown") and any(a <= token.start and token.end <= b for a, b in asked_twice):
+            continue  # 宿舍管得咋样 乱不乱: the sentence tells how the dorms are kept, not the word 乱
         if token.start in asides:
             continue  # 食品安全咋保证的 别吃坏了肚子: a clause that neither asks nor names a thing of the report
 
@@ -63,7 +75,8 @@ def search_text(r: Reading, ctx: Context) -> str:
         text = token.text
         if i and tokens[i - 1].text == token.text and tokens[i - 1].end == token.start:
             continue  # 疏导疏导, 看看: a word said twice weighs once
-        if token.role in ("topic", "word", "unknown") and "还是" in r.plain[max(0, token.start - 4):token.start]:
+        if token.role in ("topic", "word", "unknown") and "还是" in (
+                r.plain[token.end:token.end + 4] if second_side else r.plain[max(0, token.start - 4):token.start]):
             continue  # 公办的还是私立的: the other side of 还是 is not a word the answer must hold
         if r.plain[max(0, token.start - 2):token.start] == "除了":
             continue  # 除了助学金 还有啥帮扶办法: what is set aside is not what the answer is about
@@ -117,9 +130,14 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
     if not any(not NUMBER_TERM.fullmatch(term) for term in ctx.search.terms(text)):
         return None  # numbers alone (-98‰) say nothing of what a passage is about
-    hit = ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
-                            min_terms=2 if strict else 1, ignore={ctx.index.year},
-                            listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents)
+    def best(text: str):  # type: ignore[no-untyped-def]
+        return ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
+                                 min_terms=2 if strict else 1, ignore={ctx.index.year},
+                                 listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents)
+
+    hit = best(text)
+    if hit is None and "还是" in r.plain and not ordinal:
+        hit = best(search_text(r, ctx, second_side=True))  # 社团是自愿的还是都得参加: the report tells the second
     if hit is None or strict and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     talk = _asides(r.tokens)
