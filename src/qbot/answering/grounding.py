@@ -40,7 +40,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
              if not any(explained(w, context) for w in ctx.kb.written(t)) and _in_clauses(r, t, asked)]
     if not named and not any(not all(k == "school" for k in e.kinds) for e in r.entities):
         words += [w for w in _studied(r) if w not in words and not explained(w, context)]  # 想学护理 … 就业咋样
-    families = _asked_families(r)
+    families = asked_families = _asked_families(r)
     if families == {"count"} and not all(f.unit == "%" for f in figs):
         families = set()  # (a count asked and answered in another count's unit, 万字 or 万册, is left to the kinds)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
@@ -50,6 +50,9 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             words.append(f"{said}的人数" if any(t.text in ("人", "人数", "名") for t in r.tokens) else f"{said}的数量")
         else:
             words += ([t.text for t in r.tokens if t.role == "unit"] or [HOW_LONG])[:1]
+    if not r.metrics and "count" in asked_families and not any(f.unit in PERSON_UNITS for f in figs):
+        if any(t.role == "unit" and t.text in PERSON_UNITS for t in r.tokens):
+            words.append("人数")  # 21届毕业生有多少人: a headcount asked of a qualifier, found only in 个 (人才培养方案修订数)
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
     words += [w for w in _counted_doers(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}
@@ -65,6 +68,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     return list(dict.fromkeys(words))  # (a word said three times is quoted once)
 
 
+#: Units of people counted.
+PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
 #: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.
 COUNTED_UNITS = frozenset({"人", "个", "项", "门", "家", "所", "类", "种", "台套", "套", "人次", "次"})
 

@@ -24,6 +24,8 @@ CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")
 ASCENDING_AFTER_PLACE = frozenset("低少小便")
 #: A metric word that asks itself (培训了多少人, 捐了多少): it asks a quantity.
 ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
+#: 实习多久 / 实习多长时间: an everyday word for a metric that asks how long (the duration is asked of the whole).
+DURATION_IN_NAME = re.compile(r"多久|多长时间|how long")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 #: 对口的呢 多少: a short first clause ending in 呢 asks about something else of what was just answered.
 SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
@@ -199,6 +201,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 names = tuple(n for n in sense.name.replace("+", "|").split("|") if n) if spoken else (sense.name,)
                 how = "word" if sense.kind == "word" and token.how == "exact" else token.how
                 metrics.append(MetricAsk(token.text, token.start, names, both, how))
+            if DURATION_IN_NAME.search(token.text):
+                intents.add("duration")  # (实习多久能转正: how long, of 转正 too)
         elif role == "qualifier" and i and tokens[i - 1].text in INCLUDING:
             continue  # 党员总数(含离退休): a part included, not the one asked
         elif role == "qualifier":
@@ -239,7 +243,11 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             if heads and asking and alone and not asked_after:
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":
-            kind = kind or next(t.name for t in token.senses if t.role == "kind")
+            named = next(t.name for t in token.senses if t.role == "kind")
+            if named != "school":  # (大学 / 职专 only name schools the report does not know: 聊城大学)
+                kind = kind or named
+            else:
+                topics.append(token.text)  # 三二连读是跟哪个大学连的: a school the figures must name
             before = _previous(tokens, i)
             if before is not None and before.role in ("unknown", "topic") and len(before.text) >= 2 \
                     and not before.text.isdigit():

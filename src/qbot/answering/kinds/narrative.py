@@ -30,6 +30,10 @@ HOW_OFTEN = re.compile(r"每[一两二三四五六七八九十\d]*(?:个)?(?:天
                        r"周[一二三四五六日天]")  # (班主任周三下午深入宿舍: every week)
 
 
+#: A time of day (7:30, 晚上十点).
+CLOCK = re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}|[一二三四五六七八九十]+点")
+
+
 def tells_how_often(sentence: str) -> bool:
     return bool(HOW_OFTEN.search(sentence))
 
