@@ -23,6 +23,7 @@ LATIN = re.compile(r"[a-z]{2,}")
 NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
 NOUN_TAGS = ("n", "vn", "j", "eng", "l")  # jieba tags of words that name things (l: set phrases, 退役军人)
 FUZZY_CUTOFF = 80
+SHARE_ENDINGS = ("率", "比例")  # 优秀的占多少 → 优秀率 / 优秀比例
 
 
 @dataclass(frozen=True)
@@ -83,15 +84,26 @@ class Repairer:
             if de.text != "的" or not CJK.match(after.text[0]):
                 continue
             starts = range(before.start, before.end - 1) if before.role == "unknown" else (before.start,)
+            share = after.role == "intent" and any(s.name == "ratio" for s in after.senses)
             for start in starts:
-                joined = (text[start:before.end] + after.text).lower()
-                senses = tuple(self.lexicon.forms.get(joined, ()))
-                if senses and primary_role(senses) == "metric":
-                    rest = [Token(before.start, start, text[before.start:start], "unknown")] if start > before.start else []
-                    out[i - 1:i + 2] = rest + [Token(start, after.end, text[start:after.end], "metric", senses,
-                                                     meaning=joined)]
+                word = text[start:before.end].lower()
+                joined = word + after.text.lower()
+                rest = [Token(before.start, start, text[before.start:start], "unknown")] if start > before.start else []
+                if self._is_metric(joined):
+                    out[i - 1:i + 2] = rest + [Token(start, after.end, text[start:after.end], "metric",
+                                                     tuple(self.lexicon.forms[joined]), meaning=joined)]
+                    break
+                rate = next((word + end for end in SHARE_ENDINGS if self._is_metric(word + end)), "") \
+                    if share and word not in self.lexicon.forms and len(word) >= 2 else ""
+                if rate:  # 优秀的占多少: the share of those 优秀, the metric 优秀率
+                    out[i - 1:i] = rest + [Token(start, before.end, text[start:before.end], "metric",
+                                                 tuple(self.lexicon.forms[rate]), meaning=rate)]
                     break
         return tuple(out)
+
+    def _is_metric(self, form: str) -> bool:
+        senses = tuple(self.lexicon.forms.get(form, ()))
+        return bool(senses) and primary_role(senses) == "metric"
 
     def qualifier_part(self, part: str) -> tuple[Target, ...]:
         """Qualifier values containing `part` (餐厅 → 后勤餐厅一楼, 后勤餐厅二楼)."""

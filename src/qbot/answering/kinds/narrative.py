@@ -69,6 +69,8 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False) -> str:
             continue  # 宿舍管得咋样 乱不乱: the sentence tells how the dorms are kept, not the word 乱
         if token.start in asides:
             continue  # 食品安全咋保证的 别吃坏了肚子: a clause that neither asks nor names a thing of the report
+        if "duration" in r.intents and token.role == "unit":
+            continue  # 班会多久开一回: how often is told in the sentence's own words (每周召开一次)
 
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
@@ -124,7 +126,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     question have been found not to explain its other words (孙丽 … 班主任能力大赛 第几): the prose may."""
     if strict is None:  # (2020 教师离职人数: keywords ending in a unit ask a number too; but 创业的多不多 asks
         # whether there are many, which a sentence may tell in words: 创业人数增加)
-        loosely = r.intents & {"much"} and not r.intents & {"quantity", "count", "sum", "avg", "ratio"}
+        loosely = r.intents & {"much"} and not r.intents & {"quantity", "count", "sum", "avg", "ratio"} or \
+            "duration" in r.intents  # (班会多久开一回: how often, told in words, 每周召开一次)
         strict = r.asks_number and not r.asks_names and not loosely or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
@@ -144,6 +147,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         hit = best(search_text(r, ctx, second_side=True))  # 社团是自愿的还是都得参加: the report tells the second
     if hit is None or strict and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
+    if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
+        return None  # how long or how often was asked: a sentence that does not tell it does not answer it
     talk = _asides(r.tokens)
     aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w) and w not in aside]
