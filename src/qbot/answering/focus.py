@@ -114,6 +114,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     modified = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if b.role == "topic"
                 and a.role in ("topic", "unknown", "word") and a.end == b.start and not a.text.isascii()
                 and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}  # (青春期教育: no 教育 to pick)
+    modified_by_word = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if b.role == "topic"
+                        and a.role in ("unknown", "word") and a.end == b.start and not a.text.isascii()
+                        and (b.meaning or b.text) in modified}
     for topic in list(topics):
         # (学校对口帮扶的是哪个村: the school named does not stop the topic naming its programme)
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
@@ -127,6 +130,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             family = [n for n in family if any(f.table_no == r.table for f in index.by_entity.get(n, []))]
         if not family:
             continue
+        if len(family) > 1 and topic in modified_by_word:
+            continue  # 禁毒教育搞得咋样: an 教育 of 禁毒, a word of no name — not every name holding 教育
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
             held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
             if any(v not in held and not any(v in n for n in family) for v in said_values):

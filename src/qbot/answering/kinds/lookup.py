@@ -140,8 +140,10 @@ def card(r: Reading, ctx: Context) -> Result | None:
     if not r.names or r.asked or _leftovers(r):
         return None
     index = ctx.index
-    if all(_is_school(n, index) for n in r.names) and "describe" not in r.intents:
+    if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or any(
+            t.role == "word" and len(t.text) >= 2 for t in r.tokens)):
         return None  # the school's headline figures answer 学校怎么样, not any question that mentions the school
+        # (学校禁毒工作咋样: a word of the report tells what is asked of it)
     names = [n for n in r.names if not _is_school(n, index)] or list(r.names)
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
