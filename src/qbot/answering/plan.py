@@ -98,6 +98,12 @@ def run(r: Reading, ctx: Context) -> Result:
                     return result
                 return replace(hit, groups=hit.groups or result.groups, focus=hit.focus or result.focus)
                 # (科研课题 立项 … 其中省级几项: a follow-up asks of the figure the sentence stands for)
+            if "which" in r.intents and not r.kind and result.kind == "lookup" and r.asks_number:
+                # 跟哪个医院合办的 投了多少: the partner is named in the sentence that states the figure
+                hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
+                if hit is not None and hit.passage is not None and all(
+                        f.quote and f.quote in hit.passage.sentence for f in result.figures):
+                    return replace(hit, groups=result.groups, focus=hit.focus or result.focus)
             return result
         # The figures found are about something else: a sentence may still answer, a number may not (but how often
         # is told in words: 多长时间查一次安全隐患 — 每月检查一次).

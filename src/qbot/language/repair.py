@@ -329,12 +329,15 @@ def _latin_runs(tokens: tuple[Token, ...], text: str) -> list[Token]:
             out.append(Token(last.start, token.end, text[last.start:token.end], "unknown"))
         else:
             out.append(token)
-    if out and out[-1].text.endswith(" "):  # a trailing space is not part of a spelling
-        last = out.pop()
+    split: list[Token] = []
+    for last in out:  # a trailing space is not part of a spelling (我是HR 想问: it still ends the clause)
         stripped = last.text.rstrip()
-        out.append(Token(last.start, last.start + len(stripped), stripped, "unknown"))
-        out.append(Token(last.start + len(stripped), last.end, last.text[len(stripped):], "punct"))
-    return out
+        if last.role != "unknown" or stripped == last.text or not stripped:
+            split.append(last)
+            continue
+        split.append(Token(last.start, last.start + len(stripped), stripped, "unknown"))
+        split.append(Token(last.start + len(stripped), last.end, last.text[len(stripped):], "punct"))
+    return split
 
 
 def _splice(tokens: tuple[Token, ...], replacements: list[Token], text: str) -> tuple[Token, ...]:
