@@ -216,8 +216,10 @@ class Engine:
         if whole.kind == "narrative" and not whole.figures:  # one sentence against one for each part asked
             return results if whole.answered and len(found) > len(had) else []
         sentences = SPACE.sub("", "".join(x.passage.sentence for x in results if x.passage is not None))
-        told = {f.id for f in whole.figures if f.quote and SPACE.sub("", f.quote) in sentences}
-        # (在校生一共多少 三二连读大专阶段的多少: the second part's sentence states the 278 the whole had found)
+        # 在校生一共多少 三二连读大专阶段的多少: the second part's sentence states the 278 the whole found (but only
+        # when every part asks: 党支部数 在职 离退休 are the keywords of one question)
+        asking = all(any(t.role == "intent" for t in part) for part in parts)
+        told = {f.id for f in whole.figures if asking and f.quote and SPACE.sub("", f.quote) in sentences}
         return results if whole.answered and found | told > had else []
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:
