@@ -286,12 +286,12 @@ class FigureIndex:
                             f"{number(value, _places(certain))}{unit}", tuple(certain))
         return Computed(ref, tuple(certain), "sum")
 
-    def share(self, part: Fig, whole: Fig) -> Computed | None:
+    def share(self, part: Fig, whole: Fig, label: str = "") -> Computed | None:
         """`part` as a percentage of `whole` (人员支出 of 事业支出: 78.17%): two figures of one unit."""
         if part.unit != whole.unit or part.unit == "%" or not whole.value or part.uncertain or whole.uncertain:
             return None
         value = part.value / whole.value * 100
-        metric = f"{part.metric}占{whole.metric}的比例"
+        metric = label or f"{part.metric}占{whole.metric}的比例"
         ref = _computed_ref(f"computed/share/{part.id}/{whole.id}", "", metric, value, "%", percent(value),
                             (part, whole))
         return Computed(ref, (part, whole), "share")

@@ -42,6 +42,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("place", ranking.place),
     ("threshold", ranking.threshold),
     ("ranking", ranking.ranking),
+    ("part_share", aggregate.part_share),
     ("average", aggregate.average),
     ("total", aggregate.total),
     ("share", aggregate.share),

@@ -129,7 +129,8 @@ def share(r: Reading, ctx: Context) -> Result | None:
         return None
     index = ctx.index
     figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in r.asked]
-    if not all(len(fs) == 1 for fs in figs):
+    figs = [list({f.value: f for f in reversed(fs)}.values()) for fs in figs]  # (毕业人数: 表4's 总计 and the prose
+    if not all(len(fs) == 1 for fs in figs):  # state the same 2400)
         return None
     part, whole = sorted((fs[0] for fs in figs), key=lambda f: f.value)
     made = index.share(part, whole)
@@ -138,3 +139,40 @@ def share(r: Reading, ctx: Context) -> Result | None:
     return Result("share", groups=((part,), (whole,)), computed=(made,),
                   focus=focus_of(r, ctx, (), r.asked), confidence=0.8)
 
+
+def part_share(r: Reading, ctx: Context) -> Result | None:
+    """住建系统培训人数占合计的比例 / 转段占当年招生的比例: one figure as a share of its table's total row, or of the
+    same figure without the qualifier that picks the part, when the report states no such share."""
+    if "ratio" not in r.intents or "占" not in r.plain or len(r.asked) != 1:
+        return None
+    metric = r.asked[0]
+    info = ctx.kb.metrics.get(metric)
+    if info is None or info.unit == "%":
+        return None  # (汽修就业率占多少: a rate is no part of a whole)
+    index = ctx.index
+    rows = [n for n in r.names if index.entity_kind(n) not in ("school", "total")]
+    if rows:
+        parts = index.select_each(rows, metric, r.qualifier_map, list(r.years))
+        wholes = [f for f in index.by_metric.get(metric, []) if f.entity_type == "total"
+                  and parts and f.table_no == parts[0].table_no and f.qualifiers == parts[0].qualifiers]
+    elif r.qualifiers:
+        schools = index.school_level(metric)
+        parts = index.select_each(schools, metric, r.qualifier_map, list(r.years))
+        keys = {k for k, _ in r.qualifiers}
+        wholes = [f for f in index.select_each(schools, metric, {}, list(r.years))
+                  if not keys & set(f.qualifiers) and parts and f.unit == parts[0].unit
+                  and f.section_path == parts[0].section_path]  # (其中转段297人: the part told with its whole, not
+        # the 945 of 三二连读 told in another section, which the report never says the 3816 include)
+    else:
+        return None
+    parts = list({f.value: f for f in parts}.values())
+    wholes = list({f.value: f for f in wholes}.values())
+    if len(parts) != 1 or len(wholes) != 1 or parts[0].id == wholes[0].id:
+        return None
+    part, whole = parts[0], wholes[0]
+    said = part.entity if rows else "、".join(v for _, vs in r.qualifiers for v in vs)
+    made = index.share(part, whole, f"{said}占{whole.entity if whole.entity_type == 'total' else '全部'}的比例")
+    if made is None:
+        return None
+    return Result("share", groups=((part,), (whole,)), computed=(made,), focus=focus_of(r, ctx, r.names, r.asked),
+                  confidence=0.8)
