@@ -130,7 +130,10 @@ def share(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in r.asked]
     figs = [list({f.value: f for f in reversed(fs)}.values()) for fs in figs]  # (毕业人数: 表4's 总计 and the prose
-    if not all(len(fs) == 1 for fs in figs):  # state the same 2400)
+    # state the same 2400; 建筑面积 is stated in 平方米 and in 万平方米: the one in the other figure's unit)
+    figs = [[f for f in fs if len(fs) == 1 or any(f.unit == g.unit for other in figs if other is not fs for g in other)]
+            for fs in figs]
+    if not all(len(fs) == 1 for fs in figs):
         return None
     part, whole = sorted((fs[0] for fs in figs), key=lambda f: f.value)
     made = index.share(part, whole)
