@@ -90,6 +90,8 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False) -> str:
             text = token.senses[0].name  # 汽修 → 汽车维修, 女娃 → 女生 (but 老师 as the report writes it)
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
             text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
+        elif token.how == "synonym" and token.role == "topic" and token.meaning and token.meaning not in token.text:
+            text = f"{token.text} {token.meaning}"  # 帮扶 (the report's 对口帮扶 of a village) → also 救助基金
         elif token.text.isascii() and token.role in ("metric", "qualifier") and token.senses:
             text = thing_counted(token.senses[0].name)  # majors → 专业: an English word searched as the report
             # writes the thing it names
