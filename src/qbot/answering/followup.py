@@ -119,6 +119,12 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
+    if len(wanted) == 1 and not names and "ratio" in r.intents and "占" in r.plain and focus.metrics and all(
+            index.entity_kind(e) in ("", "school") for e in focus.entities) and \
+            wanted[0] not in focus.metrics and all(_unit(m, index) not in ("", "%") and _unit(m, index) == _unit(
+                wanted[0], index) for m in focus.metrics):  # 支出呢 … 人员支出占的比例多大: a share of the figure
+        # just given (but 对口的占多少 asks the rate of 对口)
+        return replace(r, metrics=(*r.metrics, *carried_metrics(focus)), carried=True)
     if wanted and not names and not r.absent and not r.order and "avg" not in r.intents and not r.groups:
         carried = [e for e in focus.entities if any(index.has_metric(e, m) for m in wanted)]
         terse = len(r.text) <= 16 and all(t.role in TERSE_ROLES for t in r.tokens)  # 就业了几个 对口的几个
@@ -137,6 +143,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
             return replace(r, metrics=carried_metrics(focus), carried=True, absent=tuple(names), names=())
     return r
+
+
+def _unit(metric: str, index: FigureIndex) -> str:
+    info = index.metrics.get(metric)
+    return info.unit if info is not None else ""
 
 
 def carried_metrics(focus: Focus) -> tuple:

@@ -163,7 +163,9 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
             hit = replace(hit, sentence=items[n - 1])
     if "remedy" in r.intents:  # 名师少 学校打算咋改: the measure the report sets against the problem it admits
         problems = frozenset(ctx.search.parallel_lists(ctx.edition))
-        admitted = ctx.search.search(text, ctx.edition, min_coverage=0.5, within=problems) if problems else None
+        named = " ".join(g for g in r.groups if g not in text)  # (针对老师的问题: the problem of the 教师队伍)
+        admitted = ctx.search.search(f"{text} {named}".strip(), ctx.edition, min_coverage=0.5,
+                                     within=problems) if problems else None
         hit = ctx.search.counterpart(admitted or hit) or hit
     # (有学前教育专业吗 … 那这个专业就业率多少: a follow-up is about the names the sentence answered for)
     focus = focus_of(r, ctx, r.names, ()) if r.names else None
