@@ -61,6 +61,10 @@ def column(r: Reading, ctx: Context) -> Result | None:
             heading = Heading(metric, "department", count=len(made))
             continue
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        keys = {k for k, _ in r.qualifiers}
+        if keys and not any(keys & set(f.qualifiers) for f in figs) and any(
+                keys <= set(f.qualifiers) for f in index.by_metric.get(metric, [])):
+            continue  # 三相电工程国家投了多少: the one figure those qualifiers pick, not the column of the others
         whole = index.derived_school(metric) if not figs and not each and not r.kind and not r.table else None
         if whole is not None:  # 就业了但不对口的多少人: the school's, as for a printed metric asked without a name
             computed.append(whole)
@@ -120,6 +124,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
             figs = index.select_each(holders, metric, r.qualifier_map, list(r.years))
         if r.table:
             figs = [f for f in figs if f.table_no == r.table] or figs
+        keys = {k for k, _ in r.qualifiers}
+        figs = [f for f in figs if keys <= set(f.qualifiers)] or figs  # 三相电工程国家投了多少: the one they pick
         if not figs:
             missing.append(metric)
             continue
