@@ -87,6 +87,12 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
                 return hit
         words = grounding.unexplained(r, result, ctx)
+        if not words and "why" in r.intents and not r.asks_number and result.figures:
+            # 支出为什么只统计到8月底: a reason, which no figure gives; a sentence telling one may
+            hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
+            if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):
+                return hit
+            return refusals.topics(r, ctx, ("原因",))
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result) or \
                     r.asks_names and not r.asks_number and _counts_only(result, HEAD_UNITS):

@@ -16,7 +16,7 @@ from qbot.language.words import OPERATOR_WITH_VALUE
 #: Intent meanings that ask for a number.
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
 #: Intents the prose answers in words: why / how (narrative), when, how a problem is met (remedy).
-PROSE_INTENTS = frozenset({"narrative", "when", "remedy"})
+PROSE_INTENTS = frozenset({"narrative", "when", "remedy", "why"})
 #: The units a question asking how long means.
 DURATION_UNITS = ("月", "周", "天", "小时", "年")
 CLAUSE_MARK = re.compile(r"[,，。.?？!！;；、]")

@@ -34,6 +34,14 @@ HOW_OFTEN = re.compile(r"每[一两二三四五六七八九十\d]*(?:个)?(?:天
 CLOCK = re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}|[一二三四五六七八九十]+点")
 
 
+#: A sentence telling a reason (因为, 由于, 为了 …).
+REASON = re.compile(r"因为|由于|为了|原因|因此|所以|旨在|以便|目的")
+
+
+def tells_reason(sentence: str) -> bool:
+    return bool(REASON.search(sentence))
+
+
 def tells_how_often(sentence: str) -> bool:
     return bool(HOW_OFTEN.search(sentence))
 
