@@ -159,6 +159,9 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
         return None  # how long or how often was asked: a sentence that does not tell it does not answer it
+    asked_of = _thing_asked(r)
+    if asked_of and not any(w in hit.sentence for w in ctx.kb.written(asked_of)):
+        return None  # 三二连读是跟哪个大学连的: a sentence naming no 大学 does not say which
     talk = _asides(r.tokens)
     aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w) and w not in aside]
@@ -178,6 +181,14 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     # (有学前教育专业吗 … 那这个专业就业率多少: a follow-up is about the names the sentence answered for)
     focus = focus_of(r, ctx, r.names, ()) if r.names else None
     return Result("narrative", passage=hit, focus=focus, confidence=round(0.4 + 0.5 * hit.coverage, 2))
+
+
+def _thing_asked(r: Reading) -> str:
+    """哪个大学: the topic a which-question asks to be named ("" when it asks of none)."""
+    for before, token in zip(r.tokens, r.tokens[1:]):
+        if before.role == "intent" and any(s.name == "which" for s in before.senses) and token.text in r.topics:
+            return token.text
+    return ""
 
 
 def _ends_in_unit(r: Reading) -> bool:
