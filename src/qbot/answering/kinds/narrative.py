@@ -69,7 +69,7 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False) -> str:
     tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
     lo, hi = (r.tokens[0].start, r.tokens[-1].end) if r.tokens and len(r.plain) == len(r.text) else (0, len(r.plain))
     asides = _asides(tokens)
-    asked_twice = [(m.start(), m.end()) for m in A_NOT_A.finditer(r.plain)]
+    asked_twice = [(m.start() + len(m.group(1)), m.end()) for m in A_NOT_A.finditer(r.plain)]  # (公开 once)
     for i, token in enumerate(tokens):
         if token.start < lo or token.end > hi:
             continue  # a part of a question of several parts searches its own words

@@ -30,7 +30,8 @@ def nothing_asked(r: Reading, ctx: Context) -> Result | None:
     """Only context and filler (我家孩子今年中考): ask what they would like to know."""
     if r.content or r.offtopic or r.chitchat or r.foreign and r.asks_names:
         return None  # (公共基础课都开了哪些: a noun the prose may list)
-    if r.intents & (PROSE_INTENTS | {"describe"}) and any(t.role == "word" for t in r.tokens):
+    if (r.intents & (PROSE_INTENTS | {"describe"}) or narrative.asks_how_it_is(r)) and any(
+            t.role == "word" for t in r.tokens):  # (发钱公开不公开: asked how it is done)
         return None  # 有些企业参与不深 咋改: words of the report asked how, which the prose may tell
     return Result("nothing", reason="nothing", confidence=0.2)
 
