@@ -100,7 +100,8 @@ def _body(result: Result) -> list[str]:
     if kind == "share":
         return lines + [texts.share_line(c.ref.metric, c.ref.display, c.parts[0].raw, c.parts[1].raw)
                         for c in result.computed]
-    lines += [_computed_line(c) for c in result.computed]
+    lines += [texts.share_line(c.ref.metric, c.ref.display, c.parts[0].raw, c.parts[1].raw) if c.how == "share"
+              else _computed_line(c) for c in result.computed]  # (哪个单位人数最多 占比多少: the top one's share)
     return lines
 
 

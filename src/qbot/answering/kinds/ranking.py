@@ -112,6 +112,8 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
     heading = Heading(metric, kind, r.order, min(n, len(ordered)), len({f.entity for f in figs}), len(chosen))
     summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
+    if summed is None and "ratio" in r.intents and "占" in r.plain and len(chosen) == 1:
+        summed = _share_of_total(chosen[0], ctx)  # 哪一类金额最大 占总值多少: the top one's share of the total row
     return Result("ranking", groups=tuple(group(chosen)), series=tuple(ordered), skipped=tuple(unsure),
                   computed=(summed,) if summed is not None else (),  # 表2 前三项合计: the top ones, added up
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
@@ -151,3 +153,12 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
     return Result("filter", groups=tuple(group(chosen)), series=tuple(chosen), skipped=tuple(unsure),
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
+
+
+def _share_of_total(fig: Fig, ctx: Context) -> Computed | None:
+    """A table row's figure as a share of the table's total row (stated, never summed here)."""
+    totals = [f for f in ctx.index.by_metric.get(fig.metric, []) if f.entity_type == "total"
+              and f.table_no == fig.table_no and f.qualifiers == fig.qualifiers]
+    if len({f.value for f in totals}) != 1 or fig.table_no is None:
+        return None
+    return ctx.index.share(fig, totals[0], f"{fig.entity}占{totals[0].entity}的比例")
