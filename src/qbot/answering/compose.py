@@ -193,7 +193,8 @@ def _computed_line(c: Computed) -> str:
         tops = "+".join(p.raw for p in c.parts[:majors])
         bottoms = "+".join(p.raw for p in c.parts[majors:])
         a, b = c.parts[0].metric, c.parts[-1].metric
-        parts = f"{a}之和 ÷ {b}之和 = ({tops}) ÷ ({bottoms})"
+        sums = [number(sum(p.value for p in side)) for side in (c.parts[:majors], c.parts[majors:])]
+        parts = f"{a}之和 ÷ {b}之和 = ({tops}) ÷ ({bottoms}) = {sums[0]} ÷ {sums[1]}"  # (696 ÷ 750: the sums asked)
         how = "计算方法"
     else:
         parts = "、".join(f"{p.entity}{p.raw}" for p in c.parts)

@@ -286,6 +286,26 @@ class FigureIndex:
                             f"{number(value, _places(certain))}{unit}", tuple(certain))
         return Computed(ref, tuple(certain), "sum")
 
+    def year_before(self, metric: str) -> Computed | None:
+        """The figure of the year before, when the report states this year's and the change in the same unit
+        (实习工位数 4460, 增加 300: 2019年 4160)."""
+        info = self.metrics.get(metric)
+        change = self.metrics.get(info.change) if info is not None and info.change else None
+        if info is None or change is None or change.unit != info.unit:
+            return None
+        now = {f.value: f for f in self.select_each(self.school_level(metric), metric, {}, [self.year])
+               if not f.uncertain and not f.qualifiers}
+        delta = {f.value: f for f in self.select_each(self.school_level(change.name) or self.holders(change.name),
+                                                      change.name, {}, [self.year]) if not f.uncertain}
+        if len(now) != 1 or len(delta) != 1:
+            return None
+        (a,), (b,) = now.values(), delta.values()
+        value = a.value - b.value
+        year = int(self.year) - 1
+        ref = _computed_ref(f"computed/before/{metric}", a.entity, f"{metric}（{year}年）", value, a.unit,
+                            f"{number(value)}{a.unit}", (a, b))
+        return Computed(ref, (a, b), "formula")
+
     def share(self, part: Fig, whole: Fig, label: str = "") -> Computed | None:
         """`part` as a percentage of `whole` (人员支出 of 事业支出: 78.17%): two figures of one unit."""
         if part.unit != whole.unit or part.unit == "%" or not whole.value or part.uncertain or whole.uncertain:
