@@ -349,6 +349,8 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         family = _family(ask.text, wanted, index, kb)
         if len(family) > 1:
             candidates = family
+    counted = not wanted and bool(r.intents & {"count", "quantity"}) and len(
+        {index.entity_kind(n) for n in candidates}) == 1  # 混合所有制学校有几个: all of them, counted
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
         if not having and ask.how == "exact":
@@ -364,9 +366,10 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         if not hinted and "much" in r.intents:  # 学校电脑多不多: the thing counted, not the major
             hinted = [n for n in candidates if any(f.unit in COUNT_UNITS and f.entity_type not in ("major", "school")
                                                    for f in index.by_entity.get(n, []))]
-        if hinted or ask.how in ("exact", "synonym"):
+        if (hinted or ask.how in ("exact", "synonym")) and not counted:
             candidates = hinted[:1] or [min(candidates, key=lambda n: _kind_rank(n, ask, index))]
-    if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index):
+    if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index) and \
+            not counted:
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
 
