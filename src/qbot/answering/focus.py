@@ -132,7 +132,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             continue
         if len(family) > 1 and topic in modified_by_word:
             continue  # 禁毒教育搞得咋样: an 教育 of 禁毒, a word of no name — not every name holding 教育
-        if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index):
+        counted = not wanted and bool(r.intents & {"count", "quantity"}) and len(
+            {index.entity_kind(n) for n in family}) == 1  # 混合所有制的学校有几个: all of them, counted
+        if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index) and \
+                not counted:
             held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
             if any(v not in held and not any(v in n for n in family) for v in said_values):
                 continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
