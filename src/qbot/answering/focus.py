@@ -366,7 +366,8 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         candidates = having
     elif len(candidates) > 1:
         hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
-        if not hinted and "much" in r.intents:  # 学校电脑多不多: the thing counted, not the major
+        if not hinted and ("much" in r.intents or set(r.units) & MACHINE_UNITS):  # 学校电脑多不多 / 电脑有多少台:
+            # the thing counted, not the major
             hinted = [n for n in candidates if any(f.unit in COUNT_UNITS and f.entity_type not in ("major", "school")
                                                    for f in index.by_entity.get(n, []))]
         if (hinted or ask.how in ("exact", "synonym")) and not counted:
@@ -378,6 +379,7 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
 
 
 LONG_NAME = 8  # characters: project and equipment names people shorten
+MACHINE_UNITS = frozenset({"台", "台套", "套", "台/套"})  # units machines are counted in
 
 
 def _joined_topics(r: Reading, kb: KnowledgeBase) -> Reading:

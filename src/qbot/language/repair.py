@@ -59,7 +59,10 @@ class Repairer:
         tokens = self._homophones(tokens, text)
         tokens = self._rejoin(tokens, text)
         tokens = tuple(t2 for t in tokens for t2 in (self._fuzzy(t) if t.role == "unknown" else (t,)))
-        return tuple(t2 for t in tokens for t2 in (self._segment(t) if t.role == "unknown" else (t,)))
+        tokens = tuple(t2 for t in tokens for t2 in (self._segment(t) if t.role == "unknown" else (t,)))
+        return tuple(self._synonym(t) if t.role == "synonym" and len(t.text) >= 4 else t for t in tokens)
+        # (管的严不严, spelled like 管得严不严: a long synonym found by its sound stands for what it means too; a short
+        # one, 活儿 sounding like 获二, is too likely a chance likeness)
 
     # ------------------------------------------------------------------ 1. synonyms
 
