@@ -423,7 +423,10 @@ def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[
     (the admissions phone, the dormitories), so it asks for no figure of the report."""
     clause = clause_of(tokens)
     off = {clause[t.start] for t in tokens if t.role == "offtopic"}
-    return [m for m in metrics if clause.get(m.start, -1) not in off]
+    about = {n for m in metrics if clause.get(m.start, -1) in off for n in m.names}  # (学生对宿舍满意不 有满意度吗:
+    named = {clause[t.start] for t in tokens if t.role == "entity"}  # the later 满意度 is the dorms' too)
+    return [m for m in metrics if clause.get(m.start, -1) not in off
+            and not (set(m.names) & about and clause.get(m.start, -1) not in named)]
 
 
 def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
