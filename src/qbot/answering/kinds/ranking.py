@@ -15,14 +15,23 @@ from qbot.answering.result import Heading, Result
 MONEY_UNITS = frozenset({"元", "万元", "万"})
 
 
+PRICE_WORDS = ("最贵", "最便宜", "最值钱", "cheapest")
+
+
 def table_metric(r: Reading, ctx: Context) -> list[str]:
-    """表6 最便宜的一项 / 表2 人数最少的: the table's metric (the money one when money is meant)."""
-    if r.table is None:
+    """表6 最便宜的一项 / 表2 人数最少的 / 实训设备里哪一类最值钱: the metric of the table (or of the kind of rows
+    asked), the money one when money is meant."""
+    if r.table is not None:
+        metrics = unique(f.metric for f in ctx.index.by_table.get(r.table, []))
+    elif r.kind:
+        metrics = unique(f.metric for f in ctx.index.figures if f.entity_type == r.kind)
+    else:
         return []
-    metrics = unique(f.metric for f in ctx.index.by_table.get(r.table, []))
     if len(metrics) > 1:
         money = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in MONEY_UNITS]
-        wants_money = bool(set(r.units) & MONEY_UNITS) or any(t.text in ("最贵", "最便宜", "cheapest") for t in r.tokens)
+        wants_money = bool(set(r.units) & MONEY_UNITS) or any(t.text in PRICE_WORDS for t in r.tokens)
+        if r.table is None and not (wants_money and money):
+            return []  # (a kind's rows ranked with no figure named: only money is meant without naming it)
         metrics = money if wants_money and money else [m for m in metrics if m not in money] or metrics
     return metrics[:1]
 
