@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unique, unqualified
-from qbot.answering.kinds import Context, focus_of, group, merge_school_level
+from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
+from qbot.answering.texts import KIND_NAMES
 
 MAX_LINES = 40
 MAX_QUALIFIED = 12
@@ -106,7 +107,12 @@ def school(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     groups: list[tuple[Fig, ...]] = []
     missing: list[str] = []
+    each = _each_kind(r, ctx)
     for metric in r.asked:
+        if each and not any(f.entity_type == each for f in index.by_metric.get(metric, [])):
+            # 各专业今年分别招了多少新生: the report does not break the school's figure down so
+            return Result("refusal", reason="topics", words=(f"各{KIND_NAMES.get(each, '')}的{metric}",),
+                          confidence=0.7, options=(f"全校的{metric}",))
         holders = index.holders(metric)
         entities = index.school_level(metric) or [e for e in holders if _school_body(e, holders)]
         kinds = {f.entity_type for f in index.by_metric.get(metric, [])}
@@ -143,8 +149,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
 
 def card(r: Reading, ctx: Context) -> Result | None:
     """An entity without a metric (汽修怎么样, 数控好不好): the figures a parent wants, per kind (cards.csv)."""
-    if not r.names or r.asked or _leftovers(r):
-        return None
+    if not r.names or r.asked or _leftovers(r) or narrative.thing_asked(r):
+        return None  # (焊接专业毕业的都去了哪些厂: the factories asked, which no figure of the major names)
     index = ctx.index
     if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or any(
             t.role == "word" and len(t.text) >= 2 for t in r.tokens)):
@@ -235,6 +241,18 @@ def table(r: Reading, ctx: Context) -> Result | None:
     return Result("column", groups=tuple(group(rows)), series=tuple(f for f in rows if f.entity_type != "total"
                                                                     and not f.uncertain),
                   heading=heading, focus=focus_of(r, ctx, (), (metric,)), confidence=0.6)
+
+
+def _each_kind(r: Reading, ctx: Context) -> str:
+    """各专业 / 每个系: the kind of rows an each-word names ("" when it names none)."""
+    for token in r.tokens:
+        if token.role == "intent" and any(s.name == "each" for s in token.senses):
+            for k in range(len(token.text)):
+                for end in range(len(token.text), k + 1, -1):
+                    kinds = [t.name for t in ctx.kb.lexicon.forms.get(token.text[k:end], []) if t.role == "kind"]
+                    if kinds:
+                        return kinds[0]
+    return ""
 
 
 def qualifiers(r: Reading, ctx: Context) -> Result | None:

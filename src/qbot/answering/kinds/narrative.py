@@ -159,7 +159,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
         return None  # how long or how often was asked: a sentence that does not tell it does not answer it
-    asked_of = _thing_asked(r)
+    asked_of = thing_asked(r)
     if asked_of and not any(w in hit.sentence for w in ctx.kb.written(asked_of)):
         return None  # 三二连读是跟哪个大学连的: a sentence naming no 大学 does not say which
     talk = _asides(r.tokens)
@@ -183,11 +183,16 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     return Result("narrative", passage=hit, focus=focus, confidence=round(0.4 + 0.5 * hit.coverage, 2))
 
 
-def _thing_asked(r: Reading) -> str:
-    """哪个大学: the topic a which-question asks to be named ("" when it asks of none)."""
+def thing_asked(r: Reading) -> str:
+    """哪个大学 / 哪些厂: the topic or group a which-question asks to be named ("" when it asks of none)."""
     for before, token in zip(r.tokens, r.tokens[1:]):
-        if before.role == "intent" and any(s.name == "which" for s in before.senses) and token.text in r.topics:
+        if before.role != "intent":
+            continue
+        senses = {s.name for s in before.senses}
+        if "which" in senses and token.text in r.topics:
             return token.text
+        if senses & {"which", "list"} and token.role == "group" and token.senses:
+            return token.senses[0].name  # (厂 → 企业)
     return ""
 
 
