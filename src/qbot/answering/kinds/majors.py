@@ -10,15 +10,18 @@ from qbot.answering.result import Result
 
 def majors(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
-    departments = [n for n in r.names if index.majors_of.get(n)]
+    departments = [n for n in (*r.names, *(r.absent if r.asked == ("专业数",) else ())) if index.majors_of.get(n)]
+    # (信息工程系下面几个专业: no figure counts its majors, 表4 lists them)
     if not departments or r.threshold or (r.asked and r.asked != ("专业数",)):
         return None
-    if not (r.intents & {"list", "count", "which", "what"} or r.kind == "major" and r.asks_quantity):
+    if not (r.intents & {"list", "count", "which", "what"} or r.kind == "major" and r.asks_quantity
+            or "专业数" in r.asked and r.asks_number):  # (信息工程系下面几个专业: the metric's own word asks)
         return None
     if r.kind not in ("major", "") and "专业数" not in r.asked:
         return None
     names = tuple((d, tuple(index.majors_of[d])) for d in departments)
-    counting = bool(r.intents & {"count", "quantity"}) and not r.intents & {"list"}
+    counting = bool(r.intents & {"count", "quantity"} or "专业数" in r.asked and r.asks_number) and not r.intents & {
+        "list"}
     return Result("majors", names=names, reason="count" if counting else "list",
                   groups=tuple((index.by_entity[m[0]][0],) for _, m in names),
                   focus=focus_of(r, ctx, departments, ()), confidence=0.9)
