@@ -785,6 +785,13 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
                          COUNT_UNITS)
         if counted:
             return replace(r, topics=tuple(counted), carried=True)
+    heads = set(kb.headcounts.values())
+    if focus.metrics and not r.names and len(r.text) <= 10 and r.metrics and any(t.role == "word" for t in r.tokens) \
+            and all(len(m.names) == 1 and m.names[0] in heads for m in r.metrics):
+        # 社团有多少个 … 参加的学生多少: the people of what was just counted (社团成员人数), not every student
+        siblings = unique(s for m in focus.metrics if (s := _sibling_in(m, ["人"], index)))
+        if siblings:
+            return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in siblings), carried=True)
     if r.content or r.groups or focus.empty or not (r.units or "ratio" in r.intents):
         return r
     units = list(r.units) or ["%"]

@@ -12,7 +12,7 @@ from qbot.answering.result import Focus
 
 
 #: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
-TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number"})  # (毕业才18个人啊: a remark)
+TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number", "time"})  # (毕业才18个人啊: a remark)
 
 
 def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
@@ -115,7 +115,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
     if not wanted and r.order and all(index.entity_kind(n) in ("", "school") for n in names):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
-        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=())
+        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=(),
+                       table=r.table if r.table is not None else focus.table)  # (表6 合计多少钱 … 最贵的是哪个)
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
