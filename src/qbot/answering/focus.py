@@ -679,6 +679,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             chosen = heads[:1]
     chosen += _groups_asked_apart(r, kb)
     chosen = _money_of(unique(chosen), r, index, kb)
+    chosen = _people_of(chosen, r, index, kb)
     counts_of = kb.counts_of
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
@@ -843,6 +844,23 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _unit_names(tokens: Iterable[Token]) -> list[str]:
     """The units unit tokens stand for, but 个 (which counts anything)."""
     return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+
+
+def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+    """订单班有多少人: a thing counted in 个, asked how many people, is asked its sibling counted in 人 (订单班人数)."""
+    clause = clause_of(r.tokens)
+    people = {clause[t.start] for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")}
+    if not people:
+        return chosen
+    out = []
+    for metric in chosen:
+        info = kb.metrics.get(metric)
+        said = [m for m in r.metrics if metric in m.names and clause.get(m.start) in people]
+        stem = thing_counted(metric)
+        siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem) and len(stem) >= 2
+                    and any(f.unit == "人" for f in fs)] if said and info is not None and info.unit in COUNT_UNITS else []
+        out.append(siblings[0] if len(siblings) == 1 else metric)  # (订单班数 → 订单班人数, its whole stem)
+    return unique(out)
 
 
 def _sibling_in(metric: str, units: list[str], index: FigureIndex) -> str:
