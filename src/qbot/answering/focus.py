@@ -37,6 +37,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if unmeant is not None:
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
+    r = _the_groups_own(r, kb)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -844,6 +845,18 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _unit_names(tokens: Iterable[Token]) -> list[str]:
     """The units unit tokens stand for, but 个 (which counts anything)."""
     return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+
+
+def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
+    """老师自己参加比赛拿过国家级的奖没: the group's own metric (教师竞赛获奖数), where the one named is another
+    group's (the students' 竞赛获奖数)."""
+    if not r.groups or not r.metrics:
+        return r
+    group = r.groups[0]
+    metrics = tuple(replace(m, names=tuple(
+        f"{group}{n}" if not kb.answers_for(group, n) and f"{group}{n}" in kb.metrics else n for n in m.names))
+        for m in r.metrics)
+    return replace(r, metrics=metrics) if metrics != r.metrics else r
 
 
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
