@@ -36,6 +36,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("later", refusals.later),
     ("group", refusals.group),
     ("unknown_name", refusals.unknown_name),
+    ("department_of", majors.department_of),
     ("majors", majors.majors),
     ("absent", refusals.absent),
     ("table_count", majors.table_count),

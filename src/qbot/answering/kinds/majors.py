@@ -23,8 +23,29 @@ def majors(r: Reading, ctx: Context) -> Result | None:
     counting = bool(r.intents & {"count", "quantity"} or "专业数" in r.asked and r.asks_number) and not r.intents & {
         "list"}
     return Result("majors", names=names, reason="count" if counting else "list",
-                  groups=tuple((index.by_entity[m[0]][0],) for _, m in names),
+                  groups=tuple((_row(m[0], ctx),) for _, m in names),
                   focus=focus_of(r, ctx, departments, ()), confidence=0.9)
+
+
+def department_of(r: Reading, ctx: Context) -> Result | None:
+    """焊接加工是哪个系的 / (铁路客运服务 …) 这个专业归哪个系管: the department a major is in, with its majors."""
+    index = ctx.index
+    asks_department = r.kind == "department" or any(t.role == "kind" and any(
+        s.name == "department" for s in t.senses) for t in r.tokens)  # (这个专业 … 哪个系: the pronoun's kind first)
+    if "which" not in r.intents or not asks_department or not r.names:
+        return None
+    departments = unique(d for n in r.names for d, majors in index.majors_of.items() if n in majors)
+    if not departments or any(index.entity_kind(n) != "major" for n in r.names):
+        return None
+    names = tuple((d, tuple(index.majors_of[d])) for d in departments)
+    return Result("majors", names=names, reason="list", groups=tuple((_row(m[0], ctx),) for _, m in names),
+                  focus=focus_of(r, ctx, r.names, ()), confidence=0.85)
+
+
+def _row(major: str, ctx: Context):  # type: ignore[no-untyped-def]
+    """A figure of the major as a major (表4's row, not 表3's equipment of the same name): the source named."""
+    figs = ctx.index.by_entity[major]
+    return next((f for f in figs if f.entity_type == "major"), figs[0])
 
 
 def table_count(r: Reading, ctx: Context) -> Result | None:
