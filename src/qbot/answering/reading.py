@@ -235,7 +235,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             groups += [t.name for t in token.senses if t.role == "group" and t.name not in groups]
             heads = [headcounts[t.name] for t in token.senses if t.role == "group" and t.name in headcounts]
             asking = [t for t in (_previous(tokens, i), _next_past_groups(tokens, i)) if t is not None
-                      and t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses)]
+                      and t.role == "intent" and any(s.name in ("quantity", "count", "compare", "difference") for s in t.senses)]
             alone = not any(t.role == "entity" and not any(s.kind == "school" for s in t.senses)
                             or t.role == "topic" or t.role == "unknown" and CJK.search(t.text) for t in tokens)
             asked_after = any(t.role == "metric" and t.start > max(a.start for a in asking) for t in tokens) \
