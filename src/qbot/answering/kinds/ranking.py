@@ -63,10 +63,10 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
 def place(r: Reading, ctx: Context) -> Result | None:
     """汽修就业率 … 那俺娃这专业排第几 / 这个在所有专业里算高的吗: where one entity's figure stands among its kind's,
     with the best of them beside it. Of the school itself the report states no place (its rank among schools)."""
-    if "place" not in r.intents:
-        return None
     index = ctx.index
     own = [n for n in r.names if index.entity_kind(n) not in ("", "school", "total")]
+    if not ("place" in r.intents or r.order and "yesno" in r.intents and len(own) == 1):
+        return None  # (会计电算化的对口率是不是全校最高的: where it stands, with the best beside it)
     if not own or not r.asked:  # 学校在全省排第几 / 学校在山东中职里排第几: no ranking of the school, or of a figure
         return Result("offtopic", reason="offtopic", words=("other",), confidence=0.8)  # not asked
     if len(own) != 1:
