@@ -123,6 +123,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if [n for n in names if not _school(n, index, kb)] and not _set_meant(r, wanted) or \
                 r.intents & (PROSE_INTENTS | {"what"}) and not wanted:
             break
+        if any(topic in u and kb.names_a_school(u) for u in unknown_names):
+            continue  # 聊城 of 聊城职业技术学院: part of another school's name, not the 聊城 names of the report
         if any(topic in v for v in found_values) or any(topic in kb.headcounts.get(g, "") for g in r.groups):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read (合作 of 企业合作:
             continue  # what the group's count, 合作企业数, says)

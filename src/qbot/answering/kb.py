@@ -58,6 +58,11 @@ class KnowledgeBase:
                                                  self.metrics)
         return self._indexes[edition]
 
+    def names_a_school(self, name: str) -> bool:
+        """聊城职业技术学院 / 冠县职专: a name ending in a kind of school (words.csv's kind `school`)."""
+        return any(t.role == "kind" and t.name == "school" for k in range(len(name) - 1)
+                   for t in self.lexicon.forms.get(name[k:], []))
+
     @cached_property
     def counts_of(self) -> dict[str, str]:
         """A rate -> the metric counting the same people (就业率 -> 就业人数), from metrics.csv's ratio column."""

@@ -107,8 +107,9 @@ def _said_so(r: Reading, ctx: Context, metric: str) -> bool:
 
 def unknown_name(r: Reading, ctx: Context) -> Result | None:
     """护理专业: a name the report does not have."""
-    if not r.unknown_names or r.names:
-        return None
+    if not r.unknown_names or r.names and not (all(ctx.index.entity_kind(n) == "school" for n in r.names)
+                                               and ctx.kb.names_a_school(r.unknown_names[0])):
+        return None  # (这学校跟聊城职业技术学院比哪个好: the school itself beside another school)
     return Result("refusal", reason="unknown_name", words=r.unknown_names[:1], confidence=0.8,
                   options=tuple(_suggest(r, ctx, r.asked)))
 
