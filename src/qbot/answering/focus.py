@@ -795,7 +795,7 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
         # 社团有多少个 … 参加的学生多少: the people of what was just counted (社团成员人数), not every student
         siblings = unique(s for m in focus.metrics if (s := _sibling_in(m, ["人"], index)))
         if siblings:
-            return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in siblings), carried=True)
+            return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in siblings), carried=True, groups=())
     if r.content or r.groups or focus.empty or not (r.units or "ratio" in r.intents):
         return r
     units = list(r.units) or ["%"]

@@ -23,7 +23,8 @@ def narrative_first(r: Reading, ctx: Context) -> Result | None:
     if hit is not None and not hit.groups and r.qualifiers and r.asks_names:
         counted = lookup.qualifiers(r, ctx)  # 王牌专业有哪些: the names, and the figure counting them
         if counted is not None and _counts_only(counted) and not grounding.unexplained(r, counted, ctx):
-            return replace(hit, groups=counted.groups)
+            return replace(hit, groups=counted.groups, focus=_focus_of_both(hit, counted))  # (学校有社团吗 … 有多少
+            # 学生参加: a follow-up asks of the figure shown)
     return hit
 
 
@@ -71,6 +72,14 @@ def _counts_only(result: Result, units: frozenset[str] = COUNT_UNITS) -> bool:
     return bool(figs) and result.kind in ("lookup", "card") and all(f.unit in units for f in figs)
 
 
+def _focus_of_both(hit: Result, figures: Result):  # type: ignore[no-untyped-def]
+    """A sentence shown with figures: what a follow-up is about — the sentence's names, the figures' metrics."""
+    if hit.focus is None or figures.focus is None:
+        return hit.focus or figures.focus
+    return hit.focus if hit.focus.metrics else replace(hit.focus, metrics=figures.focus.metrics,
+                                                        entities=hit.focus.entities or figures.focus.entities)
+
+
 def _ends_in_metric(r: Reading) -> bool:
     """跨专业就业人数 / 表2 食药监 培训人数 / 本科 升学 人数: keywords that end in the figure they ask for."""
     return r.last_word is not None and r.last_word.role in ("metric", "unit")
@@ -104,7 +113,7 @@ def run(r: Reading, ctx: Context) -> Result:
                     t.role == "metric" and COUNTED.search(t.text) for t in r.tokens))
                 if hit is None:  # (but 党支部数 在职 离退休, keywords naming the count, are answered by it)
                     return result
-                return replace(hit, groups=hit.groups or result.groups, focus=hit.focus or result.focus)
+                return replace(hit, groups=hit.groups or result.groups, focus=_focus_of_both(hit, result))
                 # (科研课题 立项 … 其中省级几项: a follow-up asks of the figure the sentence stands for)
             if "which" in r.intents and not r.kind and result.kind == "lookup" and r.asks_number:
                 # 跟哪个医院合办的 投了多少: the partner is named in the sentence that states the figure

@@ -54,10 +54,22 @@ def year(r: Reading, ctx: Context) -> Result | None:
 
 def later(r: Reading, ctx: Context) -> Result | None:
     """学焊接干个三年以后能拿多少钱: the report's figures are of its year, none of a time from now on."""
-    if not r.later or not r.asked:
+    future = ctx.index.year.isdigit() and any(y.isdigit() and int(y) > int(ctx.index.year) for y in
+                                               (*r.years, *r.soft_years)) and not _said_of_a_plan(r)
+    # (汽修起薪多少 … 那明年的呢; but 俺孙子明年想上恁这学校 … 一年给多少钱: when the asker's plan is, not the figure's)
+    if not (r.later or future) or not r.asked:
         return None
     return Result("refusal", reason="later", words=tuple(r.asked), confidence=0.9,
                   options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def _said_of_a_plan(r: Reading) -> bool:
+    """明年 in a clause that tells the asker's plans (俺孙子明年想上恁这学校): not the year of a figure asked."""
+    from qbot.answering.reading import clause_of
+
+    clause = clause_of(r.tokens)
+    planned = {clause[t.start] for t in r.tokens if t.role == "context"}
+    return any(t.role in ("time", "year") and clause[t.start] in planned for t in r.tokens)
 
 
 def group(r: Reading, ctx: Context) -> Result | None:
