@@ -143,6 +143,8 @@ def skipped(names: list[str], what: str) -> str:
 
 
 def rank_head(metric: str, order: str, what: str, n: int, chosen: int) -> str:
+    if order == "both":
+        return f"{metric}最高和最低的{what}："
     word = "最高" if order == "desc" else "最低"
     head = f"{metric}{word}的{what}" if n == 1 else f"{metric}{word}的前{n}个{what}"
     if n == 1 and chosen > 1:

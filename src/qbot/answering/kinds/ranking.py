@@ -119,7 +119,12 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     ordered = sorted(figs, key=lambda f: f.value, reverse=desc)
     cutoff = _chosen([f.value for f in figs], r.order, n)
     chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
-    heading = Heading(metric, kind, r.order, min(n, len(ordered)), len({f.entity for f in figs}), len(chosen))
+    if {"rank_desc", "rank_asc"} <= r.intents:  # 表2 培训人数最多和最少的: both ends (the heading says so)
+        other = _chosen([f.value for f in figs], "asc" if desc else "desc", n)
+        chosen += [f for f in reversed(ordered) if (f.value <= other if desc else f.value >= other) and f not in chosen]
+    both = {"rank_desc", "rank_asc"} <= r.intents
+    heading = Heading(metric, kind, "both" if both else r.order, min(n, len(ordered)), len({f.entity for f in figs}),
+                      len(chosen))
     summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
     if summed is None and "ratio" in r.intents and "占" in r.plain and len(chosen) == 1:
         summed = _share_of_total(chosen[0], ctx)  # 哪一类金额最大 占总值多少: the top one's share of the total row
