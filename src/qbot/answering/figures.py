@@ -145,7 +145,9 @@ class FigureIndex:
         if years:
             figs = [f for f in figs if f.qualifiers.get("year", self.year) in years]
         elif any("year" in f.qualifiers for f in figs):
-            figs = [f for f in figs if f.qualifiers.get("year", self.year) == self.year] or figs
+            this_year = [f for f in figs if f.qualifiers.get("year", self.year) == self.year]
+            # (秋季助学金多少人: the edition's year has no 秋季 figure, the 2019 秋季 one answers)
+            figs = this_year if this_year and self._qualified(this_year, qualifiers) else figs
         keyed = False
         for key, values in qualifiers.items():
             if any(key in f.qualifiers for f in figs):
@@ -160,6 +162,12 @@ class FigureIndex:
         if any("context" not in f.qualifiers for f in figs):
             figs = [f for f in figs if "context" not in f.qualifiers]
         return figs
+
+    @staticmethod
+    def _qualified(figs: list[Fig], qualifiers: dict[str, list[str]]) -> bool:
+        """Whether some of `figs` carry every qualifier asked that any of them is keyed by."""
+        keys = [k for k in qualifiers if any(k in f.qualifiers for f in figs)]
+        return any(all(f.qualifiers.get(k) in qualifiers[k] for k in keys) for f in figs) if keys else True
 
     def select(self, entity: str, metric: str, qualifiers: dict[str, list[str]], years: list[str]) -> list[Fig]:
         return self.narrow(list(self.by_entity_metric.get((entity, metric), [])), qualifiers, years)
