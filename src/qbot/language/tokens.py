@@ -174,8 +174,9 @@ def _written_at(text: str, i: int, surface: str) -> bool:
 
 
 def primary_role(senses: tuple[Target, ...]) -> str:
+    """The role a surface plays among its senses (the report's own words, in repair's word scanner, are "word")."""
     roles = {t.role for t in senses}
-    return next(r for r in ROLE_ORDER if r in roles)
+    return next((r for r in ROLE_ORDER if r in roles), senses[0].role if senses else "unknown")
 
 
 def describe(tokens: tuple[Token, ...]) -> list[tuple[str, str]]:
