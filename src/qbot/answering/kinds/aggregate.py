@@ -125,10 +125,13 @@ def total(r: Reading, ctx: Context) -> Result | None:
 def share(r: Reading, ctx: Context) -> Result | None:
     """人员支出占事业支出比重 / 事业支出里人员支出占比: the smaller of two figures of one unit as a share of the
     larger, when the report states neither share."""
-    if "ratio" not in r.intents or len(r.asked) != 2 or r.names:
-        return None
     index = ctx.index
-    figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in r.asked]
+    asked = list(r.asked)
+    if len(asked) == 1 and "占" not in r.plain:  # 毕业生升学的比例: of the graduates (the headcount modifying it)
+        asked += [m for m in r.modifiers if m in ctx.kb.metrics and m not in asked][:1]
+    if "ratio" not in r.intents or len(asked) != 2 or any(index.entity_kind(n) != "school" for n in r.names):
+        return None  # (贵校毕业生升学的比例: the school named is whose figures they are)
+    figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in asked]
     figs = [list({f.value: f for f in reversed(fs)}.values()) for fs in figs]  # (毕业人数: 表4's 总计 and the prose
     # state the same 2400; 建筑面积 is stated in 平方米 and in 万平方米: the one in the other figure's unit)
     figs = [[f for f in fs if len(fs) == 1 or any(f.unit == g.unit for other in figs if other is not fs for g in other)]
@@ -140,7 +143,7 @@ def share(r: Reading, ctx: Context) -> Result | None:
     if made is None:
         return None
     return Result("share", groups=((part,), (whole,)), computed=(made,),
-                  focus=focus_of(r, ctx, (), r.asked), confidence=0.8)
+                  focus=focus_of(r, ctx, (), tuple(asked)), confidence=0.8)
 
 
 def part_share(r: Reading, ctx: Context) -> Result | None:
