@@ -294,6 +294,11 @@ class FigureIndex:
                             f"{number(value, _places(certain))}{unit}", tuple(certain))
         return Computed(ref, tuple(certain), "sum")
 
+    def total_rows(self, fig: Fig) -> list[Fig]:
+        """The total rows (合计 / 总计) of `fig`'s table for its metric and qualifiers."""
+        return [f for f in self.by_metric.get(fig.metric, []) if f.entity_type == "total"
+                and f.table_no == fig.table_no and f.qualifiers == fig.qualifiers]
+
     def year_before(self, metric: str) -> Computed | None:
         """The figure of the year before, when the report states this year's and the change in the same unit
         (实习工位数 4460, 增加 300: 2019年 4160)."""

@@ -159,8 +159,7 @@ def part_share(r: Reading, ctx: Context) -> Result | None:
     rows = [n for n in r.names if index.entity_kind(n) not in ("school", "total")]
     if rows:
         parts = index.select_each(rows, metric, r.qualifier_map, list(r.years))
-        wholes = [f for f in index.by_metric.get(metric, []) if f.entity_type == "total"
-                  and parts and f.table_no == parts[0].table_no and f.qualifiers == parts[0].qualifiers]
+        wholes = index.total_rows(parts[0]) if parts else []
     elif r.qualifiers:
         schools = index.school_level(metric)
         parts = index.select_each(schools, metric, r.qualifier_map, list(r.years))

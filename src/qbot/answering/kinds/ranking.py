@@ -119,10 +119,10 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     ordered = sorted(figs, key=lambda f: f.value, reverse=desc)
     cutoff = _chosen([f.value for f in figs], r.order, n)
     chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
-    if {"rank_desc", "rank_asc"} <= r.intents:  # 表2 培训人数最多和最少的: both ends (the heading says so)
+    both = {"rank_desc", "rank_asc"} <= r.intents
+    if both:  # 表2 培训人数最多和最少的: both ends (the heading says so)
         other = _chosen([f.value for f in figs], "asc" if desc else "desc", n)
         chosen += [f for f in reversed(ordered) if (f.value <= other if desc else f.value >= other) and f not in chosen]
-    both = {"rank_desc", "rank_asc"} <= r.intents
     heading = Heading(metric, kind, "both" if both else r.order, min(n, len(ordered)), len({f.entity for f in figs}),
                       len(chosen))
     summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
@@ -171,8 +171,7 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
 
 def _share_of_total(fig: Fig, ctx: Context) -> Computed | None:
     """A table row's figure as a share of the table's total row (stated, never summed here)."""
-    totals = [f for f in ctx.index.by_metric.get(fig.metric, []) if f.entity_type == "total"
-              and f.table_no == fig.table_no and f.qualifiers == fig.qualifiers]
+    totals = ctx.index.total_rows(fig)
     if len({f.value for f in totals}) != 1 or fig.table_no is None:
         return None
     return ctx.index.share(fig, totals[0], f"{fig.entity}占{totals[0].entity}的比例")
