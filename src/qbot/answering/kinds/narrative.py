@@ -8,6 +8,7 @@ from dataclasses import replace
 from qbot.answering.kinds import Context, focus_of
 from qbot.answering.reading import Reading, clause_of, thing_counted
 from qbot.answering.result import Result
+from qbot.language.tokens import Token
 
 NUMBER_TERM = re.compile(r"[\d.%‰]+")
 NUMERAL = re.compile(r"\d|[一二两三四五六七八九十百千万]")
@@ -60,13 +61,14 @@ def asks_how_it_is(r: Reading) -> bool:
                for m in A_NOT_A.finditer(r.plain))
 
 
-def search_text(r: Reading, ctx: Context, second_side: bool = False) -> str:
+def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tuple[Token, ...] | None = None) -> str:
     """The question as the report would write it: its content as typed (Chinese numerals kept, 六个一工程),
     names as the report writes them (幼师 → 学前教育), fillers, intents and context left out. Of a choice (A还是B)
-    the first side is searched, or with `second_side` the second."""
+    the first side is searched, or with `second_side` the second. `tokens`: the question's, as `plain_tokens` reads
+    them (read once when both sides are searched)."""
     parts: list[str] = []
     last_end = -1
-    tokens = ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
+    tokens = tokens if tokens is not None else plain_tokens(r, ctx)
     lo, hi = (r.tokens[0].start, r.tokens[-1].end) if r.tokens and len(r.plain) == len(r.text) else (0, len(r.plain))
     asides = _asides(tokens)
     asked_twice = [(m.start() + len(m.group(1)), m.end()) for m in A_NOT_A.finditer(r.plain)]  # (公开 once)
@@ -129,6 +131,11 @@ def _asides(tokens) -> set[int]:  # type: ignore[no-untyped-def]
     return {t.start for t in tokens if not content[clause[t.start]]}
 
 
+def plain_tokens(r: Reading, ctx: Context) -> tuple[Token, ...]:
+    """The question as typed (Chinese numerals kept), read into tokens: what `search_text` searches by."""
+    return ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
+
+
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:
     """A sentence for a what / which / how question. A question asking for a number gets one only when every
     one of several content words matches: a loosely related sentence with numbers in it would read as an
@@ -141,7 +148,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         strict = r.asks_number and not r.asks_names and not loosely or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
-    text = asked = search_text(r, ctx)
+    tokens = plain_tokens(r, ctx)
+    text = asked = search_text(r, ctx, tokens=tokens)
     ordinal = ORDINAL.search(r.plain)
     if ordinal:
         text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
@@ -154,7 +162,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
 
     hit = best(text)
     if hit is None and "还是" in r.plain and not ordinal:
-        hit = best(search_text(r, ctx, second_side=True))  # 社团是自愿的还是都得参加: the report tells the second
+        hit = best(search_text(r, ctx, second_side=True, tokens=tokens))  # 社团是自愿的还是都得参加: the report tells the second
     if hit is None or strict and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
