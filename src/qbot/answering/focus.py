@@ -135,10 +135,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             continue
         if len(family) > 1 and topic in modified_by_word:
             continue  # 禁毒教育搞得咋样: an 教育 of 禁毒, a word of no name — not every name holding 教育
-        counted = not wanted and bool(r.intents & {"count", "quantity"}) and len(
-            {index.entity_kind(n) for n in family}) == 1  # 混合所有制的学校有几个: all of them, counted
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index) and \
-                not counted:
+                not _all_counted(r, wanted, family, index):  # (混合所有制的学校有几个)
             held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
             if any(v not in held and not any(v in n for n in family) for v in said_values):
                 continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
@@ -355,8 +353,7 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         family = _family(ask.text, wanted, index, kb)
         if len(family) > 1:
             candidates = family
-    counted = not wanted and bool(r.intents & {"count", "quantity"}) and len(
-        {index.entity_kind(n) for n in candidates}) == 1  # 混合所有制学校有几个: all of them, counted
+    counted = _all_counted(r, wanted, candidates, index)  # (混合所有制学校有几个)
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
         if not having and ask.how == "exact":
@@ -379,6 +376,11 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
             not counted:
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
+
+
+def _all_counted(r: Reading, wanted: list[str], names: list[str], index: FigureIndex) -> bool:
+    """混合所有制学校有几个: names of one kind asked how many, with no metric, mean all of them, counted."""
+    return not wanted and bool(r.intents & {"count", "quantity"}) and len({index.entity_kind(n) for n in names}) == 1
 
 
 LONG_NAME = 8  # characters: project and equipment names people shorten
@@ -872,14 +874,16 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
         info = kb.metrics.get(metric)
         said = [m for m in r.metrics if metric in m.names and clause.get(m.start) in people]
         stem = thing_counted(metric)
-        siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem) and len(stem) >= 2
-                    and any(f.unit == "人" for f in fs)] if said and info is not None and info.unit in COUNT_UNITS else []
-        out.append(siblings[0] if len(siblings) == 1 else metric)  # (订单班数 → 订单班人数, its whole stem)
+        sibling = _sibling_in(metric, ["人"], index, stem) if said and info is not None and info.unit in COUNT_UNITS \
+            and len(stem) >= 2 else ""
+        out.append(sibling or metric)  # (订单班数 → 订单班人数, its whole stem)
     return unique(out)
 
 
-def _sibling_in(metric: str, units: list[str], index: FigureIndex) -> str:
-    """The one other metric sharing `metric`'s stem (its first two characters) that is counted in `units`."""
-    siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(metric[:2])
+def _sibling_in(metric: str, units: list[str], index: FigureIndex, stem: str = "") -> str:
+    """The one other metric sharing `metric`'s stem (its first two characters, or `stem`) that is counted in
+    `units`."""
+    stem = stem or metric[:2]
+    siblings = [m for m, fs in index.by_metric.items() if m != metric and m.startswith(stem)
                 and any(f.unit in units for f in fs)]
     return siblings[0] if len(siblings) == 1 else ""
