@@ -7,7 +7,7 @@ import re
 
 from qbot.answering.figures import unique
 from qbot.answering.kinds import Context, focus_of, narrative
-from qbot.answering.reading import DURATION_UNITS, Reading
+from qbot.answering.reading import DURATION_UNITS, Reading, clause_of
 from qbot.answering.result import Result
 from qbot.answering.texts import KIND_NAMES
 
@@ -65,8 +65,6 @@ def later(r: Reading, ctx: Context) -> Result | None:
 
 def _said_of_a_plan(r: Reading) -> bool:
     """明年 in a clause that tells the asker's plans (俺孙子明年想上恁这学校): not the year of a figure asked."""
-    from qbot.answering.reading import clause_of
-
     clause = clause_of(r.tokens)
     planned = {clause[t.start] for t in r.tokens if t.role == "context"}
     return any(t.role in ("time", "year") and clause[t.start] in planned for t in r.tokens)
@@ -89,8 +87,6 @@ def group(r: Reading, ctx: Context) -> Result | None:
 
 def _asking_groups(r: Reading) -> list[str]:
     """Groups named in a clause that asks for a figure (娃是女孩 / 学电商还是学会计 哪个工资高: not 女孩)."""
-    from qbot.answering.reading import clause_of
-
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role == "metric"} or set(clause.values())
     if not any(t.role in ("intent", "context") for t in r.tokens):
