@@ -30,7 +30,7 @@ from qbot.corrections import (
     parse_correct_command,
 )
 from qbot.quantities import parse_value
-from qbot.report.audit import run_audit
+from qbot.report.audit import read_checks, run_audit
 from qbot.roles import PermissionDenied, Role
 from qbot.store import open_db
 
@@ -368,7 +368,7 @@ def test_export_empty_and_bad_arguments(desk: CorrectionDesk) -> None:
 # ---------------------------------------------------------------------- audit findings
 
 def test_propose_from_audit(desk: CorrectionDesk, engine: Engine, db: sqlite_utils.Database) -> None:
-    checks = run_audit(engine.figures, CHECKS)
+    checks = run_audit(engine.figures, read_checks(CHECKS))
     created = desk.propose_from_audit(0, checks)
     assert {c.target_id: c.proposed_value for c in created} == FINDINGS
     assert all(c.status == "pending" and c.submitter_id == 0 for c in created)
@@ -383,7 +383,7 @@ def test_propose_from_audit(desk: CorrectionDesk, engine: Engine, db: sqlite_uti
 def test_propose_skips_figures_with_a_staff_correction(desk: CorrectionDesk, engine: Engine) -> None:
     ref = figure(desk, "2020/五(一)/金蓝领培训/合格率")
     desk.submit(STAFF, "张老师", None, ref, "95%")
-    created = desk.propose_from_audit(0, run_audit(engine.figures, CHECKS))
+    created = desk.propose_from_audit(0, run_audit(engine.figures, read_checks(CHECKS)))
     assert len(created) == 3 and ref.figure_id not in {c.target_id for c in created}
 
 

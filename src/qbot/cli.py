@@ -441,11 +441,11 @@ def audit(db_path: Path, knowledge_dir: Path, as_json: bool, only_findings: bool
         qbot audit --findings
         qbot audit --findings --propose
     """
-    from qbot.report.audit import AuditError, run_audit
+    from qbot.report.audit import AuditError
 
     engine = _engine(db_path, knowledge_dir)
     try:
-        checks = run_audit(engine.figures, knowledge_dir / "reports" / engine.edition / "checks.toml")
+        checks = engine.kb.checks(engine.edition)
     except AuditError as exc:
         raise click.ClickException(str(exc)) from None
     bad = [c for c in checks if not c.ok]

@@ -133,8 +133,14 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db.execute("create table nouns (word text primary key) without rowid")
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """The checks an edition declares (checks.toml: a total and its parts, a rate and its counts), kept as JSON
+    so that answers can show them (对得上吗) as `qbot audit` does."""
+    db["report_checks"].create({"edition": str, "kind": str, "ord": int, "spec": str}, pk=("edition", "kind", "ord"))
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                                   4: _migration_4}
+                                                                   4: _migration_4, 5: _migration_5}
 
 
 class StoreError(Exception):

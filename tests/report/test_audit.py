@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from qbot.cli import cli
 from qbot.config import DEFAULT_KNOWLEDGE
-from qbot.report.audit import run_audit, within_rounding
+from qbot.report.audit import read_checks, run_audit, within_rounding
 
 CHECKS = DEFAULT_KNOWLEDGE / "reports" / "2020" / "checks.toml"
 
@@ -25,7 +25,7 @@ def test_table_totals_and_rates_are_all_checked(engine) -> None:
 
 
 def test_findings_are_the_reports_real_inconsistencies(engine) -> None:
-    findings = {c.name: c for c in run_audit(engine.figures, CHECKS) if not c.ok}
+    findings = {c.name: c for c in run_audit(engine.figures, read_checks(CHECKS)) if not c.ok}
     assert set(findings) == {"“双师型”教师占比", "副高级职称占比", "金蓝领技能鉴定合格率",
                              "结题课题 = 省级 + “省级”（三(二)3 的写法）"}
     assert findings["“双师型”教师占比"].computed == "60.00%"

@@ -117,3 +117,17 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="99"):
         open_db(path)
+
+
+def test_declared_checks_are_stored_and_a_check_of_no_figure_is_refused(tmp_path: Path, kb_path: Path) -> None:
+    stored = sqlite_utils.Database(kb_path)
+    kinds = {r["kind"] for r in stored["report_checks"].rows}
+    assert kinds == {"sum", "ratio", "growth"}
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    checks = root / "reports" / "2020" / "checks.toml"
+    checks.write_text(checks.read_text(encoding="utf-8") + '\n[[sum]]\nname = "虚构"\ntotal = "学校/总收入"\n'
+                      'parts = ["学校/不存在的指标"]\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        ingest(tmp_path / "qbot.db", root)
+    assert "checks.toml" in str(info.value) and "学校/不存在的指标" in str(info.value)

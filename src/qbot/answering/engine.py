@@ -178,7 +178,8 @@ class Engine:
         """A question of several parts (each naming what it asks), answered part by part, when that answers more
         than reading it whole: the parts' answers, or nothing."""
         segments = segments_of(tokens)
-        if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous"):
+        if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous",
+                                                 "verify"):
             return []  # (a comparison or a total runs across the parts)
         if whole.reason == "group":
             return []  # 专任教师 男女比例: whose figure is asked runs across the parts too

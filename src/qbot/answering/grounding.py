@@ -136,7 +136,7 @@ def _asking_clauses(r: Reading) -> set[int]:
     """The clauses that ask something (听说是孔繁森的母校 / 学校啥时候建的: only the second)."""
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role in CONTENT_ROLES
-              and not (t.role == "intent" and all(s.name in ("yesno", "followup") for s in t.senses))
+              and not (t.role == "intent" and all(s.name in ("yesno", "followup", "verify") for s in t.senses))
               and not (t.role == "entity" and all(s.kind == "school" for s in t.senses))
               or t.role == "unknown" and ENGLISH_WORD.fullmatch(t.text.strip())}  # a nursing program
     if asking and not any(t.role in ("intent", "context", "chitchat") for t in r.tokens):

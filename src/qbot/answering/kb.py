@@ -8,6 +8,7 @@ linear in the number of figures.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pathlib import Path
 from qbot.answering.figure import Fig
 from qbot.answering.figures import FigureIndex, MetricInfo
 from qbot.language.lexicon import Lexicon, Target
+from qbot.report.audit import Check, run_audit
 from qbot.language.pinyin import readings
 from qbot.language.repair import Repairer, Vocabulary
 from qbot.language.tokens import Scanner
@@ -49,6 +51,7 @@ class KnowledgeBase:
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
+    _checks: dict[str, list[Check]] = field(default_factory=dict)
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -57,6 +60,17 @@ class KnowledgeBase:
             self._indexes[edition] = FigureIndex([f for f in self.figures if f.edition == edition], year,
                                                  self.metrics)
         return self._indexes[edition]
+
+    def checks(self, edition: str) -> list[Check]:
+        """The edition's figures checked against their parts (qbot audit): its tables' totals and rates, and the
+        checks it declares (checks.toml, stored by ingest). Computed on first use."""
+        if edition not in self._checks:
+            spec: dict[str, list[dict]] = defaultdict(list)
+            for kind, raw in self.conn.execute(
+                    "select kind, spec from report_checks where edition = ? order by kind, ord", [edition]):
+                spec[kind].append(json.loads(raw))
+            self._checks[edition] = run_audit(self.index(edition).figures, spec)
+        return self._checks[edition]
 
     def names_a_school(self, name: str) -> bool:
         """聊城职业技术学院 / 冠县职专: a name ending in a kind of school (words.csv's kind `school`)."""

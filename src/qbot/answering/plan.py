@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from qbot.answering import grounding
 from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
-                                  refusals, replies)
+                                  refusals, replies, verify)
 from qbot.answering.reading import COUNTED, PROSE_INTENTS, Reading
 from qbot.answering.result import Result
 
@@ -103,6 +103,10 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):
                 return hit
             return refusals.topics(r, ctx, ("原因",))
+        if not words and "verify" in r.intents:  # 在校生7948 跟7670加278对得上吗: the figure, checked
+            checked = verify.verify(r, result, ctx)
+            if checked is not None:
+                return checked
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result) or \
                     r.asks_names and not r.asks_number and _counts_only(result, HEAD_UNITS):

@@ -286,7 +286,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     qualifiers = _shared_values(tokens, qualifiers)
     if "duration" in intents:
         units += DURATION_UNITS
-    threshold = _threshold(tokens)
+    if "sum" in intents and _equals_a_number(tokens):
+        intents.add("verify")  # 事业支出三块加起来等于12251不: a sum quoted to check, not asked
+    threshold = None if "verify" in intents else _threshold(tokens)  # (等于2400吗 核一下: a figure quoted to check)
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
     order = _order(intents) or ("desc" if top_n else "")
@@ -471,6 +473,12 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if m:
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
+
+
+def _equals_a_number(tokens: tuple[Token, ...]) -> bool:
+    """等于12251: an operator of equality right before a number."""
+    return any(t.role == "operator" and t.senses and t.senses[0].name == "==" and nxt.role == "number"
+               for t, nxt in zip(tokens, tokens[1:]))
 
 
 def _metric_beside(tokens: tuple[Token, ...], i: int) -> bool:

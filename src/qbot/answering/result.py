@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed
 from qbot.answering.search import Hit
+from qbot.report.audit import Check
 
 
 #: Kinds of result that answer the question (the others refuse, ask back or reply to chit-chat).
 ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "place", "filter", "average", "total", "share", "compare",
-                          "majors", "narrative", "count"})
+                          "majors", "narrative", "count", "verify"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Result:
     missing: tuple[str, ...] = ()  # parts of the question the report has no figure for
     heading: Heading | None = None
     verdicts: tuple[Verdict, ...] = ()
+    checks: tuple[Check, ...] = ()  # a figure against its parts (对得上吗), as qbot audit checks it
     passage: Hit | None = None
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a department and its majors
     reason: str = ""  # refusals and replies without figures: why (see texts.REFUSALS)

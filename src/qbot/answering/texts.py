@@ -185,6 +185,11 @@ def share_line(label: str, value: str, part: str, whole: str) -> str:
     return f"{label}：{value}（根据报告数据计算：{part} ÷ {whole}，报告本身未列出该比例）"
 
 
+def check_line(name: str, stated: str, computed: str, ok: bool, how: str) -> str:
+    verdict = "对得上" if ok else "对不上"
+    return f"核对 {name}：报告写的是{stated}，按组成数据算得{computed}，{verdict}（{how}）"
+
+
 def total_line(label: str, value: str, count: int) -> str:
     return f"{label}合计：{value}（根据以上{count}项数据计算）"
 

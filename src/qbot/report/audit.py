@@ -4,22 +4,28 @@ Two kinds of checks:
 
 * automatic ones from the tables: every printed total row against the sum of its rows,
   and every rate of 表4 against its counts;
-* declared ones from `checks.toml` in the edition folder, for figures of the prose
-  (a total and its parts, a percentage and its counts, a growth rate), each naming figures as
-  `entity/metric` or `entity/metric/key=value;key=value`.
+* declared ones from `checks.toml` in the edition folder (ingest stores them in the knowledge
+  base), for figures of the prose (a total and its parts, a percentage and its counts, a growth
+  rate), each naming figures as `entity/metric` or `entity/metric/key=value;key=value`.
 
-The inconsistent checks are candidates for corrections in the next edition.
+The inconsistent checks are candidates for corrections in the next edition; the answering engine
+also shows a check when a question asks whether a figure agrees with its parts (对得上吗).
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from qbot.answering.compose import Fig, number
+from qbot.answering.figure import Fig, number
+
+#: The kinds of declared check, as checks.toml lists them, and the references each entry names.
+DECLARED = {"sum": ("total", "parts"), "ratio": ("value", "numerator", "denominator", "denominators"),
+            "growth": ("value", "new", "old", "increase")}
 
 #: Table rates and the counts they are computed from.
 TABLE_RATES = {"就业率": ("就业人数", "毕业人数"), "对口就业率": ("对口就业人数", "毕业人数")}
@@ -40,6 +46,7 @@ class Check:
     detail: str = ""
     figure_id: str = ""  # the stated figure (a correction would target it)
     computed_value: float | None = None
+    part_ids: tuple[str, ...] = ()  # the figures it is computed from (a table's rows are not listed)
 
     def render(self) -> str:
         mark = "✓ 一致" if self.ok else "✗ 不一致"
@@ -92,7 +99,7 @@ def table_checks(figures: list[Fig]) -> list[Check]:
             if total.metric == "数量" and total.unit == "套" and len({f.entity for f in parts}) == total.value:
                 computed, detail = float(len(parts)), "合计行的数量为项目个数"
             else:
-                computed, detail = sum(f.value for f in parts), ""
+                computed, detail = sum(f.value for f in parts), f"{len(parts)}行相加"
             ok, why = within_rounding(total.value, total.raw, computed)
             uncertain = [f.entity for f in parts if f.uncertain]
             if uncertain:
@@ -116,18 +123,27 @@ def table_checks(figures: list[Fig]) -> list[Check]:
                 f"表{table_no} {fig.entity} {fig.metric}", "rate", f"{fig.raw}%", f"{computed:.2f}%", ok,
                 [f"表{table_no} {fig.table_title} 第{fig.page}页"],
                 f"{top.metric} {top.raw} ÷ {bottom.metric} {bottom.raw}{restored}" + (f"；{why}" if why else ""),
-                fig.id, computed,
+                fig.id, computed, (top.id, bottom.id),
             ))
     return checks
+
+
+class Named(Protocol):
+    """What a reference is resolved against: an answering Fig, or a Figure of an edition being validated."""
+
+    entity: str
+    metric: str
+    table_no: int | None
+    qualifiers: dict[str, str]
 
 
 class _Resolver:
     """Finds the figure a checks.toml reference names: `[表N:]entity/metric[/key=value;…]`."""
 
-    def __init__(self, figures: list[Fig]):
+    def __init__(self, figures: Sequence[Any]):
         self.figures = figures
 
-    def __call__(self, ref: str) -> Fig:
+    def __call__(self, ref: str) -> Any:
         table, _, rest = ref.rpartition(":") if ref.startswith("表") else ("", "", ref)
         entity, _, rest = rest.partition("/")
         metric, _, quals = rest.partition("/")
@@ -140,12 +156,35 @@ class _Resolver:
         return matches[0]
 
 
-def declared_checks(figures: list[Fig], path: Path) -> list[Check]:
-    """Checks of the prose declared in checks.toml."""
+def read_checks(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The declared checks of a checks.toml file ({} when there is none)."""
     if not path.exists():
-        return []
+        return {}
     with path.open("rb") as fh:
-        spec = tomllib.load(fh)
+        return tomllib.load(fh)
+
+
+def unresolved(figures: Sequence[Named], spec: Mapping[str, Any]) -> list[str]:
+    """What is wrong with declared checks: unknown kinds, entries without a name, references to no figure."""
+    problems = [f"未知的核对类型 [[{kind}]]" for kind in spec if kind not in DECLARED]
+    resolve = _Resolver(figures)
+    for kind, keys in DECLARED.items():
+        for entry in spec.get(kind, []):
+            if not isinstance(entry, dict) or not entry.get("name"):
+                problems.append(f"[[{kind}]] 的一项缺少 name")
+                continue
+            refs = [r for key in keys for r in ([entry[key]] if isinstance(entry.get(key), str)
+                                                 else entry.get(key) or [])]
+            for ref in refs:
+                try:
+                    resolve(ref)
+                except AuditError as exc:
+                    problems.append(f"{entry['name']}：{exc}")
+    return problems
+
+
+def declared_checks(figures: list[Fig], spec: Mapping[str, Any]) -> list[Check]:
+    """Checks of the prose declared in checks.toml (as read by read_checks)."""
     resolve = _Resolver(figures)
     checks = []
     for entry in spec.get("sum", []):
@@ -157,7 +196,7 @@ def declared_checks(figures: list[Fig], path: Path) -> list[Check]:
             entry["name"], "sum", f"{total.raw}{total.unit}", f"{number(computed, 3)}{total.unit}", ok,
             _unique([_where(total), *(_where(p) for p in parts)]),
             " + ".join(f"{p.metric}{_quals(p)} {p.raw}" for p in parts) + (f"；{why}" if why else ""),
-            total.id, computed,
+            total.id, computed, tuple(p.id for p in parts),
         ))
     for entry in spec.get("ratio", []):
         stated = resolve(entry["value"])
@@ -173,22 +212,23 @@ def declared_checks(figures: list[Fig], path: Path) -> list[Check]:
             _unique([_where(stated), _where(top), *(_where(b) for b in bottoms)]),
             f"{top.metric}{_quals(top)} {top.raw} ÷ " + " + ".join(f"{b.metric}{_quals(b)} {b.raw}" for b in bottoms)
             + (f"；{entry['note']}" if entry.get("note") else "") + (f"；{why}" if why else ""),
-            stated.id, computed,
+            stated.id, computed, (top.id, *(b.id for b in bottoms)),
         ))
     for entry in spec.get("growth", []):
         stated, new = resolve(entry["value"]), resolve(entry["new"])
         if "old" in entry:
             old = resolve(entry["old"])
-            base, base_text = old.value, f"{old.metric}{_quals(old)} {old.raw}"
+            base, base_text, other = old.value, f"{old.metric}{_quals(old)} {old.raw}", old
         else:
-            increase = resolve(entry["increase"])
-            base, base_text = new.value - increase.value, f"({new.raw} − {increase.raw})"
+            other = resolve(entry["increase"])
+            base, base_text = new.value - other.value, f"({new.raw} − {other.raw})"
         computed = 100 * (new.value - base) / base
         ok, why = within_rounding(stated.value, stated.raw, computed)
         checks.append(Check(
             entry["name"], "growth", f"{stated.raw}%", f"{computed:.2f}%", ok,
             _unique([_where(stated), _where(new)]),
             f"({new.raw} − {number(base)}) ÷ {base_text}" + (f"；{why}" if why else ""), stated.id, computed,
+            (new.id, other.id),
         ))
     return checks
 
@@ -202,9 +242,6 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def run_audit(figures: list[Fig], checks_file: Path | None = None) -> list[Check]:
-    """All checks, table checks first."""
-    checks = table_checks(figures)
-    if checks_file is not None:
-        checks += declared_checks(figures, checks_file)
-    return checks
+def run_audit(figures: list[Fig], spec: Mapping[str, Any] | None = None) -> list[Check]:
+    """All checks, table checks first, then those `spec` declares (see read_checks)."""
+    return table_checks(figures) + (declared_checks(figures, spec) if spec else [])

@@ -21,6 +21,7 @@ from qbot.language.normalize import normalize
 from qbot.language.pinyin import all_readings, phrase_pinyin
 from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, word_tags
 from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
+from qbot.report.audit import DECLARED, unresolved
 from qbot.report.knowledge import Edition, KnowledgeError, LexiconEntry, edition_folders, load_edition, load_lexicon
 from qbot.store import REPORT_TABLES, open_db
 
@@ -70,6 +71,9 @@ def load_knowledge(root: Path) -> Knowledge:
             for group in {entry.group, entry.counts} - {""}:
                 if group not in groups:
                     problems.append(f"{root / 'lexicon'}: 指标 {entry.name} 的人群 {group} 不在 language/groups.csv 中")
+    for ed in editions:
+        problems += [f"{root / 'reports' / ed.edition / 'checks.toml'}: {problem}"
+                     for problem in unresolved(ed.figures, ed.checks)]
     known = set(names) | {w.word for w in words}
     check_synonyms(words, known, "".join(ed.text for ed in editions), problems)
     if problems:
@@ -144,6 +148,9 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
             "section_title": p.section_title, "page": p.page, "text": p.text,
             "tokens": " ".join(segmenter.tokens(f"{p.section_title} {p.text}")),
         } for p in ed.passages)
+        db["report_checks"].insert_all({
+            "edition": ed.edition, "kind": kind, "ord": i, "spec": json.dumps(entry, ensure_ascii=False),
+        } for kind in DECLARED for i, entry in enumerate(ed.checks.get(kind, [])))
         db["figures"].insert_all({
             "id": f.id, "edition": f.edition, "entity": f.entity, "entity_type": f.entity_type,
             "department": f.department, "metric": f.metric,

@@ -97,6 +97,7 @@ class Edition:
     tables: list[ReportTable]
     figures: list[Figure]
     content_hash: str
+    checks: dict[str, Any] = field(default_factory=dict)  # checks.toml: totals and ratios to check (qbot audit)
 
 
 @dataclass
@@ -284,6 +285,7 @@ class _EditionReader:
             figures += self._read_table(edition, table)
         figures += self._read_facts(edition)
         self._check_duplicates(figures)
+        checks = read_toml(folder / "checks.toml", self.problems) if (folder / "checks.toml").exists() else {}
         if self.problems:
             raise KnowledgeError(self.problems)
         return Edition(
@@ -298,6 +300,7 @@ class _EditionReader:
             tables=tables,
             figures=figures,
             content_hash=content_hash(folder),
+            checks=checks,
         )
 
     def _read_sections(self, edition: str) -> None:

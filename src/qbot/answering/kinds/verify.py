@@ -1,0 +1,54 @@
+"""Whether a figure agrees with its parts (对得上吗, 核一下, 分母是啥): the figure found, with the check `qbot audit`
+makes of it — a table's total against its rows, a total of the prose against its parts, a rate against its counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qbot.answering.kinds import Context, group
+from qbot.answering.reading import Reading
+from qbot.answering.result import Result
+from qbot.report.audit import AuditError, Check
+
+
+def verify(r: Reading, result: Result, ctx: Context) -> Result | None:
+    """`result` with the checks of the figures it found, when the question asks to check them; else None.
+
+    A check of a figure found is shown first (在校生7948 对得上吗: the total against its parts); else one whose parts
+    were found (技工加中职 是不是刚好等于在籍人数). Numbers the question quotes pick between checks of one figure
+    (7948 跟 7670加278: the kinds of student, not boys and girls)."""
+    if "verify" not in r.intents or not result.groups:
+        return None
+    try:
+        checks = ctx.kb.checks(ctx.edition)
+    except AuditError:  # (a data update left a declared figure behind: the answer stands without its check)
+        return None
+    found = {f.id for f in result.figures}
+    chosen = [c for c in checks if c.figure_id in found] or _most(
+        [(len(found & set(c.part_ids)), c) for c in checks])
+    if not chosen:
+        return None
+    by_id = ctx.index.by_id
+    quoted = {float(n.rstrip("%")) for n in r.numbers}
+    if quoted:
+        chosen = [c for stated in dict.fromkeys(c.figure_id for c in chosen) for c in _quoted(
+            [c for c in chosen if c.figure_id == stated], quoted, by_id)]
+    ids = dict.fromkeys(i for c in chosen for i in _ids(c) if i in by_id)
+    unchecked = tuple(g for g in result.groups if not any(f.id in ids for f in g))  # (asked beside the check)
+    return replace(result, kind="verify", groups=tuple(group([by_id[i] for i in ids])) + unchecked,
+                   checks=tuple(chosen), computed=())
+
+
+def _quoted(checks: list[Check], quoted: set[float], by_id: dict) -> list[Check]:  # type: ignore[type-arg]
+    """Of the checks of one figure, those whose figures the question quotes most (all of them when it quotes none)."""
+    return _most([(len(quoted & {by_id[i].value for i in _ids(c) if i in by_id}), c) for c in checks]) or checks
+
+
+def _ids(check: Check) -> tuple[str, ...]:
+    return (check.figure_id, *check.part_ids)
+
+
+def _most(scored: list[tuple[int, Check]]) -> list[Check]:
+    """The checks of the highest positive score."""
+    best = max((score for score, _ in scored), default=0)
+    return [c for score, c in scored if score == best] if best else []
