@@ -154,7 +154,10 @@ class FigureIndex:
                 figs, keyed = [f for f in figs if f.qualifiers.get(key) in values], True
         if not keyed:  # 校园文化与社团活动 … 问卷: the figures of the 校园文化与社团活动调查 (a value of another key)
             values = [v for vs in qualifiers.values() for v in vs if len(v) >= 2]
-            figs = [f for f in figs if any(v in fv for v in values for fv in f.qualifiers.values())] or figs
+            figs = [f for f in figs if any(v in fv for v in values for fv in f.qualifiers.values())] or [
+                f for f in figs if any(v[k:] in fv for v in values for k in range(1, len(v) - 1)
+                                       for fv in f.qualifiers.values())] or figs
+            # (安全问卷: 安全 is read as 校园安全, the aspect; the survey is the 安全调查)
         if figs:
             # 招生人数 3816 rather than its part 转段 297, unless the question names 转段.
             extra = [len(set(f.qualifiers) - IMPLICIT - set(qualifiers)) for f in figs]
