@@ -409,7 +409,7 @@ def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     for i, token in enumerate(tokens):
         if token.role == "context" and any(s.name == "aside" for s in token.senses):
             aside = True
-        elif aside and token.role in NAME_ROLES:
+        elif aside and token.role in NAME_ROLES | {"group"}:  # (不算那些干部后勤的)
             out[i] = replace(token, role="context", senses=(), how="aside")
         elif not (aside and (token.role == "filler" or token.text in AND_WORDS)):
             aside = False

@@ -186,8 +186,8 @@ def _told_in_prose(r: Reading, ctx: Context) -> bool:
     hit = narrative.narrative(r, ctx)
     measures = MEASURE_ASKED.findall(r.plain)
     sentence = hit.passage.sentence if hit is not None and hit.passage is not None else ""
-    if "duration" in r.intents and not measures:  # 多长时间去一回: 1-2 周
-        return bool(DURATION_STATED.search(sentence))
+    if "duration" in r.intents and not measures:  # 多长时间去一回: 1-2 周 (查安全隐患 … 多长时间查一回: 每月)
+        return bool(DURATION_STATED.search(sentence)) or narrative.tells_how_often(sentence)
     return bool(sentence) and bool(measures) and all(re.search(r"\d\s*" + re.escape(m), sentence) for m in measures)
 
 
