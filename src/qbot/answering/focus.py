@@ -866,17 +866,23 @@ def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """订单班有多少人: a thing counted in 个, asked how many people, is asked its sibling counted in 人 (订单班人数)."""
     clause = clause_of(r.tokens)
-    people = {clause[t.start] for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")}
+    people = {clause[t.start]: t.start for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")
+              or t.role == "group" and not set(_unit_names(r.tokens)) & set(COUNT_UNITS)}
+    # (订单班有多少学生: the people of a group, said after the thing — not 学生社团有多少个, the students' clubs)
     if not people:
         return chosen
-    out = []
+    out, swapped = [], False
     for metric in chosen:
         info = kb.metrics.get(metric)
-        said = [m for m in r.metrics if metric in m.names and clause.get(m.start) in people]
+        said = [m for m in r.metrics if metric in m.names and people.get(clause.get(m.start), -1) > m.start]
         stem = thing_counted(metric)
         sibling = _sibling_in(metric, ["人"], index, stem) if said and info is not None and info.unit in COUNT_UNITS \
             and len(stem) >= 2 else ""
         out.append(sibling or metric)  # (订单班数 → 订单班人数, its whole stem)
+        swapped = swapped or bool(sibling)
+    if swapped:  # (the group said how the people are counted: 学生 is not also asked its headcount, 在校生人数)
+        heads = {kb.headcounts.get(g) for g in r.groups}
+        out = [m for m in out if m not in heads] or out
     return unique(out)
 
 
