@@ -214,8 +214,9 @@ def _names_a_set(r: Reading) -> bool:
 
 
 def _inside_word(tokens, i: int) -> bool:  # type: ignore[no-untyped-def]
-    """学 of 现代学徒制: a one-character filler between two searched words is part of them."""
-    if len(tokens[i].text) != 1 or not 0 < i < len(tokens) - 1:
+    """学 of 现代学徒制: a one-character filler between two searched words is part of them (but not an asking word:
+    考啥证 asks what 证)."""
+    if len(tokens[i].text) != 1 or not 0 < i < len(tokens) - 1 or tokens[i].role == "intent":
         return False
     before, after = tokens[i - 1], tokens[i + 1]
     return before.end == tokens[i].start and after.start == tokens[i].end and \
