@@ -64,8 +64,8 @@ APPROX_BEFORE = ("近", "约", "超过", "逾", "将近", "接近", "不少于",
 
 def display(raw: str, unit: str, approx: str = "", quote: str = "") -> str:
     """A value as the report prints it, with its unit: 98.99%, 3816人, 16:1, 90余个."""
-    if unit in ("%", ":1", "∶1"):
-        return f"{raw}{unit}"
+    if unit in ("%", ":1", "∶1"):  # (90%以上, as the report writes it)
+        return f"{approx}{raw}{unit}" if approx in APPROX_BEFORE else f"{raw}{unit}{approx}"
     if approx in APPROX_BEFORE:
         return f"{approx}{raw}{unit}"
     if approx and unit.startswith("万") and len(unit) > 1 and f"{raw}万{approx}" in re.sub(r"\s+", "", quote):
