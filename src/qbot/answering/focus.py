@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from qbot.answering.figure import MANNER_QUALIFIERS
+from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
@@ -640,7 +640,23 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             kb.answers_for(g, m) for g in r.groups)]  # people named
     if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not _names_asked_by_unit(r):
         return metrics  # 顾庄村 学校出了多少钱: the few sums of money it has, each with its label
-    return metrics if len(metrics) == 1 else []
+    return metrics if len(metrics) == 1 else _by_each_unit(r, metrics, figs)
+
+
+def _by_each_unit(r: Reading, metrics: list[str], figs: list[Fig]) -> list[str]:
+    """修车用的设备 一共多少台 值多少钱: clauses asking in units of their own, each picking one metric — all of them."""
+    clause = clause_of(r.tokens)
+    asked: dict[int, set[str]] = {}
+    for token in r.tokens:
+        if token.role == "unit":
+            asked.setdefault(clause[token.start], set()).update(_unit_names([token]))
+    picked = []
+    for units in asked.values():
+        own = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
+        if len(own) != 1:
+            return []
+        picked.append(own[0])
+    return unique(picked) if len(asked) > 1 else []
 
 
 def _names_asked_by_unit(r: Reading) -> bool:
