@@ -211,9 +211,10 @@ class Engine:
             told = [x.figures or any(t.role in ("topic", "entity") for t in part) for x, part in zip(results, parts)]
             return results if all(told) else []  # (a sentence of 2019 does not answer the bare 20年秋季)
         found = {f.id for x in results for f in x.figures} | {c.ref.figure_id for x in results for c in x.computed} | {
-            x.passage.passage_id for x in results if x.passage is not None}
+            x.passage.passage_id for x in results if x.passage is not None} | {
+            f"names:{d}" for x in results for d, _ in x.names}  # (表6 合计金额 几个项目: the rows counted, too)
         had = {f.id for f in whole.figures} | {c.ref.figure_id for c in whole.computed} | (
-            {whole.passage.passage_id} if whole.passage is not None else set())
+            {whole.passage.passage_id} if whole.passage is not None else set()) | {f"names:{d}" for d, _ in whole.names}
         if whole.kind == "narrative" and not whole.figures:  # one sentence against one for each part asked
             return results if whole.answered and len(found) > len(had) else []
         sentences = SPACE.sub("", "".join(x.passage.sentence for x in results if x.passage is not None))

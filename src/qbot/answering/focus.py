@@ -628,8 +628,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         units = list(COUNT_UNITS)  # 数控车床多不多: how many, not how much they cost
     if units and len(metrics) > 1:
         metrics = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
-    if len(metrics) > 1:  # 对口支援 顾庄村 给了多少钱: the metric the question's words name
-        named = [m for m in metrics if any(m[i:i + 2] in r.text for i in range(len(m) - 1))]
+    if len(metrics) > 1:  # 对口支援 顾庄村 给了多少钱: the metric the question's words name (this part's words:
+        said = "".join(t.text for t in r.tokens)  # 表6 合计金额 几个项目 does not ask 几个项目's 金额)
+        named = [m for m in metrics if any(m[i:i + 2] in said for i in range(len(m) - 1))]
         metrics = named if len(named) == 1 else metrics
     if len(metrics) > 1 and r.names:  # 金蓝领培训: the figure of its table row first
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
