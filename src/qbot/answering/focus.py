@@ -700,6 +700,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         elif not r.names and _plain(r):
             chosen = heads[:1]
     chosen += _groups_asked_apart(r, kb)
+    chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
     chosen = _people_of(chosen, r, index, kb)
     counts_of = kb.counts_of
@@ -846,6 +847,24 @@ def _groups_asked_apart(r: Reading, kb: KnowledgeBase) -> list[str]:
         s.name in ("quantity", "count", "sum") for s in t.senses)}
     return unique(h for t in r.tokens if t.role == "group" and clause[t.start] in asking - named
                   for s in t.senses if (h := kb.headcounts.get(s.name)))
+
+
+def _units_asked_apart(r: Reading, index: FigureIndex) -> list[str]:
+    """建筑特种作业培训 人数 企业满意度: a unit said in a clause of its own, beside a metric named in another, asks the
+    named thing's one figure counted in that unit."""
+    if not r.metrics or not r.names:
+        return []
+    clause = clause_of(r.tokens)
+    named = {clause.get(m.start) for m in r.metrics}
+    apart = [t for t in r.tokens if t.role == "unit" and clause[t.start] not in named]
+    out = []
+    for token in apart:
+        units = set(_unit_names([token]))
+        own = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in units
+                     and f.entity_type != "school")
+        if len(own) == 1:
+            out.append(own[0])
+    return out
 
 
 def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
