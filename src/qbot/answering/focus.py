@@ -372,6 +372,12 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
                                                    for f in index.by_entity.get(n, []))]
         if (hinted or ask.how in ("exact", "synonym")) and not counted:
             candidates = hinted[:1] or [min(candidates, key=lambda n: _kind_rank(n, ask, index))]
+    restated = [n for n in candidates if any(n in other.names and len(set(other.names)) == 1
+                                             for other in r.entities if other is not ask)]
+    if restated and len(candidates) > 1:  # 学电脑的那个计算机应用: the vague word, restated by one of its names
+        if len(restated) == len(candidates):  # (学电脑的两个专业 计算机应用和计算机信息管理: both, as named)
+            return candidates, []
+        candidates = restated
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index) and \
             not counted:
         return _ambiguous(r, ask.text, candidates)
@@ -506,6 +512,7 @@ def _set_meant(r: Reading, wanted: list[str]) -> bool:
 
 def _same_values(names: list[str], wanted: list[str], index: FigureIndex) -> bool:
     """Whether every candidate has the same figure for every metric asked (学电脑的起薪: both are 2800)."""
+    wanted = [m for m in wanted if any(index.has_metric(n, m) for n in names)]  # (头一个月给多少钱: not 助学金标准)
     if not wanted:
         return False
     for metric in wanted:
