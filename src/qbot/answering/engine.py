@@ -37,9 +37,14 @@ MAX_QUESTION = 300
 BARE_ROLES = frozenset({"kind", "intent", "unit", "punct", "filler", "context", "metric"})
 #: Roles that may also ask about draft editions (by naming their year); everyone else sees published ones only.
 STAFF_ROLES = frozenset({"staff", "admin"})
+#: Roles of tokens that make a part of a question ask something of the report (a part without one is talk).
+ASKING_ROLES = frozenset({"entity", "metric", "qualifier", "table", "section", "group", "intent", "unit", "kind", "year",
+                          "number", "word", "synonym", "offtopic", "time"})
 #: Language roles whose words never decide which passage answers.
 STOP_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time"})
 SPACE = re.compile(r"\s+")
+#: A label in lenticular brackets (a nickname or a channel a message is relayed from), when words follow it.
+LABEL = re.compile(r"【[^】]{1,24}】(?=.*[\w\u4e00-\u9fff])")
 
 
 @dataclass
@@ -128,6 +133,7 @@ class Engine:
             return Answer("not_found", texts.EMPTY_INPUT, kind="noise")
         if len(question) > MAX_QUESTION * 4:
             return Answer("not_found", texts.TOO_LONG, kind="noise")
+        question = LABEL.sub(" ", question)  # 【直播间-小鹿妈妈】: who relays, not what is asked
         text = normalize(question)[:MAX_QUESTION]
         if not re.search(r"[\w\u4e00-\u9fff]", text):
             return Answer("not_found", texts.NOISE, kind="noise")
@@ -177,7 +183,8 @@ class Engine:
                whole: Result) -> list[Result]:
         """A question of several parts (each naming what it asks), answered part by part, when that answers more
         than reading it whole: the parts' answers, or nothing."""
-        segments = segments_of(tokens)
+        segments = [s for s in segments_of(tokens) if any(  # (【直播间-小鹿妈妈】: a nickname, not a part asking)
+            t.role in ASKING_ROLES or t.role == "topic" and t.how != "foreign" for t in s)]
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous",
                                                  "verify"):
             return []  # (a comparison or a total runs across the parts)

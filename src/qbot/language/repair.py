@@ -175,6 +175,8 @@ class Repairer:
         def repairable(start: int, end: int) -> bool:
             if not unknown & set(range(start, end)):
                 return False  # spelled right, or nothing unread in it
+            if text[start:end] in self.vocabulary.tags:
+                return False  # a word the report writes (电气 is not the 电器 people mistype it as)
             if any(t.start < start < t.end or t.start < end < t.end for t in tokens if t.role != "unknown"):
                 return False  # it would cut a word that was read (专业对扣率 of 那个专业对扣率)
             if any(k + len(self._vocabulary_word(text, k)) > start for k in range(max(0, start - 3), start)):
