@@ -182,7 +182,20 @@ def average_range(names: list[str], readings: str) -> str:
 
 
 def share_line(label: str, value: str, part: str, whole: str) -> str:
-    return f"{label}：{value}（根据报告数据计算：{part} ÷ {whole}，报告本身未列出该比例）"
+    about = _one_decimal(value)  # (78.17%, 约78.2%: as the report writes most of its own percentages)
+    return f"{label}：{value}{f'，约{about}' if about else ''}（根据报告数据计算：{part} ÷ {whole}，报告本身未列出该比例）"
+
+
+def _one_decimal(value: str) -> str:
+    """78.17% → 78.2%; "" when rounding to one decimal changes nothing (56.40% → 56.4% does: it is shown)."""
+    if not value.endswith("%"):
+        return ""
+    try:
+        number = float(value[:-1])
+    except ValueError:
+        return ""
+    rounded = f"{number:.1f}%"
+    return rounded if rounded != value else ""
 
 
 def check_line(name: str, stated: str, computed: str, ok: bool, how: str) -> str:
