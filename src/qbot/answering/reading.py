@@ -165,7 +165,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
     `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
     headcounts = headcounts or {}
-    tokens = _worries_as_context(_set_aside_as_context(_introductions_as_context(tokens)))
+    tokens = talk_as_context(tokens)
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -389,6 +389,13 @@ NAME_ROLES = frozenset({"entity", "metric", "qualifier", "topic"})
 AND_WORDS = frozenset({"和", "、", "跟", "及", "与", "或"})
 
 
+def talk_as_context(tokens: tuple[Token, ...], introductions: bool = True) -> tuple[Token, ...]:
+    """The question's tokens with the talk around what it asks read as context: introductions (俺家是…; but a
+    passage searched may be about the village the asker comes from), things set aside (除了助学金), worries voiced
+    beside the question (别是那种民办收费老贵的)."""
+    return _worries_as_context(_set_aside_as_context(_introductions_as_context(tokens) if introductions else tokens))
+
+
 def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """女孩子在学校占多少 俺闺女怕全是男生: a clause voicing a worry (怕, 担心) that asks nothing, beside a clause that
     asks, names nothing asked (男生 is the fear, 女生占比 the question)."""
@@ -399,7 +406,7 @@ def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     if not quiet or not asking:
         return tokens
     return tuple(replace(t, role="context", senses=(), how="worry") if clause[t.start] in quiet and (
-        t.role in NAME_ROLES or t.role in ("unknown", "word", "group")) else t for t in tokens)
+        t.role in NAME_ROLES or t.role in ("unknown", "word", "group", "offtopic")) else t for t in tokens)
 
 
 def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

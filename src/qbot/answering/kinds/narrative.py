@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qbot.answering.kinds import Context, focus_of
-from qbot.answering.reading import Reading, clause_of, thing_counted
+from qbot.answering.reading import Reading, clause_of, talk_as_context, thing_counted
 from qbot.answering.result import Result
 from qbot.language.tokens import Token
 
@@ -133,7 +133,7 @@ def _asides(tokens) -> set[int]:  # type: ignore[no-untyped-def]
 
 def plain_tokens(r: Reading, ctx: Context) -> tuple[Token, ...]:
     """The question as typed (Chinese numerals kept), read into tokens: what `search_text` searches by."""
-    return ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain)
+    return talk_as_context(ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain), introductions=False)
 
 
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:

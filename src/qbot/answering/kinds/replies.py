@@ -54,7 +54,9 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
-    if not told_of and r.topics and r.offtopic == ("schedule",) and "yesno" in r.intents and not r.intents & {
+    plain = r.plain.rstrip(" ?？!！~")
+    asked_yes_no = "yesno" in r.intents or plain.endswith("吗") and " " not in plain  # (开学要军训吗: one clause)
+    if not told_of and r.topics and r.offtopic == ("schedule",) and asked_yes_no and not r.intents & {
             "when", "duration"}:  # 新生开学要军训不: 开学 only says when, 军训 is asked of (几点熄灯 asks a time); the
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)  # prose tells of 军训
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
