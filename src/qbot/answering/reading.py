@@ -403,7 +403,8 @@ def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     worried = {clause[t.start] for t in tokens if t.role == "context" and any(s.name == "worry" for s in t.senses)}
     asking = {clause[t.start] for t in tokens if t.role == "intent"}
     quiet = worried - asking
-    if not quiet or not asking:
+    named = {clause[t.start] for t in tokens if t.role in NAME_ROLES} - worried  # (学校是公办的吗 别是…: asked by 吗)
+    if not quiet or not asking and not named:
         return tokens
     return tuple(replace(t, role="context", senses=(), how="worry") if clause[t.start] in quiet and (
         t.role in NAME_ROLES or t.role in ("unknown", "word", "group", "offtopic")) else t for t in tokens)
