@@ -75,3 +75,10 @@ def test_homophones_still_found_with_the_spellings_pruned() -> None:
     found = lex.homophones("起新", [["qi"], ["xin"]])
     assert [(m.surface, m.start, m.end) for m in found] == [("起薪", 0, 2)]
     assert lex.homophones("起心", [["qi"], ["xing"]]) == []
+
+
+def test_initials_of_a_pinyin_spelling_name_what_they_abbreviate() -> None:
+    lex = lexicon()
+    assert lex.initials_forms()["jyl"] == ["就业率"]
+    assert lex.initials_forms()["dkjyl"] == ["对口就业率"]
+    assert "qx" not in lex.initials_forms()  # (two letters are too easily something else)

@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+#: One pinyin syllable, longest first (for the initials of a spelling: jiuyelv → j y l).
+SYLLABLE = re.compile(r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|ang|eng|ing|ong|uai|uan|ian|iao"
+                      r"|ai|ei|ao|ou|an|en|in|un|ua|uo|ue|ve|ui|iu|ie|ia|er|a|o|e|i|u|v)")
+#: Roles whose forms people abbreviate to the initials of their pinyin (jyl 就业率, wrj 无人机).
+INITIALED_ROLES = frozenset({"entity", "metric"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Lexicon:
     _prefixes: frozenset[str] | None = None  # beginnings of the pinyin spellings; likewise
     _flat: dict[str, list[str]] | None = None  # flat_pinyin_forms'; likewise
     _flat_prefixes: frozenset[str] | None = None
+    _initials: dict[str, list[str]] | None = None
 
     def add(self, surface: str, target: Target, pinyin: str = "") -> None:
         surface = surface.strip().lower()
@@ -61,6 +67,7 @@ class Lexicon:
         self._by_pinyin = None
         self._prefixes = None
         self._flat = None
+        self._initials = None
         self._choices.clear()
         self._families.clear()
 
@@ -73,6 +80,19 @@ class Lexicon:
                     by_pinyin[py].append(surface)
             self._by_pinyin = dict(sorted(by_pinyin.items(), key=lambda kv: -len(kv[0])))
         return self._by_pinyin
+
+    def initials_forms(self) -> dict[str, list[str]]:
+        """The initials of a pinyin spelling (three letters or more: jyl, dkl, wrj) -> the names and metric forms
+        spelled so. Built on first use."""
+        if self._initials is None:
+            by_initials: dict[str, list[str]] = defaultdict(list)
+            for surface, py in self.pinyin.items():
+                syllables = _syllables(py)
+                if len(syllables) == len(surface) >= 2 and any(
+                        t.role in INITIALED_ROLES for t in self.forms.get(surface, ())):
+                    by_initials["".join(s[0] for s in syllables)].append(surface)
+            self._initials = {k: v for k, v in by_initials.items() if len(k) >= 3}
+        return self._initials
 
     def flat_pinyin_forms(self) -> dict[str, list[str]]:
         """pinyin_forms with zh/ch/sh spelled z/c/s (the retroflex initials many speakers do not tell apart)."""
@@ -179,3 +199,16 @@ def word_bounded(text: str, start: int, end: int) -> bool:
 def chunks(text: str) -> list[tuple[int, str]]:
     """Chinese runs of two or more characters, with their offsets."""
     return [(m.start(), m.group(0)) for m in CJK_RUN.finditer(text)]
+
+
+def _syllables(py: str) -> list[str]:
+    """jiuyelv → [jiu, ye, lv]; [] when the spelling does not split into syllables."""
+    out, at = [], 0
+    while at < len(py):
+        m = SYLLABLE.match(py, at)
+        if not m or not m.group(0):
+            return []
+        out.append(m.group(0))
+        at = m.end()
+    return out
+

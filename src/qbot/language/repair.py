@@ -20,6 +20,9 @@ from qbot.language.normalize import normalize
 from qbot.language.tokens import CJK, Scanner, Token, primary_role
 
 LATIN = re.compile(r"[a-z]{2,}")
+VOWELS = re.compile(r"[aeiouv]")
+#: Entity kinds people abbreviate to pinyin initials (the majors and departments a parent types: wrj, jzsg).
+INITIALED_KINDS = frozenset({"major", "department"})
 NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
 NOUN_TAGS = ("n", "vn", "j", "eng", "l")  # jieba tags of words that name things (l: set phrases, 退役军人)
 FUZZY_CUTOFF = 80
@@ -142,6 +145,20 @@ class Repairer:
         while k < len(letters):
             starts_word = k in (0, spelled_to) or positions[k] - positions[k - 1] > 1
             py = longest(k) if starts_word else ""
+            if not py and starts_word:
+                initialed = self._initials(letters, positions, k)  # jyl: 就业率, by the initials of its pinyin
+                if initialed is not None:
+                    surface, after = initialed
+                    start, end = positions[k], positions[after - 1] + 1
+                    if start > cursor:
+                        gap = text[cursor:start]
+                        out.append(Token(cursor, start, gap, "punct" if not gap.strip() else "unknown"))
+                    targets = tuple(self.lexicon.forms[surface])
+                    out.append(Token(start, end, text[start:end], primary_role(targets), targets, meaning=surface,
+                                     how="pinyin"))
+                    cursor, k = end, after
+                    spelled_to = after
+                    continue
             if not py:
                 k += 1
                 continue
@@ -164,6 +181,22 @@ class Repairer:
         if cursor < token.end:
             out.append(Token(cursor, token.end, text[cursor:token.end], "unknown"))
         return out
+
+    def _initials(self, letters: str, positions: list[int], k: int) -> tuple[str, int] | None:
+        """A word of Latin letters from `k` that is the initials of one name or metric (wrj, dkl, jzsg): its
+        surface and where the word ends; None when it is no one's initials, or several things'."""
+        after = k + 1
+        while after < len(letters) and positions[after] - positions[after - 1] == 1:
+            after += 1
+        word = letters[k:after].lower()
+        if not 3 <= len(word) <= 6 or VOWELS.search(word):
+            return None  # (two letters, or a word with vowels, are too easily something else: hj, ig, tx)
+        surfaces = self.lexicon.initials_forms().get(word, [])
+        meant = {(t.role, t.name) for surface in surfaces for t in self.lexicon.forms[surface]
+                 if t.role == "metric" or t.kind in INITIALED_KINDS}  # (wrj: the major, not 表3's 无人机 equipment)
+        chosen = [s for s in surfaces if any(t.role == "metric" or t.kind in INITIALED_KINDS
+                                             for t in self.lexicon.forms[s])]
+        return (chosen[0], after) if len(meant) == 1 else None
 
     # ------------------------------------------------------------------ 3. homophones
 

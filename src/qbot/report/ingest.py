@@ -164,7 +164,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
 
 
 #: Roles of words whose pinyin is kept, so that a homophone typo of them is read (公资 → 工资).
-SPELLED_ROLES = frozenset({"metric", "synonym", "group", "offtopic", "kind"})
+SPELLED_ROLES = frozenset({"metric", "synonym", "group", "offtopic", "kind", "intent"})  # (zhanbi, duoshao)
 #: The modules whose output the report tables hold: a change to one of them rebuilds the tables.
 BUILD_MODULES = ("report/*.py", "language/segment.py", "language/words.py", "language/expand.py",
                  "language/pinyin.py", "language/normalize.py", "schema.py")
