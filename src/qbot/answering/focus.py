@@ -9,6 +9,7 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -164,7 +165,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
-    asked = _like_the_last(asked, r, focus, kb)
+    asked = _in_table(_like_the_last(asked, r, focus, kb), r, index)
     return _in_years(replace(r, asked=tuple(asked)), index)
 
 
@@ -767,6 +768,26 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
                          and (not r.kind or f.entity_type == r.kind))
         out += counted[:1] if len(counted) == 1 else []  # 汽修专业设备多不多 … 花了不少钱: how many, and the cost
     return out
+
+
+def _in_table(metrics: list[str], r: Reading, index: FigureIndex) -> list[str]:
+    """表2 社会培训合计 / 表2合计多少人次: a table named whose column is a sibling of the metric asked (表2 counts
+    培训人数, the prose 培训人次) asks that column."""
+    if r.table is None or not metrics:
+        return metrics
+    columns = unique(f.metric for f in index.by_table.get(r.table, []))
+    if not columns or set(metrics) & set(columns):
+        return metrics
+    out = []
+    for metric in metrics:
+        stem = HEAD_COUNT.sub("", metric)
+        siblings = [c for c in columns if len(stem) >= 2 and HEAD_COUNT.sub("", c) == stem]
+        out.append(siblings[0] if len(siblings) == 1 else metric)
+    return unique(out)
+
+
+#: How a count of people ends (培训人次, 培训人数): what two siblings counting the same people differ by.
+HEAD_COUNT = re.compile(r"(?:人次|人数)$")
 
 
 def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
