@@ -26,8 +26,9 @@ def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] |
         return None
     figs = index.by_table.get(table, [])
     rows = unique(f.entity for f in figs if f.entity_type != "total")
-    for token in r.tokens:
-        if token.role != "qualifier" or any(token.text in f.qualifiers.values() for f in figs):
+    roles = ("qualifier", "word", "topic") if r.table is None else ("qualifier",)  # (校内的呢, after a question of
+    for token in r.tokens:  # 表7: a word of its row 教师职业能力培训(校内))
+        if token.role not in roles or len(token.text) < 2 or any(token.text in f.qualifiers.values() for f in figs):
             continue
         hits = [row for row in rows if token.text in row]
         if len(hits) == 1:
