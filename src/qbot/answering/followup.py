@@ -118,6 +118,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=(),
                        table=r.table if r.table is not None else focus.table)  # (表6 合计多少钱 … 最贵的是哪个)
+    if not wanted and not names and r.threshold is not None and focus.kind:  # 对口率90%以上的专业有几个 … 低于90的呢:
+        return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True,  # the same
+                       table=r.table if r.table is not None else focus.table)  # filter, another threshold
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
