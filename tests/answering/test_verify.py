@@ -45,3 +45,10 @@ def test_a_figure_asked_beside_a_check_is_still_given(engine: Engine) -> None:
     answer = engine.ask("财务这边核一下 今年总收入 经费收入 事业收入各多少")
     for value in ("14687", "12054", "2433", "200"):
         assert value in answer.text
+
+
+def test_the_figure_quoted_picks_its_check_among_many(engine: Engine) -> None:
+    answer = engine.ask("98.50%的就业率 分子分母分别是多少")
+    assert answer.kind == "verify"
+    assert "就业人数 2364 ÷ 毕业人数 2400" in answer.text
+    assert "数控技术应用" not in answer.text  # (not every major's rate check)

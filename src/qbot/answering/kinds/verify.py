@@ -30,17 +30,22 @@ def verify(r: Reading, result: Result, ctx: Context) -> Result | None:
         return None
     by_id = ctx.index.by_id
     quoted = {float(n.rstrip("%")) for n in r.numbers}
-    if quoted:
-        chosen = [c for stated in dict.fromkeys(c.figure_id for c in chosen) for c in _quoted(
-            [c for c in chosen if c.figure_id == stated], quoted, by_id)]
+    if quoted:  # (98.50%的就业率 分子分母: the checks of the figure quoted, not of every major's rate)
+        metrics = {f.metric for f in result.figures}
+        stated = [c for c in checks if c.figure_id in by_id and by_id[c.figure_id].value in quoted
+                  and by_id[c.figure_id].metric in metrics]
+        chosen = _quoted(chosen, quoted, by_id) if any(
+            quoted & {by_id[i].value for i in _ids(c) if i in by_id} for c in chosen) else stated or chosen
     ids = dict.fromkeys(i for c in chosen for i in _ids(c) if i in by_id)
-    unchecked = tuple(g for g in result.groups if not any(f.id in ids for f in g))  # (asked beside the check)
+    checked = {by_id[c.figure_id].metric for c in chosen if c.figure_id in by_id}
+    unchecked = tuple(g for g in result.groups if not any(f.id in ids or f.metric in checked for f in g))
+    # (figures of another metric asked beside the check; not the other majors' rates of a column)
     return replace(result, kind="verify", groups=tuple(group([by_id[i] for i in ids])) + unchecked,
                    checks=tuple(chosen), computed=())
 
 
 def _quoted(checks: list[Check], quoted: set[float], by_id: dict) -> list[Check]:  # type: ignore[type-arg]
-    """Of the checks of one figure, those whose figures the question quotes most (all of them when it quotes none)."""
+    """The checks whose figures the question quotes most (all of them when it quotes none of theirs)."""
     return _most([(len(quoted & {by_id[i].value for i in _ids(c) if i in by_id}), c) for c in checks]) or checks
 
 
