@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 
 from qbot.answering.figures import FigureIndex, unique
@@ -114,6 +116,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                        years=r.years or focus.years)
     if not names and not wanted and "place" in r.intents and focus.entities:  # 汽修起薪多少 … 这个在所有专业里算
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
+    if r.order and not names and focus.entities and WITHIN.search(r.plain) and all(
+            e in index.majors_of or index.entity_kind(e) not in ("", "school", "total") for e in focus.entities):
+        # 电气工程系有哪些专业 … 里面哪个就业率最高: the ranking among what was just named
+        return replace(r, names=focus.entities, metrics=r.metrics or carried_metrics(focus), carried=True)
     if not wanted and r.order and all(index.entity_kind(n) in ("", "school") for n in names):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=(),
@@ -140,6 +146,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if not carried and r.followup and focus.entities and all(
                 index.entity_kind(e) not in ("school", "total") for e in focus.entities):
             return replace(r, absent=focus.entities, carried=True)  # 学前教育就业率多少 … 那起薪呢: none either
+    if wanted and not names and r.followup and not r.qualifiers and focus.qualifiers and not r.absent and not set(
+            wanted) & set(focus.metrics):
+        keys = {k for k, _ in focus.qualifiers}  # 2020春季技工类助学金多少人 … 免学费的呢: of the same term and kind
+        if any(keys & set(f.qualifiers) for m in wanted for f in index.by_metric.get(m, [])):
+            return replace(r, qualifiers=focus.qualifiers, years=r.years or focus.years, carried=True)
     if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
         if kept:
@@ -148,6 +159,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
             return replace(r, metrics=carried_metrics(focus), carried=True, absent=tuple(names), names=())
     return r
+
+
+#: Words that put a question among the names just given (里面哪个最高, 这几个里谁最低).
+WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
 
 
 def _unit(metric: str, index: FigureIndex) -> str:
