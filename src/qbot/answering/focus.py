@@ -659,13 +659,14 @@ def _by_each_unit(r: Reading, metrics: list[str], figs: list[Fig]) -> list[str]:
     for token in r.tokens:
         if token.role == "unit":
             asked.setdefault(clause[token.start], set()).update(_unit_names([token]))
-    picked = []
-    for units in asked.values():
-        own = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
-        if len(own) != 1:
-            return []
-        picked.append(own[0])
-    return unique(picked) if len(asked) > 1 else []
+    picked = [_only_metric([f for f in figs if f.metric in metrics], units) for units in asked.values()]
+    return unique(picked) if len(asked) > 1 and all(picked) else []
+
+
+def _only_metric(figs: Iterable[Fig], units: set[str]) -> str:
+    """The one metric of `figs` counted in `units` ("" when none or several are)."""
+    found = unique(f.metric for f in figs if f.unit in units)
+    return found[0] if len(found) == 1 else ""
 
 
 def _names_asked_by_unit(r: Reading) -> bool:
@@ -885,14 +886,8 @@ def _units_asked_apart(r: Reading, index: FigureIndex) -> list[str]:
     clause = clause_of(r.tokens)
     named = {clause.get(m.start) for m in r.metrics}
     apart = [t for t in r.tokens if t.role == "unit" and clause[t.start] not in named]
-    out = []
-    for token in apart:
-        units = set(_unit_names([token]))
-        own = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in units
-                     and f.entity_type != "school")
-        if len(own) == 1:
-            out.append(own[0])
-    return out
+    figs = [f for n in r.names for f in index.by_entity.get(n, []) if f.entity_type != "school"]
+    return [m for token in apart if (m := _only_metric(figs, set(_unit_names([token]))))]
 
 
 def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:

@@ -145,34 +145,25 @@ class Repairer:
         while k < len(letters):
             starts_word = k in (0, spelled_to) or positions[k] - positions[k - 1] > 1
             py = longest(k) if starts_word else ""
-            if not py and starts_word:
-                initialed = self._initials(letters, positions, k)  # jyl: 就业率, by the initials of its pinyin
-                if initialed is not None:
-                    surface, after = initialed
-                    start, end = positions[k], positions[after - 1] + 1
-                    if start > cursor:
-                        gap = text[cursor:start]
-                        out.append(Token(cursor, start, gap, "punct" if not gap.strip() else "unknown"))
-                    targets = tuple(self.lexicon.forms[surface])
-                    out.append(Token(start, end, text[start:end], primary_role(targets), targets, meaning=surface,
-                                     how="pinyin"))
-                    cursor, k = end, after
-                    spelled_to = after
+            if py:
+                after = k + len(py)
+                at_word_end = after == len(letters) or positions[after] - positions[after - 1] > 1
+                if not at_word_end and not longest(after):
+                    k += 1
+                    continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
+                surfaces = spelled[py]
+            else:
+                initialed = self._initials(letters, positions, k) if starts_word else None
+                if initialed is None:
+                    k += 1
                     continue
-            if not py:
-                k += 1
-                continue
-            after = k + len(py)
-            at_word_end = after == len(letters) or positions[after] - positions[after - 1] > 1
-            if not at_word_end and not longest(after):
-                k += 1
-                continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
+                surfaces, after = [initialed[0]], initialed[1]  # jyl: 就业率, by the initials of its pinyin
             start, end = positions[k], positions[after - 1] + 1
             if start > cursor:
                 gap = text[cursor:start]
                 out.append(Token(cursor, start, gap, "punct" if not gap.strip() else "unknown"))
-            targets = tuple(t for surface in spelled[py] for t in self.lexicon.forms[surface])
-            out.append(Token(start, end, text[start:end], primary_role(targets), targets, meaning=spelled[py][0],
+            targets = tuple(t for surface in surfaces for t in self.lexicon.forms[surface])
+            out.append(Token(start, end, text[start:end], primary_role(targets), targets, meaning=surfaces[0],
                              how="pinyin"))
             cursor, k = end, after
             spelled_to = after
