@@ -47,6 +47,8 @@ def tells_how_often(sentence: str) -> bool:
     return bool(HOW_OFTEN.search(sentence))
 
 
+#: A year written in a sentence (2019 年).
+YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 #: 主要问题 第三条: one item of a list the report numbers.
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
@@ -167,6 +169,9 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
         return None  # how long or how often was asked: a sentence that does not tell it does not answer it
+    said = set(r.years) - set(r.soft_years)
+    if said and not any(y in hit.sentence for y in said) and YEAR.search(hit.sentence):
+        return None  # 那2020年秋季的呢: a sentence of 2019 秋季 does not tell it
     asked_of = thing_asked(r)
     if asked_of and not any(w in hit.sentence for w in ctx.kb.written(asked_of)):
         return None  # 三二连读是跟哪个大学连的: a sentence naming no 大学 does not say which
