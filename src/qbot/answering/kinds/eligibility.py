@@ -19,6 +19,8 @@ CIRCUMSTANCE_ROLES = frozenset({"context", "topic", "unknown"})
 def eligibility(r: Reading, ctx: Context) -> Result | None:
     if not r.asked or r.asks_number or r.asks_names or not MAY.search(r.plain):
         return None
+    if "admission" in r.offtopic:  # 外省户口 能免学费不: who may enrol, and on what terms, the report does not say
+        return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9)
     circumstances = [t.text for t in r.tokens if t.role in CIRCUMSTANCE_ROLES and len(t.text) >= 2 and _stem(t.text)
                      and (t.role != "context" or _stem(t.text) != t.text)]  # (娃, 俺家: who asks, not who may)
     if not circumstances:
