@@ -44,7 +44,6 @@ def year(r: Reading, ctx: Context) -> Result | None:
                    or not index.years_of(m) and said <= {str(index.year)}]  # (19届 … 跟20届比: 2019 is missing)
         if covered:
             return None  # (a metric without figures in this edition is not a matter of the year)
-        last = str(int(index.year) - 1) if index.year.isdigit() else ""
         before = [index.year_before(m) for m in r.asked] if asked_years == {last} else []
         if before and all(before):  # 2019年实习工位有多少: this year's less the change the report states
             return Result("lookup", computed=tuple(c for c in before if c is not None),
