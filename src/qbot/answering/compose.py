@@ -67,7 +67,7 @@ def _body(result: Result) -> list[str]:
         noun = "个专业" if not result.groups or result.groups[0][0].entity_type == "major" else "项"
         return [texts.majors_of(d, list(m), first, result.reason == "count", noun) for d, m in result.names]
     if kind == "verify":  # each check, then any figure asked beside them
-        checked = {i for c in result.checks for i in (c.figure_id, *c.part_ids)}
+        checked = {i for c in result.checks for i in c.figure_ids}
         return [texts.check_line(c.name, c.stated, c.computed, c.ok, c.detail) for c in result.checks] + \
             figure_lines([g for g in result.groups if not any(f.id in checked for f in g)])
     lines: list[str] = []

@@ -22,6 +22,7 @@ from qbot.answering.figure import Fig
 from qbot.answering.focus import settle
 from qbot.answering.kb import EngineError, KnowledgeBase, open_kb
 from qbot.answering.kinds import Context
+from qbot.answering.kinds.narrative import NAMING_ROLES
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
 from qbot.answering.reading import Reading, read, segments_of
@@ -38,8 +39,7 @@ BARE_ROLES = frozenset({"kind", "intent", "unit", "punct", "filler", "context", 
 #: Roles that may also ask about draft editions (by naming their year); everyone else sees published ones only.
 STAFF_ROLES = frozenset({"staff", "admin"})
 #: Roles of tokens that make a part of a question ask something of the report (a part without one is talk).
-ASKING_ROLES = frozenset({"entity", "metric", "qualifier", "table", "section", "group", "intent", "unit", "kind", "year",
-                          "number", "word", "synonym", "offtopic", "time"})
+ASKING_ROLES = NAMING_ROLES | {"intent", "unit", "word", "synonym", "offtopic", "time"}
 #: Language roles whose words never decide which passage answers.
 STOP_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time"})
 SPACE = re.compile(r"\s+")

@@ -48,6 +48,11 @@ class Check:
     computed_value: float | None = None
     part_ids: tuple[str, ...] = ()  # the figures it is computed from (a table's rows are not listed)
 
+    @property
+    def figure_ids(self) -> tuple[str, ...]:
+        """The stated figure and those it is computed from."""
+        return (self.figure_id, *self.part_ids)
+
     def render(self) -> str:
         mark = "✓ 一致" if self.ok else "✗ 不一致"
         line = f"[{mark}] {self.name}：报告为 {self.stated}，按其组成计算为 {self.computed}"

@@ -35,7 +35,7 @@ def verify(r: Reading, result: Result, ctx: Context) -> Result | None:
         stated = [c for c in checks if c.figure_id in by_id and by_id[c.figure_id].value in quoted
                   and by_id[c.figure_id].metric in metrics]
         chosen = _quoted(chosen, quoted, by_id) if any(quoted & _values(c, by_id) for c in chosen) else stated or chosen
-    ids = dict.fromkeys(i for c in chosen for i in _ids(c) if i in by_id)
+    ids = dict.fromkeys(i for c in chosen for i in c.figure_ids if i in by_id)
     checked = {by_id[c.figure_id].metric for c in chosen if c.figure_id in by_id}
     unchecked = tuple(g for g in result.groups if not any(f.id in ids or f.metric in checked for f in g))
     # (figures of another metric asked beside the check; not the other majors' rates of a column)
@@ -50,11 +50,7 @@ def _quoted(checks: list[Check], quoted: set[float], by_id: dict) -> list[Check]
 
 def _values(check: Check, by_id: dict) -> set[float]:  # type: ignore[type-arg]
     """The values of a check's figures: the one stated and those it is computed from."""
-    return {by_id[i].value for i in _ids(check) if i in by_id}
-
-
-def _ids(check: Check) -> tuple[str, ...]:
-    return (check.figure_id, *check.part_ids)
+    return {by_id[i].value for i in check.figure_ids if i in by_id}
 
 
 def _most(scored: list[tuple[int, Check]]) -> list[Check]:
