@@ -343,6 +343,18 @@ def _previous(tokens: tuple[Token, ...], i: int) -> Token | None:
     return tokens[j] if j >= 0 else None
 
 
+def _past_the_average(tokens: tuple[Token, ...], i: int) -> Token | None:
+    """The token before `i`, past the average the number restates (高于全校平均92.04%: 高于)."""
+    before = _previous(tokens, i)
+    if before is None or before.role != "intent" or not any(s.name == "avg" for s in before.senses):
+        return before
+    k = tokens.index(before)
+    earlier = _previous(tokens, k)
+    if earlier is not None and earlier.role == "entity":
+        earlier = _previous(tokens, tokens.index(earlier))
+    return earlier if earlier is not None and earlier.role == "operator" else before
+
+
 def _next(tokens: tuple[Token, ...], i: int) -> Token | None:
     j = i + 1
     while j < len(tokens) and tokens[j].role == "filler" and len(tokens[j].text) == 1:
@@ -464,7 +476,7 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if j < len(tokens) and tokens[j].role == "unit":
             j += 1
         after = tokens[j] if j < len(tokens) else None
-        before = _previous(tokens, i)
+        before = _past_the_average(tokens, i)
         for side in (after, before):
             if side is not None and side.role == "operator":
                 carried = OPERATOR_WITH_VALUE.fullmatch(side.senses[0].name)  # (全部都 100%: its own op, this value)

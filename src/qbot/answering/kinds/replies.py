@@ -45,7 +45,8 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     given = {clause[t.start] for t in r.tokens if t.role == "number"  # 升学674人中 升本科的多少: 674 is known
              and clause[t.start] != last and clause[t.start] not in asking}
     asked = [m for m in r.metrics if clause.get(m.start, -1) not in given]
-    asks = asking | {clause[m.start] for m in asked if m.start in clause}
+    asks = asking | {clause[m.start] for m in asked if m.start in clause} | {
+        clause[t.start] for t in r.tokens if t.role == "topic" and t.how != "foreign"}  # (学校在哪 地址发一下)
     told = {clause[t.start] for t in r.tokens if t.role == "offtopic"}
     if told and asks and min(told) > max(asks):
         return None  # 学校女孩多不多啊 别一个班都是男孩子: the off-topic words are a worry after the question
