@@ -4,7 +4,7 @@ card, a table, the figures of a qualifier, the figure a number alone names."""
 from __future__ import annotations
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import Computed, unique, unqualified
+from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -135,6 +135,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
         if not figs:
             missing.append(metric)
             continue
+        if len(entities) == 1 and len(figs) == 1 and "each" in r.intents and not each and not r.qualifiers:
+            figs = figs + _parts_beside(figs[0], ctx)  # 结题课题多少 省市各几项: the parts stated beside the whole
         found = group(_with_whole(figs, r, ctx) if len(entities) == 1 else figs)
         if index.school_level(metric):
             found = merge_school_level(found)
@@ -190,6 +192,17 @@ def _with_whole(figs: list[Fig], r: Reading, ctx: Context) -> list[Fig]:
     whole = [f for f in ctx.index.by_entity_metric.get((figs[0].entity, figs[0].metric), [])
              if unqualified(f) and f not in figs]
     return whole[:1] + figs
+
+
+def _parts_beside(whole: Fig, ctx: Context) -> list[Fig]:
+    """The parts of a figure the same passage states, split by one qualifier (结题课题19项 其中省级5项 市级14项)."""
+    same = [f for f in ctx.index.by_entity_metric.get((whole.entity, whole.metric), [])
+            if f is not whole and f.section_path == whole.section_path and not f.uncertain]
+    extra = [frozenset(set(f.qualifiers) - set(whole.qualifiers) - IMPLICIT) for f in same]
+    keys = set().union(*extra) if extra else set()
+    if len(keys) != 1 or any(len(x) != 1 for x in extra) or len(same) < 2:
+        return []
+    return same
 
 
 def _names_school(r: Reading) -> bool:
