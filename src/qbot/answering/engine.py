@@ -25,7 +25,7 @@ from qbot.answering.kinds import Context
 from qbot.answering.kinds.narrative import NAMING_ROLES
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
-from qbot.answering.reading import Reading, read, segments_of
+from qbot.answering.reading import Reading, read, segments_of, talk_as_context
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import normalize
@@ -183,7 +183,8 @@ class Engine:
                whole: Result) -> list[Result]:
         """A question of several parts (each naming what it asks), answered part by part, when that answers more
         than reading it whole: the parts' answers, or nothing."""
-        segments = [s for s in segments_of(tokens) if any(  # (【直播间-小鹿妈妈】: a nickname, not a part asking)
+        segments = [s for s in segments_of(talk_as_context(tokens)) if any(  # (【直播间-小鹿妈妈】: a nickname, not a
+            # part asking; 俺是冠县的: an introduction, not a part asking about 冠县)
             t.role in ASKING_ROLES or t.role == "topic" and t.how != "foreign" for t in s)]
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous",
                                                  "verify"):
@@ -193,7 +194,8 @@ class Engine:
         results, carried, parts = [], focus, []
         named: tuple[Token, ...] = ()
         qualified: tuple[Token, ...] = ()
-        for part in segments:
+        for asked in segments:
+            part = asked
             own = tuple(t for t in part if t.role == "table" or t.role == "entity" and not all(
                 s.kind == "school" for s in t.senses))  # (the school itself is what every part is about)
             own_qualifiers = tuple(t for t in part if t.role == "qualifier")
@@ -207,8 +209,12 @@ class Engine:
                                                for t in part):
                 # 新增教学资源合计多少钱 几个项目: still the 新增 ones (but 五中全会精神宣讲几次 names its own)
                 part = tuple(sorted(qualified + part, key=lambda t: t.start))
-            parts.append(part)
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
+            if not sub.answered and named and not own and part != asked:
+                alone = self._read(asked, text, plain, edition)
+                if self._held_by_none_of(alone, named, edition):  # 焊接就业咋样 还有助学金一年多少: the grant is
+                    part, sub = asked, self._answer(alone, carried, edition)  # the school's, not the major's
+            parts.append(part)
             if sub.focus is not None:
                 carried = replace(sub.focus, edition=edition)
             results.append(sub)
@@ -230,6 +236,14 @@ class Engine:
         asking = all(any(t.role == "intent" for t in part) for part in parts)
         told = {f.id for f in whole.figures if asking and f.quote and SPACE.sub("", f.quote) in sentences}
         return results if whole.answered and found | told > had else []
+
+    def _held_by_none_of(self, reading: Reading, named: tuple[Token, ...], edition: str) -> bool:
+        """Whether no entity of the kinds `named` holds the metrics `reading` asks (so they are asked of the school)."""
+        kinds = {s.kind for t in named for s in t.senses}
+        index = self.kb.index(edition)
+        asked = {n for m in reading.metrics for n in m.names}
+        return bool(asked) and not any(f.entity_type in kinds for m in asked for f in index.by_metric.get(m, [])) \
+            and not ("department" in kinds and any(index.department_computable(m) for m in asked))
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:
         year = int(edition) if edition.isdigit() else 0
