@@ -107,6 +107,10 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
         elif token.text.isascii() and token.role in ("metric", "qualifier") and token.senses:
             text = thing_counted(token.senses[0].name)  # majors → 专业: an English word searched as the report
             # writes the thing it names
+        elif token.role == "metric" and token.senses and token.text not in ctx.kb.vocabulary and (
+                thing_counted(token.senses[0].name) != token.senses[0].name) and thing_counted(
+                token.senses[0].name) in ctx.kb.vocabulary:
+            text = thing_counted(token.senses[0].name)  # 女孩子多的是哪些专业 → 女生: the report's word for it
         parts.append(text if token.start == last_end and parts else " " + text)
         last_end = token.end
     carried = [t for t in r.topics if t not in r.plain] if r.carried else []  # (… 分别叫什么名字: 产教联盟)
