@@ -188,6 +188,11 @@ def test_a_comparison_with_the_one_before(engine: Engine) -> None:
     assert answer.kind == "compare" and "3500" in answer.text and "3200" in answer.text
 
 
+def test_years_are_compared_only_between_figures_of_the_same_kind(engine: Engine) -> None:
+    answer = engine.ask("其中转段的多少 比19年涨了多少", Conversation())
+    assert "297" in answer.text and "2635" not in answer.text and answer.kind != "compare"
+
+
 def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine) -> None:
     answer = engine.ask("学校跟多少企业合作啊 毕业能进海尔不")
     assert "160" in answer.text and "海尔集团" in answer.text

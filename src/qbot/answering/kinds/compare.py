@@ -4,7 +4,7 @@ two years (今年比去年), or two values of a qualifier (秋季 vs 春季)."""
 from __future__ import annotations
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import unique
+from qbot.answering.figures import IMPLICIT, unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result, Side, Verdict
@@ -104,7 +104,8 @@ def _sides(r: Reading, ctx: Context, metric: str) -> list[tuple[str, Fig]]:
             figs = [f for f in index.select_each(entities, metric, quals, [year]) if not f.uncertain]
             if figs and len({f.value for f in figs}) == 1:
                 sides.append((f"{year}年", figs[0]))
-        return sides
+        keys = {frozenset(set(f.qualifiers) - IMPLICIT) for _, f in sides}
+        return sides if len(keys) <= 1 else []  # (转段 297 of 2020 is no match for the whole 2932 of 2019)
     split = [(k, v) for k, v in quals.items() if len(v) >= 2]
     if split:
         key, values = split[0]
