@@ -38,7 +38,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if unmeant is not None:
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
-    r = _the_groups_own(r, kb)
+    r = of_the_last(_the_groups_own(r, kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -161,7 +161,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if len(r.names) > 1 and any(_school(n, index, kb) for n in r.names) and not _school_compared(r):
         # 学校数控车床多不多: the school is
         r = replace(r, names=tuple(n for n in r.names if not _school(n, index, kb)))  # only where they are
-    r = follow_up(_sibling_asked(of_the_last(r, focus, kb), focus, index, kb), focus, index)
+    r = follow_up(_sibling_asked(r, focus, index, kb), focus, index)
     r = _metric_words_as_qualifiers(r, index)
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
@@ -172,7 +172,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
 def _like_the_last(asked: list[str], r: Reading, focus: Focus, kb: KnowledgeBase) -> list[str]:
     """就业人数 … 对口的呢: a follow-up naming another metric asks it as the last one was asked — a headcount
     after a headcount (对口就业人数), a share after a share (硕士以上占比 … 那双师呢: 双师型教师占比)."""
-    if not r.followup or not focus.metrics or not asked or len(r.text) > 8 or "ratio" in r.intents or any(
+    if not r.followup or not focus.metrics or not asked or len(r.text) > 12 or "ratio" in r.intents or any(
             e in m.text for m in r.metrics for e in ("率", "比", "占")):
         return asked  # (合格率呢 / 占比呢 / 女孩占多少: a share said is a share asked)
     units = {kb.metrics[m].unit for m in focus.metrics if m in kb.metrics}
