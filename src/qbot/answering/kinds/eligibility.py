@@ -11,7 +11,7 @@ from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
 #: "May we …?": a yes/no question about being allowed to (能免学费不, 也能免学费吗, 能不能申请).
-MAY = re.compile(r"能不能|可不可以|(?:能|可以)[^，。,\s]{0,8}(?:不|吗|么|没)\s*[?？]?\s*$")
+MAY = re.compile(r"能不能|可不可以|(?:能|可以)[^，。,\s]{0,12}(?:不|吗|么|没)\s*[?？]?\s*$")
 #: Roles of the words that say who the family is (农村户口, 低保户, 建档立卡户).
 CIRCUMSTANCE_ROLES = frozenset({"context", "topic", "unknown"})
 
