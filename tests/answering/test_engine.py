@@ -193,6 +193,16 @@ def test_years_are_compared_only_between_figures_of_the_same_kind(engine: Engine
     assert "297" in answer.text and "2635" not in answer.text and answer.kind != "compare"
 
 
+def test_what_a_figure_is_made_of_is_its_stated_parts(engine: Engine) -> None:
+    answer = engine.ask("事业支出由哪几块构成", Conversation())
+    assert all(v in answer.text for v in ("12251", "9577", "481", "2193")) and "14687" not in answer.text
+
+
+def test_the_parts_of_a_tables_total_are_its_rows(engine: Engine) -> None:
+    answer = engine.ask("社会培训12468人次包括哪些", Conversation())
+    assert "聊城市住建系统" in answer.text and "3462" in answer.text and "合计" not in answer.text
+
+
 def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine) -> None:
     answer = engine.ask("学校跟多少企业合作啊 毕业能进海尔不")
     assert "160" in answer.text and "海尔集团" in answer.text

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qbot.answering import grounding
-from qbot.answering.kinds import (Context, aggregate, compare, eligibility, lookup, majors, narrative, ranking,
-                                  refusals, replies, verify)
+from qbot.answering.kinds import (Context, aggregate, compare, composition, eligibility, lookup, majors, narrative,
+                                  ranking, refusals, replies, verify)
 from qbot.answering.reading import COUNTED, PROSE_INTENTS, Reading
 from qbot.answering.result import Result
 
@@ -107,6 +107,10 @@ def run(r: Reading, ctx: Context) -> Result:
             checked = verify.verify(r, result, ctx)
             if checked is not None:
                 return checked
+        if not words and "parts" in r.intents:  # 支出主要花在哪几块: the figure, with the parts it is the sum of
+            composed = composition.composition(r, result, ctx)
+            if composed is not None:
+                return composed
         if not words:
             if (r.asks_names or not r.asks_quantity) and _counts_only(result) or \
                     r.asks_names and not r.asks_number and _counts_only(result, HEAD_UNITS):
