@@ -357,8 +357,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
     counted = _all_counted(r, wanted, candidates, index)  # (混合所有制学校有几个)
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
-        if not having and ask.how == "exact":
-            # 计算机 (a category of 表3) asked with 就业率: the majors whose names contain it.
+        if not having and ask.how == "exact" and not all(_school(n, index, kb) for n in candidates):
+            # 计算机 (a category of 表3) asked with 就业率: the majors whose names contain it (but 学校 is the school,
+            # not every 北方汽车学校 that holds the figure).
             having = [n for n in _family(ask.text, wanted, index, kb)]
         if not having:
             if ask.qualifiers or all(_school(n, index, kb) for n in candidates):

@@ -13,7 +13,7 @@ COMPARE_INTENTS = frozenset({"compare", "same", "difference", "which"})
 
 
 def compare(r: Reading, ctx: Context) -> Result | None:
-    if not r.intents & COMPARE_INTENTS or not r.asked:
+    if not r.intents & COMPARE_INTENTS or not r.asked or r.intents & COMPARE_INTENTS == {"which"} and _which_thing(r):
         return None
     if _change_on_the_year(r, ctx):
         return None  # 实习工位 比上年增加: the change the report states, not 工位数 against 增加数
@@ -41,6 +41,14 @@ def compare(r: Reading, ctx: Context) -> Result | None:
     figures += alone  # a metric asked beside the comparison (比去年增长了百分之多少) is still answered
     return Result("compare", groups=tuple(group(figures)), verdicts=tuple(verdicts),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _which_thing(r: Reading) -> bool:
+    """哪个村 / 哪家企业: 哪个 asks which thing (a word the figures do not compare), not which figure is higher."""
+    tokens = r.tokens
+    return any(t.role == "intent" and any(s.name == "which" for s in t.senses) and i + 1 < len(tokens)
+               and tokens[i + 1].role in ("unknown", "topic", "word") and t.end == tokens[i + 1].start
+               for i, t in enumerate(tokens))
 
 
 def _change_on_the_year(r: Reading, ctx: Context) -> bool:
