@@ -109,6 +109,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
             return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=carried)
+    if r.table is not None and r.followup and not names and not wanted and not r.intents and focus.entities:
+        tabled = unique(f.metric for f in index.by_table.get(r.table, []) if f.entity in focus.entities)
+        if tabled:  # 表4 道桥 毕业人数 对口率 … 表5呢: the same major's figures in 表5
+            return replace(r, names=focus.entities, metrics=carried_metrics(Focus(metrics=tuple(tabled))),
+                           carried=True)
     counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
@@ -148,8 +153,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             return replace(r, absent=focus.entities, carried=True)  # 学前教育就业率多少 … 那起薪呢: none either
     if wanted and not names and r.followup and not r.qualifiers and focus.qualifiers and not r.absent and not set(
             wanted) & set(focus.metrics):
-        keys = {k for k, _ in focus.qualifiers}  # 2020春季技工类助学金多少人 … 免学费的呢: of the same term and kind
-        if any(keys & set(f.qualifiers) for m in wanted for f in index.by_metric.get(m, [])):
+        # 2020春季技工类助学金多少人 … 免学费的呢: of the same term and kind (but 在研课题国家级几项 … 结题的呢: no
+        # 结题 课题 is 国家级, so the whole is asked)
+        if any(all(f.qualifiers.get(k) in vs for k, vs in focus.qualifiers) for m in wanted
+               for f in index.by_metric.get(m, [])):
             return replace(r, qualifiers=focus.qualifiers, years=r.years or focus.years, carried=True)
     if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
