@@ -354,6 +354,10 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         family = _family(ask.text, wanted, index, kb)
         if len(family) > 1:
             candidates = family
+    if r.kind and ask.how == "exact" and r.kind not in ask.kinds and "school" not in ask.kinds:
+        # 3D打印那个采购项目: the project named with 3D打印, not the major of that alias
+        kinded = [n for n in _family(ask.text, [], index, kb) if index.entity_kind(n) == r.kind]
+        candidates = kinded or candidates
     counted = _all_counted(r, wanted, candidates, index)  # (混合所有制学校有几个)
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]

@@ -156,7 +156,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     metrics = {r[0]: MetricInfo(*r) for r in conn.execute(
         "select name, unit, grp, counts, ratio, change, formula from metric_info")}
     lexicon = Lexicon()
-    for kind, name, alias, pinyin in conn.execute("select kind, name, alias, pinyin from lexicon"):
+    named = conn.execute("select kind, name, alias, pinyin from lexicon").fetchall()
+    for kind, name, alias, pinyin in named:
         role = "metric" if kind == "metric" else "entity"
         lexicon.add(alias, Target(role, name, "" if role == "metric" else kind), pinyin)
     for word, role, meaning, spelled in conn.execute("select word, role, meaning, pinyin from language_words"):
@@ -171,6 +172,10 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
             if key not in SILENT_QUALIFIERS and len(value) >= 2:
                 lexicon.add(value, Target("qualifier", value, key))
                 values_by_key[key].add(value)
+    keys_of = {value: key for key, values in values_by_key.items() for value in values}
+    for kind, name, alias, _ in named:  # 专技人员继续教育: an alias of a name that is also a qualifier value
+        if kind != "metric" and name in keys_of and alias != name:  # (表2's row, and 培训人次's kind) is both
+            lexicon.add(alias, Target("qualifier", name, keys_of[name]))
     for key, values in values_by_key.items():
         for short, value in short_forms(values).items():
             if short not in lexicon.forms:
