@@ -190,7 +190,8 @@ def _computed_line(c: Computed) -> str:
     ref = c.ref
     if c.how == "formula":
         a, b = c.parts[0], c.parts[-1]
-        how = f"{a.metric}{display(a.raw, a.unit)} − {b.metric}{display(b.raw, b.unit)}" if len(c.parts) == 2 else ""
+        sign = {"-": "−", "+": "+", "/": "÷"}.get(c.op, c.op)
+        how = f"{a.metric}{display(a.raw, a.unit)} {sign} {b.metric}{display(b.raw, b.unit)}" if len(c.parts) == 2 else ""
         return f"{ref.entity}的{ref.metric}：{ref.display}（{texts.COMPUTED}{'：' + how if how else ''}）"
     majors = len({p.entity for p in c.parts})
     if c.how == "rate":

@@ -44,7 +44,9 @@ class MetricInfo:
 
     @property
     def derived(self) -> bool:
-        return self.parts is not None and self.parts[1] in "+-"
+        """Computed from two printed figures of one entity: a difference or sum, or a figure per head (生均建筑面积 =
+        建筑面积 / 在校生人数; a rate, in %, is computed from counts instead)."""
+        return self.parts is not None and (self.parts[1] in "+-" or self.parts[1] == "/" and self.unit != "%")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Computed:
     ref: FigureRef
     parts: tuple[Fig, ...]
     how: str  # "formula" | "sum" | "average" | "rate"
+    op: str = "-"  # of a formula: "-", "+" or "/"
 
 
 class FigureIndex:
@@ -240,16 +243,20 @@ class FigureIndex:
         a, b = self._value(entity, a_name), self._value(entity, b_name)
         if a is None or b is None:
             return None
-        value = a[0] - b[0] if op == "-" else a[0] + b[0]
+        if op == "/" and not b[0]:
+            return None
+        value = a[0] - b[0] if op == "-" else a[0] + b[0] if op == "+" else a[0] / b[0]
         unit = info.unit or a[1][0].unit
         parts = a[1] + b[1]
         ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit,
                             f"{number(value)}{unit}", parts)
-        return Computed(ref, parts, "formula")
+        return Computed(ref, parts, "formula", op)
 
     def _value(self, entity: str, metric: str) -> tuple[float, tuple[Fig, ...]] | None:
         """The one certain value of `metric` for `entity`, printed or computed for a department."""
         figs = [f for f in self.select(entity, metric, {}, []) if not f.uncertain]
+        if len({f.unit for f in figs}) > 1:  # 建筑面积 150150平方米 and 15.02万平方米: the one in plain units
+            figs = [f for f in figs if not f.unit.startswith("万")] or figs
         if figs:
             return (figs[0].value, (figs[0],)) if len({f.value for f in figs}) == 1 else None
         computed = self.department_figure(entity, metric)
