@@ -223,7 +223,7 @@ def _derived_metrics(root: Path, alias_owner: dict[str, str], problems: list[str
     for line, row in read_csv(path, ["name", "formula", "unit", "group", "aliases", "note"], problems):
         where = f"{path}:{line}"
         if not row["name"] or not FORMULA.match(row["formula"]):
-            problems.append(f"{where}: 需要 name 和形如“指标A - 指标B”的 formula：{row['formula']!r}")
+            problems.append(f"{where}: 需要 name 和形如“指标A - 指标B”（或 +、/）的 formula：{row['formula']!r}")
             continue
         aliases = _metric_aliases(row, where, alias_owner, problems)
         entries.append(LexiconEntry("metric", row["name"], aliases, unit=row["unit"], note=row["note"],
