@@ -11,6 +11,7 @@ from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
+from qbot.report.audit import AuditError
 
 
 def average(r: Reading, ctx: Context) -> Result | None:
@@ -129,6 +130,8 @@ def share(r: Reading, ctx: Context) -> Result | None:
     asked = list(r.asked)
     if len(asked) == 1 and "占" not in r.plain:  # 毕业生升学的比例: of the graduates (the headcount modifying it)
         asked += [m for m in r.modifiers if m in ctx.kb.metrics and m not in asked][:1]
+    if len(asked) > 2:  # 总收入多少 支出花在哪几块 … 人员支出占多大比例: of the 事业支出 it is a part of
+        asked = _part_and_whole(r, ctx, asked) or asked
     if "ratio" not in r.intents or len(asked) != 2 or any(index.entity_kind(n) != "school" for n in r.names):
         return None  # (贵校毕业生升学的比例: the school named is whose figures they are)
     figs = [index.select_each(index.school_level(m), m, r.qualifier_map, list(r.years)) for m in asked]
@@ -144,6 +147,26 @@ def share(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("share", groups=((part,), (whole,)), computed=(made,),
                   focus=focus_of(r, ctx, (), tuple(asked)), confidence=0.8)
+
+
+def _part_and_whole(r: Reading, ctx: Context, asked: list[str]) -> list[str]:
+    """The metric the question names and the one of `asked` that the report states it is a part of (checks.toml)."""
+    named = [n for m in r.metrics if m.start >= 0 for n in m.names if n in asked]
+    if any(ctx.kb.metrics[m].unit == "%" for m in asked if m in ctx.kb.metrics):
+        return []  # 女生占多少: the share the report states (女生占比), not one computed
+    try:
+        checks = ctx.kb.checks(ctx.edition)
+    except AuditError:
+        return []
+    by_id = ctx.index.by_id
+    for check in checks:
+        whole = by_id.get(check.figure_id)
+        parts = {by_id[i].metric for i in check.part_ids if i in by_id}
+        if check.kind == "sum" and whole is not None and whole.metric in asked:
+            found = [n for n in named if n in parts and n != whole.metric]
+            if len(found) == 1:
+                return [found[0], whole.metric]
+    return []
 
 
 def part_share(r: Reading, ctx: Context) -> Result | None:
