@@ -226,4 +226,6 @@ def majors_of(department: str, majors: list[str], source_label: str, count: bool
     """The majors of a department (or the rows of a table, `noun` 项), counted when `count`."""
     if count:
         return f"{department}共有{len(majors)}{noun}（根据{source_label}统计）：{'、'.join(majors)}"
-    return f"{department}的专业（{source_label}）：{'、'.join(majors)}"
+    if noun == "个专业":
+        return f"{department}的专业（{source_label}）：{'、'.join(majors)}"
+    return f"{department}列出的{len(majors)}{noun}（{source_label}）：{'、'.join(majors)}"

@@ -49,20 +49,23 @@ def _row(major: str, ctx: Context):  # type: ignore[no-untyped-def]
 
 
 def table_count(r: Reading, ctx: Context) -> Result | None:
-    """表4里一共统计了多少个专业: the rows of a table, counted; 新增教学资源几个项目: the rows of the one table
-    that lists that kind of thing."""
+    """表4里一共统计了多少个专业: the rows of a table, counted (表7有哪些培训项目: listed); 新增教学资源几个项目:
+    the rows of the one table that lists that kind of thing."""
     table = r.table
+    lists_rows = table is not None and bool(r.intents & {"list", "which", "what"}) and not (
+        r.order or r.threshold or r.asked or r.units or r.intents & {"rank", "rank_desc", "rank_asc", "compare"})
     if table is None and r.kind and not (r.asked or r.units or r.names):
         listing = [f for f in ctx.index.figures if f.entity_type == r.kind and f.table_no is not None]
         tables = {f.table_no for f in listing}
         title = listing[0].table_title if listing else ""
         if len(tables) == 1 and all(v in title for v in r.qualifier_values):  # (新增 … 汇总表)
             table = tables.pop()
-    elif table is not None and not (r.kind == "major" or "专业数" in r.asked or r.kind and not r.units and "sum" not in r.intents and any(
-            f.entity_type == r.kind for f in ctx.index.by_table.get(table, []))):
+    elif table is not None and not lists_rows and not (
+            r.kind == "major" or "专业数" in r.asked or r.kind and not r.units and "sum" not in r.intents and any(
+                f.entity_type == r.kind for f in ctx.index.by_table.get(table, []))):
         return None  # (表3 设备总数 / 多少台 is the total of the table, not a count of its rows)
-    if table is None or r.names or not r.intents & {"count", "quantity", "sum"}:
-        return None
+    if table is None or r.names or not (r.intents & {"count", "quantity", "sum"} or lists_rows):
+        return None  # (表7有哪些培训项目: the rows of the table named, listed)
     if r.asked and r.asked != ("专业数",):
         return None
     figs = [f for f in ctx.index.by_table.get(table, []) if f.entity_type != "total"]
@@ -73,6 +76,7 @@ def table_count(r: Reading, ctx: Context) -> Result | None:
     what = {"major": "专业数"}.get(kind, "项数")
     ref = _computed_ref(f"computed/表{table}/{what}", f"表{table}", what, len(entities), "个",
                         f"{len(entities)}个", tuple(figs[:1]))
-    return Result("majors", names=((f"表{table}", tuple(entities)),), reason="count",
+    counting = bool(r.intents & {"count", "quantity", "sum"})
+    return Result("majors", names=((f"表{table}", tuple(entities)),), reason="count" if counting else "list",
                   groups=((figs[0],),), computed=(Computed(ref, tuple(figs[:1]), "count"),),
                   focus=focus_of(r, ctx, (), ()), confidence=0.9)
