@@ -436,12 +436,17 @@ def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     return tuple(out)
 
 
+#: Particles that end a spoken question (voice input types no punctuation after them).
+END_PARTICLES = frozenset({"呢", "吗", "吧", "嘛"})
+
+
 def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
     clause, out = 0, {}
     for i, token in enumerate(tokens):
-        if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)):
-            clause += 1
+        if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)) or (
+                i and tokens[i - 1].text in END_PARTICLES and token.role != "punct"):
+            clause += 1  # (学啥好呢汽修还是数控: a question said by voice ends at its particle)
         out[token.start] = clause
     return out
 

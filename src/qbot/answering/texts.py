@@ -121,7 +121,7 @@ def passage(sentence: str) -> str:
 
 UNCERTAIN = "（原文此处排版错乱，数值不确定）"
 UNCLEAR = "（原文此处不清晰，数值不确定）"
-RESTORED = "（此数值在原文中缺失，依据表内其他数据补全）"
+RESTORED = "（原文此处有缺失，依据表内其他数据补全）"  # (the value, or the name of its row)
 COMPUTED = "根据报告数据计算"
 
 

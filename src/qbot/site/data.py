@@ -60,7 +60,7 @@ class Figure:
         if self.fig.uncertain:
             return UNCERTAIN_NOTE if len(self.readings) > 1 else UNCLEAR_NOTE
         if self.fig.restored and self.fig.note:
-            return f"此数值在原文中缺失，依据表内其他数据补全：{self.fig.note}"
+            return f"原文此处有缺失，依据表内其他数据补全：{self.fig.note}"
         return ""
 
     @property
