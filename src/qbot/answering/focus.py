@@ -147,6 +147,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         topics.remove(topic)
         names += [n for n in family if n not in names]
     names = _holding_every_word(r, names, named)
+    names = _named_with_its_topic(r, names, topics, index)
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
@@ -573,6 +574,19 @@ def _holding_every_word(r: Reading, names: list[str], named: list[str]) -> list[
         return names
     every = [n for n in read_off if all(w in n for w in words)]
     return [*named, *every] if every else names
+
+
+def _named_with_its_topic(r: Reading, names: list[str], topics: list[str], index: FigureIndex) -> list[str]:
+    """学汽修的有没有真车 (整车): the one name that holds both a name's word as typed and the topic beside it
+    (学校汽修专业技能及教学实训整车购置项目), rather than the major and a topic no figure of it explains."""
+    rare = [t.meaning or t.text for t in r.tokens if t.role == "topic" and t.how in ("synonym", "foreign")
+            and (t.meaning or t.text) in topics]  # (a word of the prose, such as 实训, names too much)
+    said = [a.text for a in r.entities if len(a.text) >= 2 and "school" not in a.kinds]
+    if not rare or not said or len(rare) < len(topics):
+        return names
+    holding = [n for n in index.by_entity if n not in names and any(w in n for w in said)
+               and all(t in n for t in rare)]
+    return holding if len(holding) == 1 else names
 
 
 def _cohorts(r: Reading, index: FigureIndex) -> Reading:
