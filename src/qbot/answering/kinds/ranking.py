@@ -48,6 +48,9 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     members = [m for name in r.names for m in index.majors_of.get(name, ())]  # 城建系哪个专业起薪最高: its majors
     if len(r.names) >= 2 or len(members) >= 2:
         figs = index.select_each(members or list(r.names), metric, r.qualifier_map, list(r.years))
+        if not figs:  # 信息工程系里 从起薪到转正涨得最多的是哪个专业: a derived figure of each of its majors
+            made = [c for m in members or r.names if (c := index.computed(m, metric)) is not None]
+            return _rank_computed(r, ctx, metric, made, "major" if members else "", n)
         return _rank_figures(r, ctx, metric, [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain],
                              "major" if members else "", n)
     if r.kind == "department" and index.department_computable(metric):
