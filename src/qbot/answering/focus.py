@@ -126,6 +126,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             break
         if any(topic in u and kb.names_a_school(u) for u in unknown_names):
             continue  # 聊城 of 聊城职业技术学院: part of another school's name, not the 聊城 names of the report
+        if len(topic) >= 2 and any(n.startswith(topic) and n != topic for n in kb.school_names.split()):
+            continue  # 学校在聊城哪块: the city the school's own name begins with, not 聊城市建管处 and the like
         if any(topic in v for v in found_values) or any(topic in kb.headcounts.get(g, "") for g in r.groups):
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read (合作 of 企业合作:
             continue  # what the group's count, 合作企业数, says)
