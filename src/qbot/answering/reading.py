@@ -165,7 +165,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
     `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
     headcounts = headcounts or {}
-    tokens = talk_as_context(tokens)
+    tokens = _spent_on(talk_as_context(tokens))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -376,6 +376,15 @@ COUNTED = re.compile(r"(人数|数量|数)$")
 def thing_counted(metric: str) -> str:
     """专业数 → 专业, 社团成员人数 → 社团成员: the thing a metric counts, as the prose names it."""
     return COUNTED.sub("", metric)
+
+
+def _spent_on(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """学校一年花多少钱买教学设备: a word of spending right before a metric the report names (not an everyday
+    word for one, as 一年多少钱 of 学费一年多少钱) asks that metric's money, not fees."""
+    return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and i + 1 < len(tokens)
+                 and tokens[i + 1].role == "metric" and t.end == tokens[i + 1].start
+                 and all(s.kind != "word" for s in tokens[i + 1].senses)
+                 and any(s.name == "fees" for s in t.senses) else t for i, t in enumerate(tokens))
 
 
 def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
