@@ -237,8 +237,9 @@ def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
     for m in r.metrics:
         others = [f for o in r.metrics if o is not m for n in o.names for f in index.by_metric.get(n, [])]
         # (the section a figure is quoted from qualifies nothing: 毕业生多少人 有多少升学的 asks 毕业人数 too)
+        said = m.text.removesuffix("的").removesuffix("学历")  # (研究生学历的: 硕士研究生)
         values = {(k, v) for f in others for k, v in f.qualifiers.items()
-                  if m.text and m.text in v and k not in ("approx", "context")}
+                  if said and said in v and k not in ("approx", "context")}
         own = not {f.metric for f in others} & set(m.names) and any(
             named & set(f.qualifiers.values()) for n in m.names for f in index.by_metric.get(n, []))
         if len(m.names) == 1 and len({v for _, v in values}) == 1 and not own:  # (校园文化与社团活动满意度 发了
