@@ -128,8 +128,10 @@ def share(r: Reading, ctx: Context) -> Result | None:
     larger, when the report states neither share."""
     index = ctx.index
     asked = list(r.asked)
-    if len(asked) == 1 and "占" not in r.plain:  # 毕业生升学的比例: of the graduates (the headcount modifying it)
-        asked += [m for m in r.modifiers if m in ctx.kb.metrics and m not in asked][:1]
+    stated = len(asked) == 1 and ctx.kb.metrics.get(asked[0]) is not None and bool(ctx.kb.metrics[asked[0]].ratio)
+    if len(asked) == 1 and ("占" not in r.plain or not stated):  # 毕业生升学的比例 / 毕业升高职的能占多少: of the
+        asked += [m for m in r.modifiers if m in ctx.kb.metrics and m not in asked][:1]  # graduates (the headcount
+        # modifying it; but 女生占多少 is the share the report states)
     if len(asked) > 2:  # 总收入多少 支出花在哪几块 … 人员支出占多大比例: of the 事业支出 it is a part of
         asked = _part_and_whole(r, ctx, asked) or asked
     if "ratio" not in r.intents or len(asked) != 2 or any(index.entity_kind(n) != "school" for n in r.names):
