@@ -161,7 +161,7 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
     wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
     if r.threshold.implied and not wanted:
         return None  # 全都 of 全都有哪些专业 is no threshold of a count
-    metric = (wanted or list(r.asked))[0]
+    metric = _beside_the_number(r, wanted) or (wanted or list(r.asked))[0]
     figs, unsure, kind = ctx.index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
     if len({f.entity for f in figs}) < 2:
         return None
@@ -170,6 +170,15 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
     return Result("filter", groups=tuple(group(chosen)), series=tuple(chosen), skipped=tuple(unsure),
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
+
+
+def _beside_the_number(r: Reading, wanted: list[str]) -> str:
+    """别光看就业率 对口率不到90%的专业: the metric named last before the threshold's number, of those it could be."""
+    number = next((t.start for t in r.tokens if t.role == "number"), None)
+    if number is None:
+        return ""
+    before = sorted((m for m in r.metrics if 0 <= m.start < number), key=lambda m: m.start, reverse=True)
+    return next((n for m in before for n in m.names if n in wanted), "")
 
 
 def _share_of_total(fig: Fig, ctx: Context) -> Computed | None:
