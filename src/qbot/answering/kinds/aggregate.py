@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qbot.answering.figure import Fig
-from qbot.answering.figures import Computed
+from qbot.answering.figures import Computed, unqualified
 from qbot.answering.kinds import Context, focus_of, group
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
 from qbot.report.audit import AuditError
@@ -66,6 +66,10 @@ def total(r: Reading, ctx: Context) -> Result | None:
     by_kind = not r.names and (r.kind or r.table) and r.asks_quantity and "each" not in r.intents
     if not ("sum" in r.intents or by_kind) or not r.asked:
         return None
+    if not by_kind and not _sum_over_qualifiers(r) and any(
+            unqualified(f) for m in r.asked for f in ctx.index.by_metric.get(m, []) if f.entity_type == "school"):
+        return None  # 一共多少专业 国家示范专业几个 省品牌几个: 一共 asks the whole the report states, not the parts
+        # asked after it added up (but 党员一共多少 在职多少 离退休多少: no whole is stated, the parts add up to it)
     index = ctx.index
     quals = r.qualifier_map
     groups: list[tuple[Fig, ...]] = []
@@ -149,6 +153,17 @@ def share(r: Reading, ctx: Context) -> Result | None:
         return None
     return Result("share", groups=((part,), (whole,)), computed=(made,),
                   focus=focus_of(r, ctx, (), tuple(asked)), confidence=0.8)
+
+
+def _sum_over_qualifiers(r: Reading) -> bool:
+    """Whether a sum word reaches the qualifier values named: said with them or after them, not in a clause of its
+    own before them."""
+    if r.names or not r.qualifiers:
+        return True
+    clause = clause_of(r.tokens)
+    sums = [clause[t.start] for t in r.tokens if t.role == "intent" and any(s.name == "sum" for s in t.senses)]
+    quals = [clause[t.start] for t in r.tokens if t.role == "qualifier"]
+    return not sums or not quals or max(sums) >= min(quals)
 
 
 def _part_and_whole(r: Reading, ctx: Context, asked: list[str]) -> list[str]:
