@@ -119,7 +119,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
                        qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
                        years=r.years or focus.years)
-    if not names and not wanted and "place" in r.intents and focus.entities:  # 汽修起薪多少 … 这个在所有专业里算
+    schooled = all(index.entity_kind(n) in ("school", "total") for n in names)  # (这个在全校算低的不: among the
+    if schooled and not wanted and "place" in r.intents and focus.entities and not all(  # school's majors)
+            index.entity_kind(e) in ("school", "total") for e in focus.entities):  # 汽修起薪多少 … 这个在所有专业里算
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
     if r.order and not names and focus.entities and WITHIN.search(r.plain) and all(
             e in index.majors_of or index.entity_kind(e) not in ("", "school", "total") for e in focus.entities):
