@@ -27,7 +27,7 @@ def states_figure(sentence: str) -> bool:
     rest = NOT_A_FIGURE.sub("", sentence)
     return bool(re.search(r"\d", rest) or CHINESE_FIGURE.search(rest))
 #: How long or how often, in words (每月检查一次, 每两周召开一次, 1-2 周).
-HOW_OFTEN = re.compile(r"每[一两二三四五六七八九十\d]*(?:个)?(?:天|日|周|星期|月|学期|年)|\d\s*(?:周|天|个月|小时)|"
+HOW_OFTEN = re.compile(r"每[一两二三四五六七八九十\d]*(?:个)?(?:天|日|周|星期|月|季度?|学期|年)|\d\s*(?:周|天|个月|小时)|"
                        r"周[一二三四五六日天]")  # (班主任周三下午深入宿舍: every week)
 
 
