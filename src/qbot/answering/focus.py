@@ -662,7 +662,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         said = "".join(t.text for t in r.tokens)  # 表6 合计金额 几个项目 does not ask 几个项目's 金额)
         named = [m for m in metrics if any(m[i:i + 2] in said for i in range(len(m) - 1))]
         metrics = named if len(named) == 1 else metrics
-    if len(metrics) > 1 and r.names:  # 金蓝领培训: the figure of its table row first
+    if len(metrics) > 1 and r.names and (r.kind or not all(index.entity_kind(n) == "school" for n in r.names)):
+        # 金蓝领培训: the figure of its table row first (学校设备值多少钱: 表1's; but the school's one figure in 表1 is no
+        # answer to 学校给多少钱, which names no kind of thing)
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
     money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
