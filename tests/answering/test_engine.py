@@ -203,6 +203,12 @@ def test_the_parts_of_a_tables_total_are_its_rows(engine: Engine) -> None:
     assert "聊城市住建系统" in answer.text and "3462" in answer.text and "合计" not in answer.text
 
 
+def test_a_figure_of_part_of_the_year_says_so_and_is_no_answer_for_the_whole_year(engine: Engine) -> None:
+    assert "截至2020年8月底" in engine.ask("事业支出多少", Conversation()).text
+    answer = engine.ask("2020年全年的事业支出是多少", Conversation())
+    assert answer.status == "not_found" and "八月底" in answer.text and not re.search(r"\d", answer.text)
+
+
 def test_a_yes_or_no_about_a_company_gets_the_sentence_naming_it(engine: Engine) -> None:
     answer = engine.ask("学校跟多少企业合作啊 毕业能进海尔不")
     assert "160" in answer.text and "海尔集团" in answer.text

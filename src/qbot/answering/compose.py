@@ -161,8 +161,8 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
         else:
             caveat = texts.UNCLEAR if fig.uncertain else ""
             restored = texts.RESTORED if fig.restored and fig.note else ""
-            lines.append(f"{_head(fig)}：{fig.shown()}{caveat}"
-                         f"{restored}")
+            until = texts.until(fig.until()) if fig.until() else ""  # (事业支出 runs only to August: said with it)
+            lines.append(f"{_head(fig)}：{fig.shown()}{caveat}{restored}{until}")
     return lines
 
 
@@ -267,6 +267,8 @@ def _refusal(r: Reading, result: Result) -> Answer:
         text = texts.no_year("、".join(words)) if words else texts.no_year("")
     elif reason == "later":
         text = texts.no_later("、".join(words))
+    elif reason == "part_of_year":
+        text = texts.part_of_year(words[0], words[1])
     elif reason == "group":
         group, metric, about = words
         text = texts.wrong_group(group, metric, about)

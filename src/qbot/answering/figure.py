@@ -11,6 +11,8 @@ QUALIFIER_ORDER = ("year", "term", "category", "level", "stage", "kind", "aspect
 #: Qualifiers that describe how a figure is stated, not which figure it is: `approx` (余/多/近 …) and
 #: `context` (marks a repeat of a figure stated earlier in the report).
 MANNER_QUALIFIERS = frozenset({"approx", "context"})
+#: A figure's note saying it runs only to a month's end.
+UNTIL = re.compile(r"截至(\d{4}年\d{1,2}月底)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,12 @@ class Fig:
     page: int | None
     quote: str
     note: str
+
+    def until(self) -> str:
+        """The month's end the figure runs to, when its note says it covers only part of the year (事业支出:
+        截至2020年8月底), else ""."""
+        found = UNTIL.search(self.note)
+        return found.group(1) if found else ""
 
     def source(self) -> Source:
         if self.source_kind == "update":  # a data update: section_title is "数据更新 #<revision>"

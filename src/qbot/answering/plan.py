@@ -33,6 +33,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("chitchat", replies.chitchat),
     ("nothing", replies.nothing_asked),
     ("offtopic", replies.offtopic),
+    ("part_of_year", refusals.part_of_year),
     ("year", refusals.year),
     ("later", refusals.later),
     ("group", refusals.group),

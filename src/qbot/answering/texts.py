@@ -52,6 +52,14 @@ def no_later(what: str) -> str:
     return f"抱歉，报告里的{what}是本年度的数据，没有几年以后的数据。"
 
 
+def until(when: str) -> str:
+    return f"（截至{when}）"
+
+
+def part_of_year(what: str, until: str) -> str:
+    return f"抱歉，报告里的{what}只统计到{until}，没有全年（到年底）的数字。"
+
+
 def no_year(what: str) -> str:
     return f"抱歉，报告里没有您问的年份的{what}数据，报告只有本年度（及文中提到的个别往年）的数据。"
 

@@ -14,6 +14,20 @@ from qbot.answering.texts import KIND_NAMES
 MAX_SUGGESTIONS = 3
 
 
+def part_of_year(r: Reading, ctx: Context) -> Result | None:
+    """2020全年到12月底的事业支出: the report's figure runs only to August; it is not the whole year's."""
+    if "whole_year" not in r.intents or not r.asked:
+        return None
+    for metric in r.asked:
+        for fig in ctx.index.select_each(ctx.index.school_level(metric), metric, {}, []):
+            month = re.search(r"(\d{1,2})月底", fig.until())
+            if month:  # (said in words: a refusal states no number)
+                import cn2an  # imported on first use, as normalize does
+                return Result("refusal", reason="part_of_year", words=(metric, f"当年{cn2an.an2cn(month.group(1))}月底"),
+                              confidence=0.85)
+    return None
+
+
 def year(r: Reading, ctx: Context) -> Result | None:
     """A year the figures asked about do not cover (19届就业率, 2018年招生), or compared with (平均薪资比上一年增长了
     百分之几: no pay of the year before, and the report states no change of it)."""
