@@ -84,7 +84,8 @@ def _said_of_a_plan(r: Reading) -> bool:
     """明年 in a clause that tells the asker's plans (俺孙子明年想上恁这学校): not the year of a figure asked."""
     clause = clause_of(r.tokens)
     planned = {clause[t.start] for t in r.tokens if t.role == "context"}
-    return any(t.role in ("time", "year") and clause[t.start] in planned for t in r.tokens)
+    return any(t.role in ("time", "year") and clause[t.start] in planned and not t.text.startswith(("工作", "干"))
+               for t in r.tokens)  # (毕业后工作三年能挣多少: the years of work are the figure's, not a plan)
 
 
 def group(r: Reading, ctx: Context) -> Result | None:
