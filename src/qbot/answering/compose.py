@@ -282,7 +282,8 @@ def _refusal(r: Reading, result: Result) -> Answer:
     elif reason == "which_figure":
         text = texts.which_figure(words[0])
     elif reason == "topics":
-        text = texts.topics([_as_asked(r, w) for w in words])
+        quoted = [w for w in (_as_asked(r, w) for w in words) if not re.search(r"\d", w)]
+        text = texts.topics(quoted) if quoted else texts.not_found()  # (a refusal quotes no number: 35岁以下)
     elif reason == "too_many":
         text = texts.too_many(words[0])
     elif reason == "no_average":

@@ -730,8 +730,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if len(heads) > 1 and "each" in r.intents and all(g in kb.exclusive for g in r.groups) and all(
                 index.entity_kind(n) == "school" for n in r.names):
             chosen = heads  # 学校男孩女孩各占几成 (闺女去了会不会不习惯): the groups that split the students, each
-        elif not r.names and _plain(r):
-            chosen = heads[:1]
+        elif all(index.entity_kind(n) == "school" for n in r.names) and _plain(r):
+            chosen = heads[:1]  # (女孩子在这学校多不多: the school named is where they are)
     chosen += _groups_asked_apart(r, kb)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
