@@ -24,7 +24,11 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
     missing: list[str] = []
-    for entity in r.names:
+    names = list(r.names)
+    if "each" in r.intents and not r.order and not r.intents & {"avg", "sum"} and "major" in (
+            r.kind, _each_kind(r, ctx)) and all(index.majors_of.get(n) for n in names):
+        names = [m for n in names for m in index.majors_of[n]]  # 城建系各专业就业率 / 四个专业分别多少: its majors'
+    for entity in names:
         for metric in r.asked:
             figs = index.select(entity, metric, quals, years)
             if r.table:
@@ -35,12 +39,12 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
             made = index.computed(entity, metric)
             if made is not None:
                 computed.append(made)
-            elif any(index.has_metric(e, metric) for e in r.names) or index.has_metric(entity, metric):
+            elif any(index.has_metric(e, metric) for e in names) or index.has_metric(entity, metric):
                 missing.append(f"{entity}的{metric}")
     if not groups and not computed:
         return None
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
-                  focus=focus_of(r, ctx, r.names, r.asked), confidence=0.9)
+                  focus=focus_of(r, ctx, tuple(names), r.asked), confidence=0.9)
 
 
 def column(r: Reading, ctx: Context) -> Result | None:
