@@ -34,6 +34,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("nothing", replies.nothing_asked),
     ("offtopic", replies.offtopic),
     ("part_of_year", refusals.part_of_year),
+    ("year_before", lookup.year_before),
     ("year", refusals.year),
     ("later", refusals.later),
     ("group", refusals.group),
