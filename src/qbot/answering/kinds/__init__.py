@@ -11,6 +11,7 @@ from qbot.answering.kb import KnowledgeBase
 from qbot.answering.result import Focus
 from qbot.answering.search import PassageSearch
 from qbot.answering.reading import Reading
+from qbot.report.audit import AuditError, Check
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,15 @@ class Context:
     index: FigureIndex
     edition: str
     search: PassageSearch
+
+
+def checks_of(ctx: Context) -> list[Check]:
+    """The edition's checks (the sums and rates `qbot audit` makes), or none when a data update left a declared
+    figure behind: the answer then stands without them."""
+    try:
+        return ctx.kb.checks(ctx.edition)
+    except AuditError:
+        return []
 
 
 def group(figs: list[Fig]) -> list[tuple[Fig, ...]]:

@@ -7,11 +7,10 @@ from dataclasses import replace
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unqualified
-from qbot.answering.kinds import Context, focus_of, group
+from qbot.answering.kinds import Context, checks_of, focus_of, group
 from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
-from qbot.report.audit import AuditError
 
 
 def average(r: Reading, ctx: Context) -> Result | None:
@@ -171,10 +170,7 @@ def _part_and_whole(r: Reading, ctx: Context, asked: list[str]) -> list[str]:
     named = [n for m in r.metrics if m.start >= 0 for n in m.names if n in asked]
     if any(ctx.kb.metrics[m].unit == "%" for m in asked if m in ctx.kb.metrics):
         return []  # 女生占多少: the share the report states (女生占比), not one computed
-    try:
-        checks = ctx.kb.checks(ctx.edition)
-    except AuditError:
-        return []
+    checks = checks_of(ctx)
     by_id = ctx.index.by_id
     for check in checks:
         whole = by_id.get(check.figure_id)

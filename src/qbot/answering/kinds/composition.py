@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qbot.answering.figure import Fig
-from qbot.answering.kinds import Context, group
+from qbot.answering.kinds import Context, checks_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
-from qbot.report.audit import AuditError
 
 #: The kinds of check that add parts up to a stated whole.
 SUMS = frozenset({"sum", "total"})
@@ -20,10 +19,7 @@ def composition(r: Reading, result: Result, ctx: Context) -> Result | None:
     """`result` with the parts of each figure it found that the report states as a sum of parts; else None."""
     if "parts" not in r.intents or not result.groups:
         return None
-    try:
-        checks = ctx.kb.checks(ctx.edition)
-    except AuditError:  # (a data update left a declared figure behind: the answer stands without its parts)
-        return None
+    checks = checks_of(ctx)
     found = {f.id for f in result.figures}
     by_id = ctx.index.by_id
     wholes: list[Fig] = []
