@@ -161,8 +161,8 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
         else:
             caveat = texts.UNCLEAR if fig.uncertain else ""
             restored = texts.RESTORED if fig.restored and fig.note else ""
-            until = texts.until(fig.until()) if fig.until() else ""  # (事业支出 runs only to August: said with it)
-            lines.append(f"{_head(fig)}：{fig.shown()}{caveat}{restored}{until}")
+            until = fig.until()  # (事业支出 runs only to August: said with it)
+            lines.append(f"{_head(fig)}：{fig.shown()}{caveat}{restored}{texts.until(until) if until else ''}")
     return lines
 
 

@@ -28,12 +28,11 @@ def composition(r: Reading, result: Result, ctx: Context) -> Result | None:
         whole = by_id.get(check.figure_id)
         if check.kind not in SUMS or whole is None or check.figure_id not in found:
             continue
-        named = [by_id[i] for i in check.part_ids if i in by_id]
-        if check.kind == "total":  # 表2 合计 against its rows: the rows are the parts
-            named = [f for f in ctx.index.by_table.get(whole.table_no, []) if f.metric == whole.metric]
+        # (表2 合计 checked against its rows: the total row stands for them, as a part that is a total row does)
+        named = [whole] if check.kind == "total" else [by_id[i] for i in check.part_ids if i in by_id]
         wholes.append(whole)
         parts += [f for p in named for f in _rows(p, ctx)]
-    shown = {f.id: f for f in [*wholes, *parts] if f.entity_type != "total" or f in wholes}
+    shown = {f.id: f for f in [*wholes, *parts]}
     if len(shown) <= len({f.id for f in wholes}):
         return None
     return replace(result, groups=tuple(group(list(shown.values()))), computed=())

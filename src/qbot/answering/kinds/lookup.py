@@ -3,8 +3,8 @@ card, a table, the figures of a qualifier, the figure a number alone names."""
 
 from __future__ import annotations
 
-from qbot.answering.figure import Fig, number as number_text
-from qbot.answering.figures import IMPLICIT, Computed, _computed_ref, unique, unqualified
+from qbot.answering.figure import Fig
+from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
 from qbot.answering.reading import Reading
 from qbot.answering.result import Heading, Result
@@ -49,24 +49,18 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
 
 def year_before(r: Reading, ctx: Context) -> Result | None:
     """实习工位上一年是多少个: the year before's figure, from this year's and the change on it the report states
-    (4460 − 300 = 4160), said to be computed."""
+    (4460 − 300 = 4160), said to be computed, beside the two figures it rests on."""
     index = ctx.index
     last = str(int(index.year) - 1) if index.year.isdigit() else ""
     if len(r.asked) != 1 or not last or set(r.years) | set(r.soft_years) != {last} or r.names and not all(
             index.entity_kind(n) == "school" for n in r.names):
         return None
-    info = ctx.kb.metrics.get(r.asked[0])
-    if info is None or not info.change or last in index.years_of(info.name):
+    if last in index.years_of(r.asked[0]):
         return None
-    now = [f for f in index.select_each(index.school_level(info.name), info.name, {}, []) if not f.uncertain]
-    change = [f for f in index.select_each(index.school_level(info.change), info.change, {}, []) if not f.uncertain]
-    if len(now) != 1 or len(change) != 1:
+    made = index.year_before(r.asked[0])
+    if made is None:
         return None
-    value = now[0].value - change[0].value
-    ref = _computed_ref(f"computed/{now[0].entity}/{info.name}/{last}", now[0].entity, f"{last}年{info.name}", value,
-                        now[0].unit, f"{number_text(value)}{now[0].unit}", (now[0], change[0]))
-    return Result("lookup", groups=((now[0],), (change[0],)),
-                  computed=(Computed(ref, (now[0], change[0]), "formula", "-"),),
+    return Result("lookup", groups=tuple((p,) for p in made.parts), computed=(made,),
                   focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
 
 
