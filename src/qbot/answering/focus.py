@@ -362,11 +362,11 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
             f.entity_type == r.kind for n in candidates for f in index.by_entity.get(n, [])):  # (电商实训设备: 表3's row)
         # 3D打印那个采购项目: the project named with 3D打印, not the major of that alias
         family = _family(ask.text, [], index, kb)
-        kinded = [n for n in family if index.entity_kind(n) == r.kind] or (
-            [n for n in family if index.entity_kind(n) not in ("major", "school")] if set(ask.kinds) == {"major"}
-            else [])  # (3D打印那套设备: 表6's project, the one thing of another kind than the major named so)
-        candidates = kinded if len(kinded) == 1 or kinded and r.kind in {index.entity_kind(n) for n in kinded} \
-            else candidates
+        kinded = [n for n in family if index.entity_kind(n) == r.kind]
+        if not kinded and set(ask.kinds) == {"major"}:  # 3D打印那套设备: 表6's project, the one thing of another
+            others = [n for n in family if index.entity_kind(n) not in ("major", "school")]  # kind than the major
+            kinded = others if len(others) == 1 else []
+        candidates = kinded or candidates
     counted = _all_counted(r, wanted, candidates, index)  # (混合所有制学校有几个)
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
