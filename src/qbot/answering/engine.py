@@ -67,7 +67,12 @@ class Engine:
         self.edition = edition
         stop = frozenset(form for form, targets in kb.lexicon.forms.items()
                          if any(t.kind == "word" and t.role in STOP_ROLES for t in targets))
-        self.search = PassageSearch(kb.conn, kb.vocabulary, stop)
+        others: dict[str, set[str]] = {}
+        for form, targets in kb.lexicon.forms.items():  # (厂, 公司 … for 企业: a sentence may name companies so)
+            for t in targets:
+                if t.kind == "word" and t.role == "synonym" and t.name in kb.headcounts and t.name not in form:
+                    others.setdefault(t.name, set()).add(form)
+        self.search = PassageSearch(kb.conn, kb.vocabulary, stop, {k: frozenset(v) for k, v in others.items()})
         self._counts = kb.counts()
 
     @classmethod
@@ -186,6 +191,7 @@ class Engine:
         segments = [s for s in segments_of(talk_as_context(tokens)) if any(  # (【直播间-小鹿妈妈】: a nickname, not a
             # part asking; 俺是冠县的: an introduction, not a part asking about 冠县)
             t.role in ASKING_ROLES or t.role == "topic" and t.how != "foreign" for t in s)]
+        segments = _settings_joined(segments)
         if len(segments) < 2 or whole.kind in ("compare", "ranking", "total", "average", "filter", "share", "ambiguous",
                                                  "verify"):
             return []  # (a comparison or a total runs across the parts)
@@ -274,3 +280,18 @@ class Engine:
     def _earlier(self, edition: str, role: str) -> list[str]:
         """Earlier editions the asker may see, latest first (a new edition published with few figures so far)."""
         return sorted((e for e in self.kb.editions if e < edition and self.visible(e, role)), reverse=True)
+
+
+#: Roles of a part that only sets when and which (20年春季那学期): it asks nothing of its own.
+SETTING_ROLES = frozenset({"year", "qualifier", "filler", "punct", "time"})
+
+
+def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:
+    """20年春季那学期 多少学生拿到助学金了: parts at the start that only say when or which are the setting of the
+    part after them (but 招生总数 其中转段: a part after a question asks of it)."""
+    lead = 0
+    while lead < len(segments) - 1 and all(t.role in SETTING_ROLES for t in segments[lead]):
+        lead += 1
+    if not lead:
+        return segments
+    return [tuple(t for s in segments[:lead + 1] for t in s), *segments[lead + 1:]]

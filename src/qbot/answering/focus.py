@@ -18,7 +18,7 @@ from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
+from qbot.answering.reading import ASKING_IN_NAME, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -663,6 +663,9 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         units = list(COUNT_UNITS)  # 数控车床多不多: how many, not how much they cost
     if units and len(metrics) > 1:
         metrics = [m for m in metrics if any(f.unit in units for f in figs if f.metric == m)]
+    if r.groups:  # 女孩子在这学校多不多 会不会全是男生: not another group's figure (男生人数), named in a worry
+        metrics = [m for m in metrics if m not in kb.metrics or not kb.metrics[m].group or all(
+            kb.answers_for(g, m) for g in r.groups)]
     if len(metrics) > 1:  # 对口支援 顾庄村 给了多少钱: the metric the question's words name (this part's words:
         said = "".join(t.text for t in r.tokens)  # 表6 合计金额 几个项目 does not ask 几个项目's 金额)
         named = [m for m in metrics if any(m[i:i + 2] in said for i in range(len(m) - 1))]
@@ -740,7 +743,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     chosen += _groups_asked_apart(r, kb)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
-    chosen = _people_of(chosen, r, index, kb)
+    chosen = _people_of(_how_many_of_the_other(chosen, r, kb), r, index, kb)
     counts_of = kb.counts_of
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
@@ -905,6 +908,20 @@ def _groups_asked_apart(r: Reading, kb: KnowledgeBase) -> list[str]:
         s.name in ("quantity", "count", "sum") for s in t.senses)}
     return unique(h for t in r.tokens if t.role == "group" and clause[t.start] in asking - named
                   for s in t.senses if (h := kb.headcounts.get(s.name)))
+
+
+def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
+    """多少学生拿到助学金了: "how many students" said of people counted by another metric of the same clause
+    (助学金人数) asks that count, not the whole school's headcount (在校生人数)."""
+    heads = set(kb.headcounts.values())
+    clause = clause_of(r.tokens)
+    said = {m.start: m for m in r.metrics}
+    asking = [m for m in r.metrics if set(m.names) <= heads and ASKING_IN_NAME.search(m.text)]
+    counted = [m for m in r.metrics if m not in asking and any(
+        kb.metrics.get(n) is not None and kb.metrics[n].unit in ("人", "名") and n not in heads for n in m.names)]
+    dropped = {n for a in asking for n in a.names
+               if any(clause.get(a.start) == clause.get(c.start) for c in counted)}
+    return [m for m in chosen if m not in dropped] if dropped and said else chosen
 
 
 def _units_asked_apart(r: Reading, index: FigureIndex) -> list[str]:

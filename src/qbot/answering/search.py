@@ -37,10 +37,13 @@ class Hit:
 class PassageSearch:
     """Finds the sentence of the report that best answers a narrative question."""
 
-    def __init__(self, conn: sqlite3.Connection, vocabulary: dict[str, int], stop: frozenset[str]):
+    def __init__(self, conn: sqlite3.Connection, vocabulary: dict[str, int], stop: frozenset[str],
+                 alternatives: dict[str, frozenset[str]] | None = None):
         """`stop` holds the words that never decide which passage answers (fillers, intents … from
-        knowledge/language/words.csv)."""
+        knowledge/language/words.csv); `alternatives`, the everyday words a sentence may hold for a group
+        searched (企业: 厂 of 阳谷电缆厂, 公司)."""
         self._conn = conn
+        self._alternatives = alternatives or {}
         self._vocabulary = vocabulary
         self._stop = stop
         self._section_titles: dict[str, dict[str, str]] = {}
@@ -67,16 +70,19 @@ class PassageSearch:
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
                ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
                keep: frozenset[str] | set[str] = frozenset(), timed: bool = False,
-               within: frozenset[str] = frozenset()) -> Hit | None:
+               within: frozenset[str] = frozenset(), loose: frozenset[str] = frozenset()) -> Hit | None:
         """`_search`, remembered until `forget`: one question asks the same search from several answer kinds
-        (`within`: only the sentences of these sections)."""
-        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed, within)
+        (`within`: only the sentences of these sections; `loose`: the groups the asker named in other words, which a
+        sentence may hold in any of theirs, as 阳谷电缆厂 holds a 企业)."""
+        key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed, within,
+               loose)
         found = self._remembered()
         if key not in found:
             if len(found) >= SEARCHES_KEPT:
                 found.pop(next(iter(found)))
             found[key] = self._search(text, edition, min_coverage=min_coverage, min_terms=min_terms,
-                                      ignore=ignore, listing=listing, keep=keep, timed=timed, within=within)
+                                      ignore=ignore, listing=listing, keep=keep, timed=timed, within=within,
+                                      loose=loose)
         return found[key]
 
     def _remembered(self) -> dict[tuple, Hit | None]:
@@ -91,7 +97,7 @@ class PassageSearch:
 
     def _search(self, text: str, edition: str, *, min_coverage: float, min_terms: int,
                 ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str],
-                timed: bool, within: frozenset[str]) -> Hit | None:
+                timed: bool, within: frozenset[str], loose: frozenset[str]) -> Hit | None:
         """The sentence of the report that best answers `text` (with `timed`, a 啥时候 question: of equally covering
         sentences the one that tells a time).
 
@@ -127,14 +133,15 @@ class PassageSearch:
             heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
             for sentence in SENTENCE.findall(passage):
                 lowered = sentence.lower()
-                present = [t for t in terms if t in lowered or t in title]
+                present = [t for t in terms if t in lowered or t in title or t in loose and self._holds_other(lowered, t)]
                 about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
                 if about:
                     present = list(terms)
                 if len(present) < min(2, len(terms)):
                     continue
                 coverage = len(set().union(*(spans[t] for t in present))) / len(content)
-                inside = [t for t in present if t in lowered]  # (a word of the title alone counts less)
+                inside = [t for t in present if t in lowered or t in loose and self._holds_other(lowered, t)]
+                # (a word of the title alone counts less)
                 said = len(set().union(*(spans[t] for t in inside))) / len(content) if inside else 0.0
                 positions = [lowered.find(t) for t in present if t in lowered]
                 spread = (max(positions) - min(positions)) // 20 if positions else 0
@@ -160,6 +167,10 @@ class PassageSearch:
             if digest:
                 return replace(best, sentence=digest)
         return best
+
+    def _holds_other(self, sentence: str, term: str) -> bool:
+        """合作的汽车厂: a sentence naming 阳谷电缆厂 holds a 企业 though not the word."""
+        return any(a in sentence for a in self._alternatives.get(term, ()))
 
     def counterpart(self, hit: Hit) -> Hit | None:
         """The item at the same place of the following parallel list: a question asking how a problem is met

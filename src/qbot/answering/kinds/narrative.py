@@ -100,6 +100,9 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
             continue  # 除了助学金 还有啥帮扶办法: what is set aside is not what the answer is about
         if token.senses and (token.role == "entity" or token.role == "group" and token.text not in ctx.kb.vocabulary):
             text = token.senses[0].name  # 汽修 → 汽车维修, 女娃 → 女生 (but 老师 as the report writes it)
+            if token.role == "group":  # 汽车厂 → 企业 and 汽车: the kind of company, a word of the report
+                kind = _report_word_in(token.text, text, ctx)
+                text = f"{text} {kind}" if kind else text
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
             text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
         elif token.how == "synonym" and token.role == "topic" and token.meaning and token.meaning not in token.text:
@@ -115,6 +118,16 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
         last_end = token.end
     carried = [t for t in r.topics if t not in r.plain] if r.carried else []  # (… 分别叫什么名字: 产教联盟)
     return " ".join(["".join(parts).strip(), *carried]).strip()
+
+
+def _report_word_in(word: str, meaning: str, ctx: Context) -> str:
+    """The longest word of the report inside `word` that its meaning does not hold (汽车 of 汽车厂, read as 企业)."""
+    for size in range(len(word) - 1, 1, -1):
+        for i in range(len(word) - size + 1):
+            piece = word[i:i + size]
+            if piece in ctx.kb.vocabulary and piece not in meaning:
+                return piece
+    return ""
 
 
 #: Off-topic categories the prose never tells of (dates, scores, phone numbers): their words are not searched.
@@ -161,10 +174,13 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
     if not any(not NUMBER_TERM.fullmatch(term) for term in ctx.search.terms(text)):
         return None  # numbers alone (-98‰) say nothing of what a passage is about
+    loose = frozenset(s.name for t in tokens if t.role == "group" and t.text != t.senses[0].name
+                      for s in t.senses[:1])  # (合作的汽车厂: any word for companies, 阳谷电缆厂, will do)
     def best(text: str):  # type: ignore[no-untyped-def]
         return ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                                  min_terms=2 if strict else 1, ignore={ctx.index.year},
-                                 listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents)
+                                 listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents,
+                                 loose=loose)
 
     hit = best(text)
     if hit is None and "还是" in r.plain and not ordinal:
