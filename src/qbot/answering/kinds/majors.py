@@ -35,7 +35,8 @@ def department_of(r: Reading, ctx: Context) -> Result | None:
     if "which" not in r.intents or not asks_department or not r.names:
         return None
     departments = unique(d for n in r.names for d, majors in index.majors_of.items() if n in majors)
-    if not departments or any(index.entity_kind(n) != "major" for n in r.names):
+    if not departments or any(not any(n in majors for majors in index.majors_of.values()) for n in r.names):
+        # (汽修属于哪个系: 汽车维修 is also a row of 表3's equipment)
         return None
     names = tuple((d, tuple(index.majors_of[d])) for d in departments)
     return Result("majors", names=names, reason="list", groups=tuple((_row(m[0], ctx),) for _, m in names),
