@@ -25,7 +25,7 @@ from qbot.answering.kinds import Context
 from qbot.answering.kinds.narrative import NAMING_ROLES
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
-from qbot.answering.reading import Reading, read, segments_of, talk_as_context
+from qbot.answering.reading import Reading, clause_of, read, segments_of, talk_as_context
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import normalize
@@ -200,11 +200,13 @@ class Engine:
         results, carried, parts = [], focus, []
         named: tuple[Token, ...] = ()
         qualified: tuple[Token, ...] = ()
+        grouped: tuple[Token, ...] = ()
         for asked in segments:
             part = asked
             own = tuple(t for t in part if t.role == "table" or t.role == "entity" and not all(
                 s.kind == "school" for s in t.senses))  # (the school itself is what every part is about)
             own_qualifiers = tuple(t for t in part if t.role == "qualifier")
+            own_groups = tuple(t for t in part if t.role == "group")
             if own:
                 named = own
             elif named:  # 建筑特种作业培训多少人 企业满意度 / 表6 合计多少钱 几个项目: about what an earlier part named
@@ -212,9 +214,17 @@ class Engine:
             if own_qualifiers:
                 qualified = own_qualifiers
             elif qualified and not own and all(t.role in BARE_ROLES or t.role == "unknown" and len(t.text) == 1
-                                               for t in part):
+                                               for t in part) and (self._qualifies(part, qualified, edition) or not any(
+                    t.role == "intent" for t in part)):  # (转段学生 就业率: keywords, all of one question)
                 # 新增教学资源合计多少钱 几个项目: still the 新增 ones (but 五中全会精神宣讲几次 names its own)
                 part = tuple(sorted(qualified + part, key=lambda t: t.start))
+            if own_groups:  # 老师都是年轻的还是老的 平均多大岁数: still the teachers' age (people, not the companies of
+                clause = clause_of(asked)  # 跟企业合作的订单班 毕业直接去厂里上班; nor 老师你好, who is greeted)
+                greeted = {clause[t.start] for t in asked if t.role == "chitchat"}
+                grouped = tuple(t for t in own_groups if self._people(t) and clause[t.start] not in greeted)
+            elif grouped and not own and self._not_theirs(part, grouped, text, plain, edition):
+                # (one clause: the group is whose figure the part asks)
+                part = tuple(sorted(grouped + tuple(t for t in part if t.role != "punct"), key=lambda t: t.start))
             sub = self._answer(self._read(part, text, plain, edition), carried, edition)
             if not sub.answered and named and not own and part != asked:
                 alone = self._read(asked, text, plain, edition)
@@ -242,6 +252,30 @@ class Engine:
         asking = all(any(t.role == "intent" for t in part) for part in parts)
         told = {f.id for f in whole.figures if asking and f.quote and SPACE.sub("", f.quote) in sentences}
         return results if whole.answered and found | told > had else []
+
+    def _not_theirs(self, part: tuple[Token, ...], grouped: tuple[Token, ...], text: str, plain: str,
+                    edition: str) -> bool:
+        """Whether a part asks a figure that is not about the group an earlier part named (老师 … 平均年龄多少: the
+        students' age); a figure about them too needs no group carried."""
+        groups = {s.name for t in grouped for s in t.senses if s.role == "group"}
+        asked = self._read(part, text, plain, edition).metric_names
+        return any(not self.kb.answers_for(g, m) for g in groups for m in asked if m in self.kb.metrics)
+
+    def _people(self, token: Token) -> bool:
+        """Whether a group word names people (老师), not things counted in 家 or 个 (企业)."""
+        heads = [self.kb.headcounts.get(s.name) for s in token.senses if s.role == "group"]
+        return all(not h or h not in self.kb.metrics or self.kb.metrics[h].unit in ("人", "名") for h in heads)
+
+    def _qualifies(self, part: tuple[Token, ...], qualified: tuple[Token, ...], edition: str) -> bool:
+        """Whether the metrics a part names have figures of the qualifier an earlier part named (文化课合格率多少
+        毕业率多少: the 毕业率 is of no 文化课)."""
+        index = self.kb.index(edition)
+        values = {s.name for t in qualified for s in t.senses}
+        words = [t.text for t in part if t.role == "metric"]
+        named = [s.name for t in part if t.role == "metric" for s in t.senses if s.role == "metric"]
+        held = [f for f in index.figures if values & set(f.qualifiers.values())]
+        return not named or any(f.metric in named or any(w in f.metric for w in words) for f in held)
+        # (体质测评优秀的多少 合格的多少: 合格 is a word of the 合格率 of 体质测评)
 
     def _held_by_none_of(self, reading: Reading, named: tuple[Token, ...], edition: str) -> bool:
         """Whether no entity of the kinds `named` holds the metrics `reading` asks (so they are asked of the school)."""

@@ -38,7 +38,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if unmeant is not None:
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
-    r = of_the_last(_the_groups_own(r, kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
+    r = of_the_last(_the_groups_own(_population_named(r, kb), kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -954,6 +954,24 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _unit_names(tokens: Iterable[Token]) -> list[str]:
     """The units unit tokens stand for, but 个 (which counts anything)."""
     return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+
+
+def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
+    """教职工里男女各多少: a group's headcount word (教职工 → 教职工总人数) before figures of which none is about that
+    group names whose figures are asked, not a figure of its own."""
+    groups = {h: g for g, h in kb.headcounts.items()}
+    if r.groups or len(r.metrics) < 2 or not set(r.metrics[0].names) <= set(groups) or len(r.metrics[0].names) != 1:
+        return r
+    group = groups[r.metrics[0].names[0]]
+    if group in kb.exclusive:
+        return r  # (男生比女生多多少人: one part of the students against another)
+    clause = clause_of(r.tokens)
+    if any(clause.get(m.start) != clause.get(r.metrics[0].start) for m in r.metrics[1:]):
+        return r  # (教职工多少人 男女比例呢: two questions)
+    rest = [n for m in r.metrics[1:] for n in m.names]
+    if any(kb.answers_for(group, n) or n in groups and groups[n] not in kb.exclusive for n in rest):
+        return r  # (教职工 学生 各多少: another whole counted beside it)
+    return replace(r, metrics=r.metrics[1:], groups=(group,))
 
 
 def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
