@@ -26,6 +26,8 @@ INITIALED_KINDS = frozenset({"major", "department"})
 NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千两]")
 NOUN_TAGS = ("n", "vn", "j", "eng", "l")  # jieba tags of words that name things (l: set phrases, 退役军人)
 FUZZY_CUTOFF = 80
+#: A run written inside at most this many names stands for each of them (工程施工 → the three 工程施工 majors).
+MAX_INSIDE = 4
 SHARE_ENDINGS = ("率", "比例")  # 优秀的占多少 → 优秀率 / 优秀比例
 
 
@@ -299,6 +301,9 @@ class Repairer:
         close = self.lexicon.fuzzy(run, cutoff=FUZZY_CUTOFF)
         if not close:
             return (token,)
+        inside = tuple(dict.fromkeys(t for t in self.lexicon.family(run) if t.role == "entity"))
+        if inside and len({t.name for t in inside}) <= MAX_INSIDE:  # 工程施工: every name holding it, not the two
+            return (replace(token, role="entity", senses=inside, meaning=close[0][0], how="fuzzy"),)  # closest
         best = close[0][1]
         targets = tuple(dict.fromkeys(t for s, score in close if score >= best - 4 for t in self.lexicon.forms[s]
                                       if t.role == "entity"))

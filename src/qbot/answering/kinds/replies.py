@@ -52,6 +52,8 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
         return None  # 学校女孩多不多啊 别一个班都是男孩子: the off-topic words are a worry after the question
     if not r.offtopic or r.threshold or asked and (named or not all(m.how == "word" for m in asked)):
         return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
+    if set(r.offtopic) == {"opinion"} and named and not r.metrics and not r.asks_names:
+        return None  # 焊接加工值不值得学: of one major named, its card is what the report can say
     # What the prose tells of an off-topic word, asked how, when or how often, or beside a topic of the report:
     # 班主任周几去宿舍检查, 宿舍管的咋样, 军事化管理 宿舍真干净吗 (but no sentence tells the date of 啥时候开学).
     told_of = set(r.offtopic) - {"schedule", "admission", "contact"}
