@@ -991,6 +991,10 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
     clause = clause_of(r.tokens)
     people = {clause[t.start]: t.start for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")
               or t.role == "group" and not set(_unit_names(r.tokens)) & set(COUNT_UNITS)}
+    asked = {clause[t.start] for i, t in enumerate(r.tokens) if t.role == "context" and i and any(
+        s.name == "person" for s in t.senses) and r.tokens[i - 1].role == "intent" and any(
+        s.name in ("quantity", "count") for s in r.tokens[i - 1].senses)}  # 有多少孩子参加社团: 社团成员人数
+    people.update({n: len(r.text) for n in asked})  # (said before the thing or after it)
     # (订单班有多少学生: the people of a group, said after the thing — not 学生社团有多少个, the students' clubs)
     if not people:
         return chosen

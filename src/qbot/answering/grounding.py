@@ -157,10 +157,11 @@ def _asked_families(r: Reading) -> set[str]:
     families: set[str] = set()
     for i, token in enumerate(r.tokens):
         before = r.tokens[i - 1] if i else None
-        if token.role != "unit" or before is None or before.role != "intent" or not any(
+        people = token.role == "context" and any(s.name == "person" for s in token.senses)  # 有多少孩子: 人
+        if token.role != "unit" and not people or before is None or before.role != "intent" or not any(
                 s.name in ("quantity", "count", "much", "sum") for s in before.senses):
             continue  # 1个月开多少 is a month's pay; 多少钱, 几个月 ask in a unit (哪类, 哪项 name a row)
-        units = [u for t in token.senses if t.role == "unit" for u in t.name.split("|")]
+        units = ["人"] if people else [u for t in token.senses if t.role == "unit" for u in t.name.split("|")]
         found = {UNIT_FAMILIES.get(u) for u in units}
         if len(found) == 1 and None not in found:
             families |= found

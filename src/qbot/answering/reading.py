@@ -270,6 +270,10 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             if i and tokens[i - 1].role == "topn":
                 continue  # 前三名: the 名 of a ranking
             units += next(t.name for t in token.senses if t.role == "unit").split("|")
+        elif role == "context" and i and tokens[i - 1].role == "intent" and any(
+                s.name in ("quantity", "count") for s in tokens[i - 1].senses) and any(
+                s.name == "person" for s in token.senses):
+            units.append("人")  # 退学的有多少孩子: how many people, as 多少人 asks
         elif role == "unknown" and ENGLISH_WORD.fullmatch(token.text.strip()):
             foreign.append(token.text.strip())  # nursing, international: an English noun qbot does not know
     if not metrics and intents & {"count", "quantity"} and not [t for t in tokens if t.role == "unit" and t.text != "个"]:
