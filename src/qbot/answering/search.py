@@ -15,6 +15,10 @@ SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，、。；：])\s+(?=[\u4e00-\u9fff])")
 #: Right after a term: it is being defined or listed (推行"六个一工程",即:一部电影、…).
 DEFINES = re.compile(r"[\"”“']?[,，]?(?:即|是指|指的是|包括|包含|分别是|:|：)")
+#: What follows a thing's name in a sentence that says what it is (的目标定位, 是, 旨在).
+SUBJECT = re.compile(r"[\"”“']?(?:的目标定位|的目标|的定位|是指|是|即|旨在|以|主要)")
+#: Numbering and marks a sentence may open with before its subject ((1), 1., 一、).
+LEADING = " \t()（）0123456789一二三四五六七八九十、.．-—:："
 #: A time of day or of the week or year told in a sentence (周一和周四下午, 每月, 9月).
 TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日")
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
@@ -69,20 +73,20 @@ class PassageSearch:
 
     def search(self, text: str, edition: str, *, min_coverage: float = 0.6, min_terms: int = 1,
                ignore: frozenset[str] | set[str] = frozenset(), listing: bool = False,
-               keep: frozenset[str] | set[str] = frozenset(), timed: bool = False,
+               keep: frozenset[str] | set[str] = frozenset(), timed: bool = False, defining: bool = False,
                within: frozenset[str] = frozenset(), loose: frozenset[str] = frozenset()) -> Hit | None:
         """`_search`, remembered until `forget`: one question asks the same search from several answer kinds
         (`within`: only the sentences of these sections; `loose`: the groups the asker named in other words, which a
         sentence may hold in any of theirs, as 阳谷电缆厂 holds a 企业)."""
         key = (text, edition, min_coverage, min_terms, frozenset(ignore), listing, frozenset(keep), timed, within,
-               loose)
+               loose, defining)
         found = self._remembered()
         if key not in found:
             if len(found) >= SEARCHES_KEPT:
                 found.pop(next(iter(found)))
             found[key] = self._search(text, edition, min_coverage=min_coverage, min_terms=min_terms,
                                       ignore=ignore, listing=listing, keep=keep, timed=timed, within=within,
-                                      loose=loose)
+                                      loose=loose, defining=defining)
         return found[key]
 
     def _remembered(self) -> dict[tuple, Hit | None]:
@@ -97,7 +101,7 @@ class PassageSearch:
 
     def _search(self, text: str, edition: str, *, min_coverage: float, min_terms: int,
                 ignore: frozenset[str] | set[str], listing: bool, keep: frozenset[str] | set[str],
-                timed: bool, within: frozenset[str], loose: frozenset[str]) -> Hit | None:
+                timed: bool, within: frozenset[str], loose: frozenset[str], defining: bool) -> Hit | None:
         """The sentence of the report that best answers `text` (with `timed`, a 啥时候 question: of equally covering
         sentences the one that tells a time).
 
@@ -153,7 +157,10 @@ class PassageSearch:
                                           for t in present)
                 tells_time = len(TIME.findall(sentence)) if timed else 0  # (周一和周四下午 over 每周一歌)
                 longest = max((len(t) for t in inside), default=0)  # (心理咨询 whole over 心理 beside another word)
-                score = (round(coverage, 3), ends_in, about, tells_time, round(said, 3), longest, -spread, defines,
+                told = defining and any(SUBJECT.match(lowered, i + len(t)) and (i == 0 or not lowered[:i].strip(
+                    LEADING)) for t in present for i in _find_all(lowered, t))  # (名班主任工作室是干啥的: 名班主任工作室的
+                # 目标定位…, the sentence that says what it is)
+                score = (round(coverage, 3), told, ends_in, about, tells_time, round(said, 3), longest, -spread, defines,
                          tie, -rank)
                 if score > best_score:
                     best_score = score

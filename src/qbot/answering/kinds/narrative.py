@@ -180,6 +180,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                                  min_terms=2 if strict else 1, ignore={ctx.index.year},
                                  listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents,
+                                 defining="what" in r.intents and not r.asks_number,
                                  loose=loose)
 
     hit = best(text)
