@@ -15,10 +15,10 @@ from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
-from qbot.answering.followup import follow_up, of_the_last, row_named
+from qbot.answering.followup import carried_metrics, follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import ASKING_IN_NAME, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
+from qbot.answering.reading import ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -870,6 +870,9 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
                          COUNT_UNITS)
         if counted:
             return replace(r, topics=tuple(counted), carried=True)
+    if not r.content and ("why" in r.intents or MAY.search(r.plain)) and focus.metrics and not r.groups:
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 为啥这么低啊: why the
+        # figure just given is so (助学金一年给多少钱 … 俺家是农村户口 能申请不: whether they may have it)
     heads = set(kb.headcounts.values())
     if focus.metrics and not r.names and len(r.text) <= 10 and r.metrics and any(t.role == "word" for t in r.tokens) \
             and all(len(m.names) == 1 and m.names[0] in heads for m in r.metrics):

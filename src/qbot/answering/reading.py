@@ -27,6 +27,8 @@ ASKING_IN_NAME = re.compile(r"多少|几|how many|how much")
 #: 实习多久 / 实习多长时间: an everyday word for a metric that asks how long (the duration is asked of the whole).
 DURATION_IN_NAME = re.compile(r"多久|多长时间|how long")
 ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
+#: "May we …?": a yes/no question about being allowed to (能免学费不, 也能免学费吗, 能不能申请).
+MAY = re.compile(r"能不能|可不可以|(?:能|可以)[^，。,\s]{0,12}(?:不|吗|么|没)\s*[?？]?\s*$")
 #: 对口的呢 多少: a short first clause ending in 呢 asks about something else of what was just answered.
 SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
 #: 党员总数(含离退休): a qualifier after these words is included in the figure asked, not chosen.

@@ -7,11 +7,9 @@ import re
 
 from qbot.answering.grounding import explained
 from qbot.answering.kinds import Context, lookup
-from qbot.answering.reading import Reading
+from qbot.answering.reading import MAY, Reading, thing_counted
 from qbot.answering.result import Result
 
-#: "May we …?": a yes/no question about being allowed to (能免学费不, 也能免学费吗, 能不能申请).
-MAY = re.compile(r"能不能|可不可以|(?:能|可以)[^，。,\s]{0,12}(?:不|吗|么|没)\s*[?？]?\s*$")
 #: Roles of the words that say who the family is (农村户口, 低保户, 建档立卡户).
 CIRCUMSTANCE_ROLES = frozenset({"context", "topic", "unknown"})
 
@@ -25,7 +23,8 @@ def eligibility(r: Reading, ctx: Context) -> Result | None:
                      and (t.role != "context" or _stem(t.text) != t.text)]  # (娃, 俺家: who asks, not who may)
     if not circumstances:
         return None
-    metric_words = [t.text for t in r.tokens if t.role == "metric"]
+    metric_words = [t.text for t in r.tokens if t.role == "metric"] or [thing_counted(m) for m in r.asked]
+    # (… 能申请不: the support just asked of, carried)
     text = " ".join([*metric_words, *(_stem(c) for c in circumstances)])
     hit = ctx.search.search(text, ctx.edition, min_coverage=0.5, min_terms=2, ignore={ctx.index.year},
                             keep={_stem(c) for c in circumstances})
