@@ -117,7 +117,7 @@ def run(r: Reading, ctx: Context) -> Result:
             if composed is not None:
                 return composed
         if not words:
-            if (r.asks_names or not r.asks_quantity) and _counts_only(result) or \
+            if (r.asks_names or not r.asks_number) and _counts_only(result) or \
                     r.asks_names and not r.asks_number and _counts_only(result, HEAD_UNITS):
                 # 省级品牌专业是哪几个 / 金蓝领培训都有哪些工种: the names are in the prose, the figure counts them
                 # (学校选手在全国扶贫职业技能大赛上拿了什么奖: the prize is named in words, the figure counts prizes;

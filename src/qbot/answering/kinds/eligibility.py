@@ -19,8 +19,9 @@ def eligibility(r: Reading, ctx: Context) -> Result | None:
         return None
     if "admission" in r.offtopic:  # 外省户口 能免学费不: who may enrol, and on what terms, the report does not say
         return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9)
-    circumstances = [t.text for t in r.tokens if t.role in CIRCUMSTANCE_ROLES and len(t.text) >= 2 and _stem(t.text)
-                     and (t.role != "context" or _stem(t.text) != t.text)]  # (娃, 俺家: who asks, not who may)
+    circumstances = [_as_written(t) for t in r.tokens if t.role in CIRCUMSTANCE_ROLES and len(t.text) >= 2 and
+                     _stem(t.text) and (t.role != "context" or _stem(t.text) != t.text)]  # (娃, 俺家: who asks, not who
+    # may; 城里 低保户 as the report writes them: 城市, 低保)
     if not circumstances:
         return None
     metric_words = [t.text for t in r.tokens if t.role == "metric"] or [thing_counted(m) for m in r.asked]
@@ -38,3 +39,8 @@ def eligibility(r: Reading, ctx: Context) -> Result | None:
 def _stem(word: str) -> str:
     """低保户 → 低保, 农村户口 → 农村: the family's circumstance as the report writes it of students."""
     return re.sub(r"(户口|户籍|家庭|户)$", "", word)
+
+
+def _as_written(token) -> str:  # type: ignore[no-untyped-def]
+    """城里 → 城市: a circumstance in the report's word for it, when the asker used another."""
+    return token.meaning if token.how == "synonym" and token.meaning else token.text
