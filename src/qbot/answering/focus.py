@@ -743,7 +743,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     chosen += _groups_asked_apart(r, kb)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
-    chosen = _people_of(_how_many_of_the_other(chosen, r, kb), r, index, kb)
+    chosen = _rate_quoted(_people_of(_how_many_of_the_other(chosen, r, kb), r, index, kb), r, kb)
     counts_of = kb.counts_of
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
@@ -911,6 +911,22 @@ def _groups_asked_apart(r: Reading, kb: KnowledgeBase) -> list[str]:
         s.name in ("quantity", "count", "sum") for s in t.senses)}
     return unique(h for t in r.tokens if t.role == "group" and clause[t.start] in asking - named
                   for s in t.senses if (h := kb.headcounts.get(s.name)))
+
+
+def _rate_quoted(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
+    """毕业生对口就业有95% 真有这么高: a share quoted beside a count's word asks the count's rate (对口就业率)."""
+    if not any(n.endswith("%") for n in r.numbers) or r.threshold is not None:
+        return chosen
+    counts = any(not n.endswith("%") for n in r.numbers)
+    out: list[str] = []
+    for metric in chosen:
+        info = kb.metrics.get(metric)
+        rate = info.ratio if info is not None and info.unit != "%" and info.ratio else ""
+        if rate and kb.metrics.get(rate) is not None and kb.metrics[rate].unit == "%":
+            out += [metric, rate] if counts else [rate]  # (副高144人 占比32%: both quoted)
+        else:
+            out.append(metric)
+    return unique(out)
 
 
 def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
