@@ -55,6 +55,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             for key, value in ask.qualifiers:  # 专业技术人员继续教育培训 is also a kind of 培训人次
                 qualifiers.setdefault(key, []).append(value)
     names = _its_department(r, names, index)
+    names, absent = _major_of_its_thing(r, names, absent, wanted, index, kb)
     named = list(names)
     if not names:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named by a word of it
         row = row_named(r, focus, index)
@@ -973,6 +974,24 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _unit_names(tokens: Iterable[Token]) -> list[str]:
     """The units unit tokens stand for, but 个 (which counts anything)."""
     return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+
+
+def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted: list[str], index: FigureIndex,
+                        kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+    """学数控车床的 第一份工资: a thing of the report (表3's 数控车床) with none of the majors' figures asked, whose name
+    begins with one major's word (数控), names that major."""
+    if not absent or not wanted:
+        return names, absent
+    moved: list[str] = []
+    for name in absent:
+        if index.entity_kind(name) in ("major", "department", "school"):
+            continue
+        majors = unique(t.name for form, targets in kb.lexicon.forms.items() if len(form) >= 2 and name.startswith(
+            form) and form != name for t in targets if t.role == "entity" and t.kind == "major")
+        if len(majors) == 1 and any(index.has_metric(majors[0], m) for m in wanted):
+            moved.append(name)
+            names = [*names, majors[0]] if majors[0] not in names else names
+    return names, [a for a in absent if a not in moved]
 
 
 def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
