@@ -84,7 +84,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     loose = _loose_words(r)
     # Two or more words of one qualifier value (提质 培优 … 校级 of 校级提质培优) name it whatever else is asked.
     votes: dict[tuple[str, str, str], int] = {}
-    for word, _ in loose:
+    for word in dict.fromkeys(w for w, _ in loose):  # (a word said twice is one word: 合作 … 合作的)
         hit = _qualifier_part(word, [], index)
         if hit is not None:
             votes[hit] = votes.get(hit, 0) + 1
@@ -710,9 +710,11 @@ def _names_asked_by_unit(r: Reading) -> bool:
     return any(clause.get(t.start) in asking for t in r.tokens if t.role == "unit")
 
 
-def _plain(r: Reading) -> bool:
-    """Nothing in the question but the group, the asking and filler (学生有多少): its headcount is meant."""
-    return not any(t.role in ("unknown", "topic") for t in r.tokens)
+def _plain(r: Reading, kb: KnowledgeBase) -> bool:
+    """Nothing in the question but the group, the asking and filler (学生有多少): its headcount is meant (and words of
+    that headcount's name: 跟企业有合作吗 合作的有几家 — 合作企业数)."""
+    heads = " ".join(kb.headcounts.get(g, "") for g in r.groups)
+    return not any(t.role == "unknown" or t.role == "topic" and (t.meaning or t.text) not in heads for t in r.tokens)
 
 
 def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
@@ -739,7 +741,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if len(heads) > 1 and "each" in r.intents and all(g in kb.exclusive for g in r.groups) and all(
                 index.entity_kind(n) == "school" for n in r.names):
             chosen = heads  # 学校男孩女孩各占几成 (闺女去了会不会不习惯): the groups that split the students, each
-        elif all(index.entity_kind(n) == "school" for n in r.names) and _plain(r):
+        elif all(index.entity_kind(n) == "school" for n in r.names) and _plain(r, kb):
             chosen = heads[:1]  # (女孩子在这学校多不多: the school named is where they are)
     chosen += _groups_asked_apart(r, kb)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]

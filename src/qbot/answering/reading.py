@@ -146,7 +146,8 @@ class Reading:
         """Whether anything in it can be about the report."""
         return bool(self.entities or self.metrics or self.qualifiers or self.topics or self.table or self.section
                     or self.unknown_names or self.numbers or self.years or self.names or self.asked or self.absent
-                    or (self.kind or self.groups) and self.asks_names)  # 都有哪些专业, 女娃一般都学啥专业, 合作的汽车厂都有哪几家
+                    or self.kind and self.asks_names or self.groups and (self.asks_names or self.asks_quantity))
+        # (都有哪些专业, 女娃一般都学啥专业, 合作的汽车厂都有哪几家, 跟企业有合作吗 合作的有几家)
 
     @property
     def last_word(self) -> Token | None:

@@ -22,6 +22,8 @@ NUMERAL_RUN = re.compile(
     r"|(?<![零〇一二三四五六七八九十百千万两])[一二两三四五六七八九]千[一二两三四五六七八九]?"
     r"(?![零〇一二三四五六七八九十百千万多余来])"  # 一个月三千二: 3200 (not 一万两千多, 两千多万)
 )
+#: A share said in words (百分之九十七, 百分之九十八点五): written as the report writes shares.
+PERCENT_WORDS = re.compile(r"百分之([零〇一二三四五六七八九十两]+(?:点[零〇一二三四五六七八九]+)?)")
 SPACES = re.compile(r"\s+")
 
 
@@ -49,6 +51,15 @@ def _arabic(match: re.Match[str]) -> str:
         return run
 
 
+def _percent(match: re.Match[str]) -> str:
+    import cn2an
+
+    try:
+        return f"{cn2an.cn2an(match.group(1), 'smart')}%"
+    except (ValueError, KeyError):
+        return match.group(0)
+
+
 def normalize(text: str, *, numerals: bool = True) -> str:
     """Canonical form of a question; safe on any input (never raises).
 
@@ -59,5 +70,5 @@ def normalize(text: str, *, numerals: bool = True) -> str:
     text = "".join(ch for ch in text if _keep(ch))
     text = _t2s().convert(text)
     if numerals:
-        text = NUMERAL_RUN.sub(_arabic, text)
+        text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, text))
     return SPACES.sub(" ", text).strip().lower()
