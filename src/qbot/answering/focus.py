@@ -133,6 +133,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             topics.remove(topic)  # 教育 of 青少年毒品预防教育: part of the qualifier already read (合作 of 企业合作:
             continue  # what the group's count, 合作企业数, says)
         family = _family(topic, wanted, index, kb)
+        if absent and not [n for n in names if not _school(n, index, kb)]:
+            family = [n for n in family if _same_thing(n, absent, index)]  # 市残联那批培训的合格率: not 金蓝领培训's
+            # (but 建管处那个培训 企业满意度: 建筑特种作业培训, the same 736 trained)
         if r.table is not None:
             family = [n for n in family if any(f.table_no == r.table for f in index.by_entity.get(n, []))]
         if not family:
@@ -976,6 +979,13 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _unit_names(tokens: Iterable[Token]) -> list[str]:
     """The units unit tokens stand for, but 个 (which counts anything)."""
     return [u for t in tokens for s in t.senses if s.role == "unit" for u in s.name.split("|") if u != "个"]
+
+
+def _same_thing(name: str, others: list[str], index: FigureIndex) -> bool:
+    """Whether a name and one of `others` are one thing told twice: a figure of each with the same value and unit
+    (表2's 聊城市建管处 and the prose's 建筑特种作业培训, both 736 trained)."""
+    told = {(f.value, f.unit) for o in others for f in index.by_entity.get(o, []) if f.value is not None}
+    return any((f.value, f.unit) in told for f in index.by_entity.get(name, []))
 
 
 def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted: list[str], index: FigureIndex,

@@ -54,6 +54,11 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         if any(t.role == "unit" and t.text in PERSON_UNITS for t in r.tokens):
             words.append("人数")  # 21届毕业生有多少人: a headcount asked of a qualifier, found only in 个 (人才培养方案修订数)
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
+    words += [w for w in _subgroup(r, ctx) if w not in words and not explained(w, context)]
+    if r.kind in ("training", "teacher_training") and not any(f.entity_type == r.kind for f in figs):
+        # 教师培训花了多少钱: not the equipment's sums (a kind of training named, none of its figures given)
+        words += [t.text for t in r.tokens if t.role == "kind" and not t.text.isascii() and t.text not in words
+                  and not explained(t.text, context)]
     words += [w for w in _counted_doers(r, figs, ctx) if w not in words]
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
@@ -72,6 +77,24 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
 PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
 #: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.
 COUNTED_UNITS = frozenset({"人", "个", "项", "门", "家", "所", "类", "种", "台套", "套", "人次", "次"})
+
+
+def _subgroup(r: Reading, ctx: Context) -> list[str]:
+    """全校建档立卡学生总数: a word of the report written right before a headcount (学生总数 → 在校生人数) names a
+    part of those people, which that headcount does not count."""
+    heads = set(ctx.kb.headcounts.values())
+    vocabulary = ctx.kb.repairer.vocabulary
+    return [a.text for a, b in zip(r.tokens, r.tokens[1:]) if a.role == "word" and a.end == b.start and len(a.text) >= 2
+            and (b.role == "metric" and any(s.name in heads for s in b.senses)
+                 and not vocabulary.tags.get(a.text, "").startswith(NOT_WHO)  # (一年毕业多少人, 顺利毕业: when, how)
+                 or b.role == "group" and any(s.name in ctx.kb.headcounts for s in b.senses)
+                 and (vocabulary.is_noun(a.text) or vocabulary.tags.get(a.text, "").startswith("a")))]
+    # (贫困学生一共有多少人; but 组织学生当志愿者: a verb, what is done with them)
+
+
+#: Parts of speech (jieba) of words that say when, how much or how, not which people: numerals, time words, adverbs,
+#: prepositions, conjunctions, particles, pronouns, measure words.
+NOT_WHO = ("m", "t", "d", "ad", "p", "c", "u", "r", "q")
 
 
 def _per_head(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
