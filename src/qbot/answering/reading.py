@@ -421,7 +421,23 @@ def talk_as_context(tokens: tuple[Token, ...], introductions: bool = True) -> tu
     """The question's tokens with the talk around what it asks read as context: introductions (俺家是…; but a
     passage searched may be about the village the asker comes from), things set aside (除了助学金), worries voiced
     beside the question (别是那种民办收费老贵的)."""
-    return _worries_as_context(_set_aside_as_context(_introductions_as_context(tokens) if introductions else tokens))
+    return _about_the_child_as_context(_worries_as_context(_set_aside_as_context(
+        _introductions_as_context(tokens) if introductions else tokens)))
+
+
+def _about_the_child_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """无人机应用技术 这专业行不行啊 孩子光想玩飞机: a clause telling of the child (孩子, 娃) that asks nothing and names
+    nothing of the report, beside a clause that asks, is talk — its words (飞机, 机床) are not topics."""
+    clause = clause_of(tokens)
+    told = {clause[t.start] for t in tokens if t.role == "context" and any(s.name == "person" for s in t.senses)}
+    told -= {clause[t.start] for t in tokens if "学" in t.text}  # (娃想学开挖掘机的: what the child would study is asked)
+    asking = {clause[t.start] for t in tokens if t.role in ("intent", "pronoun") or t.role in NAME_ROLES and t.how not
+              in ("foreign", "segment")}
+    quiet = told - asking
+    if not quiet or not asking:
+        return tokens
+    return tuple(replace(t, role="context", senses=(), how="talk") if clause[t.start] in quiet and (
+        t.role == "unknown" or t.role == "topic" and t.how == "foreign") else t for t in tokens)
 
 
 def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

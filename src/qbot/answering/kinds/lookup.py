@@ -175,8 +175,8 @@ def card(r: Reading, ctx: Context) -> Result | None:
     if not r.names or r.asked or _leftovers(r) or narrative.thing_asked(r):
         return None  # (焊接专业毕业的都去了哪些厂: the factories asked, which no figure of the major names)
     index = ctx.index
-    if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or any(
-            t.role == "word" and len(t.text) >= 2 for t in r.tokens)):
+    if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or r.qualifiers or any(
+            t.role == "word" and len(t.text) >= 2 for t in r.tokens)):  # (学校安不安全 … 咋样: 校园安全's figure)
         return None  # the school's headline figures answer 学校怎么样, not any question that mentions the school
         # (学校禁毒工作咋样: a word of the report tells what is asked of it)
     names = [n for n in r.names if not _is_school(n, index)] or list(r.names)
