@@ -59,6 +59,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("column", lookup.column),
     ("school", lookup.school),
     ("which_figure", refusals.quantity_without_metric),
+    ("section", narrative.section_named),
     ("narrative_first", narrative_first),
     ("card", lookup.card),
     ("table", lookup.table),

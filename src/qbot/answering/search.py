@@ -214,6 +214,11 @@ class PassageSearch:
             self._parallel[edition] = found
         return self._parallel[edition]
 
+    def sections_named(self, edition: str, name: str) -> list[tuple[str, str]]:
+        """(path, title) of the section a question names (案例一 → 七/案例一 and its subsections, 三(二) → 三(二)…)."""
+        roots = [p for p in self._titles(edition) if p == name or p.endswith("/" + name)]
+        return [(p, t) for p, t in self._titles(edition).items() if any(p.startswith(r) for r in roots)]
+
     def _titles(self, edition: str) -> dict[str, str]:
         if edition not in self._section_titles:
             self._section_titles[edition] = dict(self._conn.execute(

@@ -27,7 +27,7 @@ ROLES = frozenset({
 EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
 
 TABLE = re.compile(r"(?:表|table )\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
-SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?)")
+SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?|案例[一二三四五六])")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
@@ -136,7 +136,7 @@ class Scanner:
 
     @staticmethod
     def _pattern(text: str, i: int) -> Token | None:
-        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t前第"):
+        if not (text[i].isdigit() or text[i] in "表一二三四五六七八t前第案"):
             return None
         for pattern, role in ((TABLE, "table"), (SECTION, "section"), (TOPN, "topn"), (POSITION, "topn"),
                               (YEAR, "year"), (NUMBER, "number")):

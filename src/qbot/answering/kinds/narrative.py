@@ -253,3 +253,23 @@ def _alternative(r: Reading, word: str) -> bool:
     """公办的还是私立的: the other side of 还是 need not be in the answer."""
     at = r.text.find(word)
     return at >= 0 and "还是" in r.text[max(0, at - 4):at]
+
+
+def section_named(r: Reading, ctx: Context) -> Result | None:
+    """案例一讲的是啥: a section named by its number, asked what it tells — its heading, or the sentence under it that
+    best answers the rest of the question."""
+    if not r.section or r.asked or r.asks_number:
+        return None
+    sections = ctx.search.sections_named(ctx.edition, r.section)
+    if not sections:
+        return None
+    within = frozenset(p for p, _ in sections)
+    asked = search_text(r, ctx).replace(r.section, " ").strip()
+    terms = ctx.search.terms(asked)
+    hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms else None
+    if hit is None and (not terms or r.intents & {"what", "describe", "narrative"}):
+        hit = ctx.search.search(sections[0][1], ctx.edition, min_coverage=0.0, within=within)  # (学校特色案例一讲的是啥:
+        # what it is about, its heading)
+    if hit is None:
+        return None
+    return Result("narrative", passage=hit, confidence=round(0.4 + 0.4 * hit.coverage, 2), focus=focus_of(r, ctx, (), ()))
