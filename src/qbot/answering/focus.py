@@ -1007,21 +1007,32 @@ def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted:
 
 
 def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
-    """教职工里男女各多少: a group's headcount word (教职工 → 教职工总人数) before figures of which none is about that
-    group names whose figures are asked, not a figure of its own."""
+    """教职工里男女各多少 / 女生毕业好找工作吗 女生就业率多少: a group's headcount word (教职工 → 教职工总人数, 女生 →
+    女生人数) before figures of its clause of which none is about that group names whose figures are asked, not a
+    figure of its own."""
     groups = {h: g for g, h in kb.headcounts.items()}
-    if r.groups or len(r.metrics) < 2 or not set(r.metrics[0].names) <= set(groups) or len(r.metrics[0].names) != 1:
+    if len(r.metrics) < 2:
         return r
-    group = groups[r.metrics[0].names[0]]
-    if group in kb.exclusive:
-        return r  # (男生比女生多多少人: one part of the students against another)
     clause = clause_of(r.tokens)
-    if any(clause.get(m.start) != clause.get(r.metrics[0].start) for m in r.metrics[1:]):
-        return r  # (教职工多少人 男女比例呢: two questions)
-    rest = [n for m in r.metrics[1:] for n in m.names]
-    if any(kb.answers_for(group, n) or n in groups and groups[n] not in kb.exclusive for n in rest):
-        return r  # (教职工 学生 各多少: another whole counted beside it)
-    return replace(r, metrics=r.metrics[1:], groups=(group,))
+    heads = [m for m in r.metrics if len(m.names) == 1 and m.names[0] in groups]
+    named: list[str] = []
+    dropped: set[int] = set()
+    for head in heads:
+        group = groups[head.names[0]]
+        rest = [n for m in r.metrics if m is not head and m.start > head.start
+                and clause.get(m.start) == clause.get(head.start) for n in m.names]
+        if not rest or any(kb.answers_for(group, n) for n in rest):
+            continue
+        if all(n in groups for n in rest) and (group in kb.exclusive or not all(
+                groups[n] in kb.exclusive and groups[n] not in kb.groups.get(group, ()) for n in rest)):
+            continue  # (教职工 学生 各多少, 男生比女生多多少人: another whole, or another part, counted beside it; but
+            # 教职工里男女各多少: the students' parts asked of the staff)
+        named.append(group)
+        dropped.add(head.start)
+    if not named:
+        return r
+    return replace(r, metrics=tuple(m for m in r.metrics if m.start not in dropped),
+                   groups=tuple(dict.fromkeys((*r.groups, *named))))
 
 
 def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
