@@ -38,7 +38,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     if unmeant is not None:
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
-    r = of_the_last(_the_groups_own(_population_named(r, kb), kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
+    r = of_the_last(_the_groups_own(_population_named(_groups_counted_beside(r, kb), kb), kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -1004,6 +1004,22 @@ def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted:
             moved.append(name)
             names = [*names, majors[0]] if majors[0] not in names else names
     return names, [a for a in absent if a not in moved]
+
+
+def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
+    """男孩比女孩多多少人: a group named beside another group's headcount (女孩多 → 女生人数) is counted too — its own
+    headcount, not the girls' count of boys."""
+    counts = {h: g for g, h in kb.headcounts.items()}
+    named = [n for n in r.metric_names if counts.get(n) in kb.exclusive]
+    if not r.groups or not named or len(named) != len(r.metric_names):
+        return r
+    beside = [g for g in r.groups if g in kb.exclusive and g not in {counts[n] for n in named}]
+    if not beside:
+        return r
+    starts = {s.name: t.start for t in r.tokens if t.role == "group" for s in t.senses if s.role == "group"}
+    added = tuple(MetricAsk(g, starts.get(g, 0), (kb.headcounts[g],)) for g in beside)
+    return replace(r, groups=tuple(g for g in r.groups if g not in beside),
+                   metrics=tuple(sorted(r.metrics + added, key=lambda m: m.start)))
 
 
 def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:

@@ -80,16 +80,29 @@ COUNTED_UNITS = frozenset({"人", "个", "项", "门", "家", "所", "类", "种
 
 
 def _subgroup(r: Reading, ctx: Context) -> list[str]:
-    """全校建档立卡学生总数: a word of the report written right before a headcount (学生总数 → 在校生人数) names a
-    part of those people, which that headcount does not count."""
+    """全校建档立卡学生总数 / 建档立卡贫困家庭的学生一共有多少: words of the report written before a headcount (学生总数 →
+    在校生人数, 学生 → its headcount), with nothing but talk between, name a part of those people, which that headcount
+    does not count."""
     heads = set(ctx.kb.headcounts.values())
     vocabulary = ctx.kb.repairer.vocabulary
-    return [a.text for a, b in zip(r.tokens, r.tokens[1:]) if a.role == "word" and a.end == b.start and len(a.text) >= 2
-            and (b.role == "metric" and any(s.name in heads for s in b.senses)
-                 and not vocabulary.tags.get(a.text, "").startswith(NOT_WHO)  # (一年毕业多少人, 顺利毕业: when, how)
-                 or b.role == "group" and any(s.name in ctx.kb.headcounts for s in b.senses)
-                 and (vocabulary.is_noun(a.text) or vocabulary.tags.get(a.text, "").startswith("a")))]
-    # (贫困学生一共有多少人; but 组织学生当志愿者: a verb, what is done with them)
+    clause = clause_of(r.tokens)
+    out: list[str] = []
+    for j, head in enumerate(r.tokens):
+        as_metric = head.role == "metric" and any(s.name in heads for s in head.senses)
+        as_group = head.role == "group" and any(s.name in ctx.kb.headcounts for s in head.senses)
+        if not as_metric and not as_group:
+            continue
+        k = j - 1
+        while k >= 0 and r.tokens[k].role in ("word", "context", "filler") and clause[r.tokens[k].start] == \
+                clause[head.start]:
+            word = r.tokens[k]
+            tag = vocabulary.tags.get(word.text, "")
+            if word.role == "word" and len(word.text) >= 2 and (
+                    as_metric and not tag.startswith(NOT_WHO)  # (一年毕业多少人, 顺利毕业: when, how)
+                    or as_group and (vocabulary.is_noun(word.text) or tag.startswith("a"))):  # (but 组织学生当志愿者:
+                out.append(word.text)  # a verb, what is done with them)
+            k -= 1
+    return list(dict.fromkeys(out))
 
 
 #: Parts of speech (jieba) of words that say when, how much or how, not which people: numerals, time words, adverbs,

@@ -24,6 +24,8 @@ NUMERAL_RUN = re.compile(
 )
 #: A share said in words (百分之九十七, 百分之九十八点五): written as the report writes shares.
 PERCENT_WORDS = re.compile(r"百分之([零〇一二三四五六七八九十两]+(?:点[零〇一二三四五六七八九]+)?)")
+#: A share said in tenths (九成多, 七成左右): 90%, 70%.
+TENTHS = re.compile(r"(?<![零〇一二三四五六七八九十百千万两])([一二三四五六七八九])成(?=多|左右|以上|以下|的|都|是|了|[吧吗呢啊]|[\s,，。?？!！]|$)")
 SPACES = re.compile(r"\s+")
 
 
@@ -60,6 +62,10 @@ def _percent(match: re.Match[str]) -> str:
         return match.group(0)
 
 
+def _tenths(match: re.Match[str]) -> str:
+    return f"{'一二三四五六七八九'.index(match.group(1)) + 1}0%"
+
+
 def normalize(text: str, *, numerals: bool = True) -> str:
     """Canonical form of a question; safe on any input (never raises).
 
@@ -70,5 +76,5 @@ def normalize(text: str, *, numerals: bool = True) -> str:
     text = "".join(ch for ch in text if _keep(ch))
     text = _t2s().convert(text)
     if numerals:
-        text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, text))
+        text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, TENTHS.sub(_tenths, text)))
     return SPACES.sub(" ", text).strip().lower()
