@@ -749,7 +749,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     chosen += _groups_asked_apart(r, kb)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
-    chosen = _rate_quoted(_people_of(_how_many_of_the_other(chosen, r, kb), r, index, kb), r, kb)
+    chosen = _rate_quoted(_people_of(_how_many_of_the_other(_asking_word_before(chosen, r, kb), r, kb), r, index, kb),
+                          r, kb)
     counts_of = kb.counts_of
     if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
@@ -898,9 +899,9 @@ def _sibling_asked(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBa
             asked.append(metric)
         elif (sibling := _sibling_in(metric, units, index)):
             asked.append(sibling)
-    if not asked and focus.entities:
+    if not asked and focus.entities and not any(index.entity_kind(e) in ("school", "total") for e in focus.entities):
         asked = unique(f.metric for e in focus.entities for f in index.by_entity.get(e, []) if f.unit in units)
-    if not asked:
+    if not asked or len(asked) > 3:  # (… 那女生宿舍呢 几个人一间: not every figure of the school counted in 人)
         return r
     return replace(r, metrics=tuple(MetricAsk("", -1, (m,), True) for m in unique(asked)), names=focus.entities,
                    carried=True)
@@ -933,6 +934,20 @@ def _rate_quoted(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
         else:
             out.append(metric)
     return unique(out)
+
+
+def _asking_word_before(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
+    """今年学校招了多少新员工: a metric's asking word (招了多少 → 招生人数) right before another metric's noun (新员工 →
+    招录人数) asks of that noun; it names no figure of its own."""
+    dropped: set[str] = set()
+    for a, b in zip(r.metrics, r.metrics[1:]):
+        units = {UNIT_FAMILIES.get(kb.metrics[n].unit, kb.metrics[n].unit) for n in (*a.names, *b.names)
+                 if n in kb.metrics}
+        if a.start + len(a.text) == b.start and ASKING_IN_NAME.search(a.text) and not ASKING_IN_NAME.search(b.text) \
+                and not set(a.names) & set(b.names) and len(units) == 1:  # (both counts of people; but 毕业的有几个
+            # 找着工作了 asks how many of the graduates found work)
+            dropped |= set(a.names) - set(b.names)
+    return [m for m in chosen if m not in dropped] if dropped and set(chosen) - dropped else chosen
 
 
 def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:

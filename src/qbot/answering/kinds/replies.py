@@ -76,7 +76,8 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
             sentence = ""  # 宿舍晚上几点熄灯: a time of day, which a sentence about the dorms does not tell
         if sentence and any(t.text in sentence for t in r.tokens if t.role == "offtopic") and (all(
                 any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics) or narrative.asks_how_it_is(
-                r)):  # (宿舍管的严不严: how the dorms are kept, whatever word the asker used for keeping them)
+                r) or asked_yes_no):  # (宿舍管的严不严 / 宿舍管得严吗: how the dorms are kept, whatever word the asker
+            # used for keeping them)
             # the plan goes on to the prose, or 咋样 of 宿舍 is answered by that sentence itself
             return None if r.intents & (PROSE_INTENTS | {"duration"}) else told
     return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
