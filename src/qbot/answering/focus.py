@@ -1087,6 +1087,13 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
         s.name == "person" for s in t.senses) and r.tokens[i - 1].role == "intent" and any(
         s.name in ("quantity", "count") for s in r.tokens[i - 1].senses)}  # 有多少孩子参加社团: 社团成员人数
     people.update({n: len(r.text) for n in asked})  # (said before the thing or after it)
+    heads = set(kb.headcounts.values())
+    markers: set[str] = set()
+    for m in r.metrics:  # 订单班一共多少学生: "how many students" said after the thing counts its people
+        if set(m.names) <= heads and ASKING_IN_NAME.search(m.text) and any(o.start < m.start for o in r.metrics
+                                                                             if o is not m):
+            people.setdefault(clause[m.start], m.start)
+            markers |= set(m.names)
     # (订单班有多少学生: the people of a group, said after the thing — not 学生社团有多少个, the students' clubs)
     if not people:
         return chosen
@@ -1100,7 +1107,7 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
         out.append(sibling or metric)  # (订单班数 → 订单班人数, its whole stem)
         swapped = swapped or bool(sibling)
     if swapped:  # (the group said how the people are counted: 学生 is not also asked its headcount, 在校生人数)
-        heads = {kb.headcounts.get(g) for g in r.groups}
+        heads = {kb.headcounts.get(g) for g in r.groups} | markers
         out = [m for m in out if m not in heads] or out
     return unique(out)
 

@@ -31,7 +31,8 @@ SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七�
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
-POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位|呢|$)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])")
+POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位|呢|$)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])"
+                      r"|(?<=倒数)第(?P<k>[2-9]|[二三四五六七八九])")
 NUMBER = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?P<pct>%)?")
 PUNCT = re.compile(r"[\s\W_]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -151,7 +152,7 @@ class Scanner:
             elif role == "section":
                 meaning = m["s"]
             elif pattern is POSITION:
-                n = m["n"] or m["m"]
+                n = m["n"] or m["m"] or m["k"]
                 meaning = n if n.isdigit() else str("一二三四五六七八九".index(n) + 1)
             else:
                 meaning = m.group(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from qbot.answering.figure import Fig
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
 
@@ -189,7 +189,7 @@ def card(r: Reading, ctx: Context) -> Result | None:
         metrics = ctx.kb.cards.get(kind) or unique(f.metric for f in index.by_entity.get(entity, []))[:6]
         for asked_group in r.groups:  # 女孩子学汽修行不行: the report breaks none of its figures down by sex
             if asked_group in ctx.kb.exclusive and metrics and not any(ctx.kb.answers_for(asked_group, m)
-                                                                       for m in metrics):
+                                                                       for m in metrics) and _said_with(r, asked_group):
                 return Result("refusal", reason="group", words=(asked_group, metrics[0],
                                                                 ctx.kb.metrics[metrics[0]].group), confidence=0.8)
         for metric in metrics:
@@ -322,3 +322,12 @@ def number(r: Reading, ctx: Context) -> Result | None:
     return Result("lookup", groups=tuple(group(figs)), focus=focus_of(r, ctx, unique(f.entity for f in figs),
                                                                        unique(f.metric for f in figs)),
                   confidence=0.4)
+
+
+def _said_with(r: Reading, group: str) -> bool:
+    """Whether a group is named in the clause that names the entity (女孩子学汽修行不行), not in a question of its own
+    beside it (建筑装饰学出来咋样呀 女孩子能学不: the card, and whether girls may study it is another question)."""
+    clause = clause_of(r.tokens)
+    named = {clause[e.start] for e in r.entities if e.start in clause}
+    return not named or any(clause[t.start] in named for t in r.tokens if t.role == "group"
+                            and any(s.name == group for s in t.senses))
