@@ -143,7 +143,10 @@ def unknown_name(r: Reading, ctx: Context) -> Result | None:
 def absent(r: Reading, ctx: Context) -> Result | None:
     """An entity the report names but gives no figure of the metric for (学前教育专业就业率)."""
     comparing = bool(r.intents & {"compare", "same", "difference"})  # (学前教育…跟会计比哪个高: one side is no comparison)
-    if not r.absent or not r.asked or r.names and not _nearest_lacks(r) and not comparing:
+    schooled = bool(r.names) and all(ctx.index.entity_kind(n) in ("school", "total") for n in r.names) and any(
+        ctx.index.entity_kind(n) not in ("school", "total", "") for n in r.absent)  # 学汽修的孩子对学校满意不: the
+    # school named is what they are asked about, not whose figure it is
+    if not r.absent or not r.asked or r.names and not _nearest_lacks(r) and not comparing and not schooled:
         return None
     index = ctx.index
     name = r.absent[0]
