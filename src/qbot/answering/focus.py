@@ -37,7 +37,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     unmeant = _pronoun_of_nothing(r, focus, index)
     if unmeant is not None:
         return unmeant
-    r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(r, kb), index, kb), index), index)
+    r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(_year_before_the_last(r, focus, index), kb), index,
+                                                    kb), index), index)
     r = of_the_last(_the_groups_own(_population_named(_groups_counted_beside(r, kb), kb), kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
@@ -1035,6 +1036,17 @@ def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
     added = tuple(MetricAsk(g, starts.get(g, 0), (kb.headcounts[g],)) for g in beside)
     return replace(r, groups=tuple(g for g in r.groups if g not in beside),
                    metrics=tuple(sorted(r.metrics + added, key=lambda m: m.start)))
+
+
+def _year_before_the_last(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
+    """2020届就业率多少 … 那去年呢: 去年 after a question that named the report's year is the year before it (2019),
+    not the report's own year, which 去年 may otherwise mean (the report is read the year after)."""
+    last = str(int(index.year) - 1) if index.year.isdigit() else ""
+    if not last or index.year not in focus.years or set(r.soft_years) != {last} or r.versus or \
+            any(t.role == "year" for t in r.tokens):
+        return r
+    tokens = tuple(replace(t, role="year", meaning=last, senses=()) if t.role == "time" else t for t in r.tokens)
+    return replace(r, tokens=tokens, soft_years=())
 
 
 def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
