@@ -628,7 +628,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         claim = hearsay or _claim(list(group))
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
                    or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
-            list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group))) and parts else [])
+            list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group)) or _group_counted(group))
+            and parts else [])  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
@@ -638,8 +639,15 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
             parts[-1] += group
         else:
             parts.append(list(group))
-    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _asks_of_entity(p) or _claim(p)
+    return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _group_counted(p) or _asks_of_entity(
+        p) or _claim(p)
             or _counts_kind(p) or (_asks_about(p) or _names_topic(p)) and len(parts) > 1]
+
+
+def _group_counted(part: list[Token] | tuple[Token, ...]) -> bool:
+    """男娃占几成: a group and an asking of how many or what share, nothing else."""
+    return any(t.role == "group" for t in part) and any(t.role == "intent" and any(
+        s.name in ("quantity", "count", "ratio") for s in t.senses) for t in part)
 
 
 def _names_topic(part: list[Token] | tuple[Token, ...]) -> bool:
