@@ -1062,8 +1062,9 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
     dropped: set[int] = set()
     for head in heads:
         group = groups[head.names[0]]
-        rest = [n for m in r.metrics if m is not head and m.start > head.start
-                and clause.get(m.start) == clause.get(head.start) for n in m.names]
+        rest = [n for m in r.metrics if m is not head and (m.start > head.start or head.text.isascii())
+                and clause.get(m.start) == clause.get(head.start) for n in m.names]  # (the employment rate for
+        # female graduates: English names whose figure after it)
         if not rest or any(kb.answers_for(group, n) for n in rest):
             continue
         if all(n in groups for n in rest) and (group in kb.exclusive or not all(

@@ -160,7 +160,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if any(all(f.qualifiers.get(k) in vs for k, vs in focus.qualifiers) for m in wanted
                for f in index.by_metric.get(m, [])):
             return replace(r, qualifiers=focus.qualifiers, years=r.years or focus.years, carried=True)
-    if names and not wanted and r.followup and focus.metrics and not r.intents & {"describe", "list"}:
+    majors_again = not r.intents and all(index.entity_kind(n) == "major" for n in names) and all(
+        index.entity_kind(e) == "major" for e in focus.entities)  # (俺孙子学数控的 一个月挣多少 … 奶奶 我学的是汽修
+    # 不是数控 你得问汽修的: the same question of the major named instead)
+    if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
         if kept:
             return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True)
