@@ -27,7 +27,8 @@ ROLES = frozenset({
 EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
 
 TABLE = re.compile(r"(?:表|table )\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
-SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?|案例[一二三四五六])")
+SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?|案例[一二三四五六])"
+                     r"|第(?P<p>[一二三四五六七八])部分")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
@@ -150,7 +151,7 @@ class Scanner:
             elif role == "year":
                 meaning = m["y"] or f"20{m['yy']}"
             elif role == "section":
-                meaning = m["s"]
+                meaning = m["s"] or m["p"]
             elif pattern is POSITION:
                 n = m["n"] or m["m"] or m["k"]
                 meaning = n if n.isdigit() else str("一二三四五六七八九".index(n) + 1)

@@ -264,10 +264,11 @@ def section_named(r: Reading, ctx: Context) -> Result | None:
     if not sections:
         return None
     within = frozenset(p for p, _ in sections)
-    asked = search_text(r, ctx).replace(r.section, " ").strip()
+    asked = search_text(r, ctx, tokens=tuple(t for t in plain_tokens(r, ctx) if t.role != "section"))
     terms = ctx.search.terms(asked)
-    hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms else None
-    if hit is None and (not terms or r.intents & {"what", "describe", "narrative"}):
+    what = bool(r.intents & {"what", "describe", "narrative"}) and not r.asks_number and "list" not in r.intents
+    hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms and not what else None
+    if hit is None and (not terms or what):
         hit = ctx.search.search(sections[0][1], ctx.edition, min_coverage=0.0, within=within)  # (学校特色案例一讲的是啥:
         # what it is about, its heading)
     if hit is None:
