@@ -18,7 +18,8 @@ from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import carried_metrics, follow_up, of_the_last, row_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of, thing_counted
+from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of,
+                                    thing_counted)
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -39,7 +40,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(_year_before_the_last(r, focus, index), kb), index,
                                                     kb), index), index)
-    r = of_the_last(_the_groups_own(_population_named(_groups_counted_beside(r, kb), kb), kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
+    r = _population_named(_groups_counted_beside(r, kb), kb)
+    r = of_the_last(_the_groups_own(r, kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
     names: list[str] = []
@@ -956,13 +958,12 @@ def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> 
     (助学金人数) asks that count, not the whole school's headcount (在校生人数)."""
     heads = set(kb.headcounts.values())
     clause = clause_of(r.tokens)
-    said = {m.start: m for m in r.metrics}
     asking = [m for m in r.metrics if set(m.names) <= heads and ASKING_IN_NAME.search(m.text)]
     counted = [m for m in r.metrics if m not in asking and any(
         kb.metrics.get(n) is not None and kb.metrics[n].unit in ("人", "名") and n not in heads for n in m.names)]
     dropped = {n for a in asking for n in a.names
                if any(clause.get(a.start) == clause.get(c.start) for c in counted)}
-    return [m for m in chosen if m not in dropped] if dropped and said else chosen
+    return [m for m in chosen if m not in dropped]
 
 
 def _units_asked_apart(r: Reading, index: FigureIndex) -> list[str]:
@@ -1025,7 +1026,7 @@ def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted:
 def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
     """男孩比女孩多多少人: a group named beside another group's headcount (女孩多 → 女生人数) is counted too — its own
     headcount, not the girls' count of boys."""
-    counts = {h: g for g, h in kb.headcounts.items()}
+    counts = kb.counted_groups
     named = [n for n in r.metric_names if counts.get(n) in kb.exclusive]
     if not r.groups or not named or len(named) != len(r.metric_names):
         return r
@@ -1053,7 +1054,7 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
     """教职工里男女各多少 / 女生毕业好找工作吗 女生就业率多少: a group's headcount word (教职工 → 教职工总人数, 女生 →
     女生人数) before figures of its clause of which none is about that group names whose figures are asked, not a
     figure of its own."""
-    groups = {h: g for g, h in kb.headcounts.items()}
+    groups = kb.counted_groups
     if len(r.metrics) < 2:
         return r
     clause = clause_of(r.tokens)

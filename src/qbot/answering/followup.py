@@ -14,7 +14,8 @@ from qbot.answering.result import Focus
 
 
 #: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
-TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number", "time", "context"})  # (毕业才18个人啊: a remark)
+TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number", "time", "context"})
+# (毕业才18个人啊, 毕业几个人啊 这么高: a remark)
 
 
 def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:

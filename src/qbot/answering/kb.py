@@ -53,6 +53,11 @@ class KnowledgeBase:
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
 
+    @property
+    def counted_groups(self) -> dict[str, str]:
+        """headcount metric -> the group it counts (女生人数 → 女生)."""
+        return {metric: group for group, metric in self.headcounts.items()}
+
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
         if edition not in self._indexes:

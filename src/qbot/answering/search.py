@@ -137,7 +137,8 @@ class PassageSearch:
             heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
             for sentence in SENTENCE.findall(passage):
                 lowered = sentence.lower()
-                present = [t for t in terms if t in lowered or t in title or t in loose and self._holds_other(lowered, t)]
+                present = [t for t in terms if t in lowered or t in title
+                           or t in loose and self._holds_other(lowered, t)]
                 about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
                 if about:
                     present = list(terms)

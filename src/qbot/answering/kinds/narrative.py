@@ -273,4 +273,5 @@ def section_named(r: Reading, ctx: Context) -> Result | None:
         # what it is about, its heading)
     if hit is None:
         return None
-    return Result("narrative", passage=hit, confidence=round(0.4 + 0.4 * hit.coverage, 2), focus=focus_of(r, ctx, (), ()))
+    return Result("narrative", passage=hit, confidence=round(0.4 + 0.4 * hit.coverage, 2),
+                  focus=focus_of(r, ctx, (), ()))
