@@ -99,7 +99,8 @@ def _subgroup(r: Reading, ctx: Context) -> list[str]:
             tag = vocabulary.tags.get(word.text, "")
             if word.role == "word" and len(word.text) >= 2 and (
                     as_metric and not tag.startswith(NOT_WHO)  # (一年毕业多少人, 顺利毕业: when, how)
-                    or as_group and (vocabulary.is_noun(word.text) or tag.startswith("a"))):  # (but 组织学生当志愿者:
+                    or as_group and (vocabulary.is_noun(word.text) or tag.startswith("a") and not tag.startswith(
+                        NOT_WHO))):  # (but 组织学生当志愿者:
                 out.append(word.text)  # a verb, what is done with them)
             k -= 1
     return list(dict.fromkeys(out))
