@@ -93,6 +93,11 @@ class FigureIndex:
     def all_majors(self) -> list[str]:
         return [m for majors in self.majors_of.values() for m in majors]
 
+    @property
+    def last_year(self) -> str:
+        """The year before the edition's (2019 of the 2020 report), or "" when the edition has no year."""
+        return str(int(self.year) - 1) if self.year.isdigit() else ""
+
     def years_of(self, metric: str) -> set[str]:
         parts = self._formula_metrics(metric)
         return {f.qualifiers.get("year", self.year) for m in parts for f in self.by_metric.get(m, [])}

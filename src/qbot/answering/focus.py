@@ -784,7 +784,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         if info.ratio and (r.intents & {"ratio", "much", "yesno"} or many) and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少 / 都是本科以上吗 / 有研究生不
         wants_rate = "ratio" in r.intents and kb.metrics.get(info.change, info).unit == "%"
-        last = str(int(index.year) - 1) if index.year.isdigit() else ""
+        last = index.last_year
         on_the_year = bool(last) and (set(r.versus) == {last} and set(r.years) <= {index.year}
                                       or set(r.years) | set(r.versus) == {last, index.year})  # 2019年 … 今年比去年
         if info.change and (r.intents & {"difference", "compare"} and (len(r.years) < 2 or on_the_year) and (not (
@@ -1042,7 +1042,7 @@ def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
 def _year_before_the_last(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     """2020届就业率多少 … 那去年呢: 去年 after a question that named the report's year is the year before it (2019),
     not the report's own year, which 去年 may otherwise mean (the report is read the year after)."""
-    last = str(int(index.year) - 1) if index.year.isdigit() else ""
+    last = index.last_year
     if not last or index.year not in focus.years or set(r.soft_years) != {last} or r.versus or \
             any(t.role == "year" for t in r.tokens):
         return r

@@ -51,7 +51,7 @@ def year_before(r: Reading, ctx: Context) -> Result | None:
     """实习工位上一年是多少个: the year before's figure, from this year's and the change on it the report states
     (4460 − 300 = 4160), said to be computed, beside the two figures it rests on."""
     index = ctx.index
-    last = str(int(index.year) - 1) if index.year.isdigit() else ""
+    last = index.last_year
     if len(r.asked) != 1 or not last or set(r.years) | set(r.soft_years) != {last} or r.names and not all(
             index.entity_kind(n) == "school" for n in r.names):
         return None

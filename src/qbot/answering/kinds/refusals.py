@@ -37,7 +37,7 @@ def year(r: Reading, ctx: Context) -> Result | None:
             or any(i.change == m for i in ctx.kb.metrics.values()) for m in r.asked):
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.8,
                       options=tuple(_suggest(r, ctx, r.asked)))
-    last = str(int(index.year) - 1) if index.year.isdigit() else ""
+    last = index.last_year
     against_last = set(r.soft_years) == {last} and set(r.years) <= {last, index.year}  # 在校生跟去年比 多了多少:
     # this year against the last (去年 read as the edition's year where the report has no figure of it)
     if (not r.years and len(set(r.soft_years)) >= 2 or against_last) and r.intents & {"difference", "compare"} and \
