@@ -137,16 +137,15 @@ class PassageSearch:
             heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
             for sentence in SENTENCE.findall(passage):
                 lowered = sentence.lower()
-                present = [t for t in terms if t in lowered or t in title
-                           or t in loose and self._holds_other(lowered, t)]
+                held = {t for t in terms if t in lowered or t in loose and self._holds_other(lowered, t)}
+                present = [t for t in terms if t in held or t in title]
                 about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
                 if about:
                     present = list(terms)
                 if len(present) < min(2, len(terms)):
                     continue
                 coverage = len(set().union(*(spans[t] for t in present))) / len(content)
-                inside = [t for t in present if t in lowered or t in loose and self._holds_other(lowered, t)]
-                # (a word of the title alone counts less)
+                inside = [t for t in present if t in held]  # (a word of the title alone counts less)
                 said = len(set().union(*(spans[t] for t in inside))) / len(content) if inside else 0.0
                 positions = [lowered.find(t) for t in present if t in lowered]
                 spread = (max(positions) - min(positions)) // 20 if positions else 0
