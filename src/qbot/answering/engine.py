@@ -25,7 +25,7 @@ from qbot.answering.kinds import Context
 from qbot.answering.kinds.narrative import NAMING_ROLES
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
-from qbot.answering.reading import Reading, clause_of, read, segments_of, talk_as_context
+from qbot.answering.reading import Reading, clause_of, people_asked, read, segments_of, talk_as_context
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import normalize
@@ -201,6 +201,7 @@ class Engine:
         named: tuple[Token, ...] = ()
         qualified: tuple[Token, ...] = ()
         grouped: tuple[Token, ...] = ()
+        counted: tuple[Token, ...] = ()
         for asked in segments:
             part = asked
             own = tuple(t for t in part if t.role == "table" or t.role == "entity" and not all(
@@ -218,6 +219,12 @@ class Engine:
                     t.role == "intent" for t in part)):  # (转段学生 就业率: keywords, all of one question)
                 # 新增教学资源合计多少钱 几个项目: still the 新增 ones (but 五中全会精神宣讲几次 names its own)
                 part = tuple(sorted(qualified + part, key=lambda t: t.start))
+            own_metrics = tuple(t for t in part if t.role == "metric")
+            if own_metrics:
+                counted = own_metrics
+            elif counted and not own and people_asked(part):  # 社团有多少个 参加的娃有多少: the people of the thing
+                part = tuple(sorted(counted + tuple(t for t in part if t.role != "punct"), key=lambda t: t.start))
+                # an earlier part counted, in one clause
             if own_groups:  # 老师都是年轻的还是老的 平均多大岁数: still the teachers' age (people, not the companies of
                 clause = clause_of(asked)  # 跟企业合作的订单班 毕业直接去厂里上班; nor 老师你好, who is greeted)
                 greeted = {clause[t.start] for t in asked if t.role == "chitchat"}

@@ -628,8 +628,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         claim = hearsay or _claim(list(group))
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
                    or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
-            list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group)) or _group_counted(group))
-            and parts else [])  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
+            list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group)) or _group_counted(group)
+                            or people_asked(group)) and parts else [])  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
@@ -640,8 +640,16 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         else:
             parts.append(list(group))
     return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _group_counted(p) or _asks_of_entity(
-        p) or _claim(p)
+        p) or _claim(p) or people_asked(p) and len(parts) > 1
             or _counts_kind(p) or (_asks_about(p) or _names_topic(p)) and len(parts) > 1]
+
+
+def people_asked(part: list[Token] | tuple[Token, ...]) -> bool:
+    """参加的娃有多少 (of 社团有多少个 参加的娃有多少): a clause asking how many people (a word for the child, not a
+    group of the report) and naming nothing of the report: it asks the people of the thing counted before it."""
+    return any(t.role == "context" and any(s.name == "person" for s in t.senses) for t in part) and any(
+        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part) and not any(
+        t.role in TARGET_ROLES or t.role == "group" or t.role == "topic" and t.how != "foreign" for t in part)
 
 
 def _group_counted(part: list[Token] | tuple[Token, ...]) -> bool:
