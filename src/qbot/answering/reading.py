@@ -431,13 +431,25 @@ def _about_the_child_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     clause = clause_of(tokens)
     told = {clause[t.start] for t in tokens if t.role == "context" and any(s.name == "person" for s in t.senses)}
     told -= {clause[t.start] for t in tokens if "学" in t.text}  # (娃想学开挖掘机的: what the child would study is asked)
-    asking = {clause[t.start] for t in tokens if t.role in ("intent", "pronoun") or t.role in NAME_ROLES and t.how not
-              in ("foreign", "segment")}
+    asking = {clause[t.start] for i, t in enumerate(tokens) if t.role == "intent" and not _negation(tokens, i, clause)
+              or t.role == "pronoun" or t.role in NAME_ROLES and t.how not in ("foreign", "segment")}
     quiet = told - asking
     if not quiet or not asking:
         return tokens
     return tuple(replace(t, role="context", senses=(), how="talk") if clause[t.start] in quiet and (
         t.role == "unknown" or t.role == "topic" and t.how == "foreign") else t for t in tokens)
+
+
+#: Words asking yes or no at the end of a clause (好找不), which before other words only deny (不爱说, 都不叠).
+YES_NO_ENDINGS = frozenset({"不", "没"})
+
+
+def _negation(tokens: tuple[Token, ...], i: int, clause: dict[int, int]) -> bool:
+    """孩子有事不爱跟大人说: 不 before more words of its clause denies them; it asks only at the clause's end."""
+    if tokens[i].text not in YES_NO_ENDINGS:
+        return False
+    return any(clause[t.start] == clause[tokens[i].start] and t.role not in ("filler", "punct")
+               for t in tokens[i + 1:])
 
 
 def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -195,6 +195,8 @@ def quantity_without_metric(r: Reading, ctx: Context) -> Result | None:
         return None  # 名班主任工作室多久开一次例会: how often is told in the prose, not by a figure of it
     if r.topics and _told_in_prose(r, ctx):
         return None  # 学校地址在哪 光岳路多少号: a number of a thing the prose tells (办学地点 … 199号), not a figure
+    if r.topics and ctx.index.entity_kind(name) == "school" and not r.intents & {"quantity", "count"}:
+        return None  # 校园里打架抽烟的多不: whether there is much of a thing of the school, which the prose may tell
     if r.units:
         metrics = [m for m in metrics if ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit in r.units] or metrics
     return Result("refusal", reason="which_figure", words=(name,), confidence=0.4,
