@@ -69,8 +69,8 @@ def judge(case: dict[str, Any], answer: Answer) -> list[str]:
         if any(not _missing_values(alternative, text) for alternative in case["accept"]):
             missing = []
     problems += [f"missing value {v}" for v in missing]
-    for name in case.get("names", []):
-        if name not in answer.text:
+    for name in case.get("names", []):  # (spaces aside, as the values: 第 46 届 of the PDF is 第46届)
+        if compact(name) not in text:
             problems.append(f"missing name {name}")
     for option in case.get("options", []):
         if not any(option in o for o in answer.options):

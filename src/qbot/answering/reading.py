@@ -410,7 +410,13 @@ def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     if not intro or len(intro) == len(set(clause.values())):
         return tokens
     return tuple(replace(t, role="context", senses=(), how="intro") if clause[t.start] in intro and
-                 t.role != "punct" else t for t in tokens)
+                 t.role != "punct" and not _named_by_the_asker(t) else t for t in tokens)
+
+
+def _named_by_the_asker(token: Token) -> bool:
+    """俺在交运集团上班 … 给俺们培训了多少人: a training client of the report named in an introduction is what the
+    asker's own question is about."""
+    return token.role == "entity" and all(s.kind == "training" for s in token.senses)
 
 
 NAME_ROLES = frozenset({"entity", "metric", "qualifier", "topic"})
