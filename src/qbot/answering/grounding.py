@@ -55,6 +55,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             words.append("人数")  # 21届毕业生有多少人: a headcount asked of a qualifier, found only in 个 (人才培养方案修订数)
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
     words += [w for w in _subgroup(r, ctx) if w not in words and not explained(w, context)]
+    words += [w for w in _among_others(r, ctx) if w not in words]
     if r.kind in ("training", "teacher_training") and not any(f.entity_type == r.kind for f in figs):
         # 教师培训花了多少钱: not the equipment's sums (a kind of training named, none of its figures given)
         words += [t.text for t in r.tokens if t.role == "kind" and not t.text.isascii() and t.text not in words
@@ -104,6 +105,33 @@ def _subgroup(r: Reading, ctx: Context) -> list[str]:
                 out.append(word.text)  # a verb, what is done with them)
             k -= 1
     return list(dict.fromkeys(out))
+
+
+#: Words after a population saying that the people named next are some of them (新生里 / 毕业生中的).
+AMONG = frozenset({"里", "里面", "里头", "中", "当中", "之中", "中的", "里的"})
+
+
+def _among_others(r: Reading, ctx: Context) -> list[str]:
+    """2020招的新生里女生多少: a group counted among another population (新生) than the one its headcount counts (女生人数
+    counts girls among all students): the report does not break that population down, so its word is not explained."""
+    counted = ctx.kb.counted_groups
+    clause = clause_of(r.tokens)
+    out: list[str] = []
+    for i, among in enumerate(r.tokens[1:-1], 1):
+        before, after = r.tokens[i - 1], r.tokens[i + 1]
+        if among.text not in AMONG or clause[before.start] != clause[after.start]:
+            continue
+        groups = [counted[s.name] for s in after.senses if s.role == "metric" and s.name in counted] + [
+            s.name for s in after.senses if s.role == "group" and s.name in ctx.kb.headcounts]
+        groups = [g for g in groups if g in ctx.kb.exclusive]  # (男生, 女生: counted among all students only)
+        if not groups or before.role not in ("metric", "group"):
+            continue
+        population = {s.name if before.role == "metric" else ctx.kb.headcounts.get(s.name, "") for s in before.senses}
+        within = {ctx.kb.headcounts.get(g) for g in ctx.kb.groups for part in groups if part in ctx.kb.groups[g]}
+        if population and not population & within and all(
+                ctx.kb.metrics.get(m) is not None and ctx.kb.metrics[m].unit in PERSON_UNITS for m in population if m):
+            out.append(f"{before.text}里的{after.text}")  # (报告里没有关于“毕业生里的女生”的数据)
+    return out
 
 
 #: Parts of speech (jieba) of words that say when, how much or how, not which people: numerals, time words, adverbs,

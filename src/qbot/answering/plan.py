@@ -69,6 +69,8 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 )
 
 
+#: Intents asking a count or an amount (a share asked 是不是都 beside 为啥 guesses at a reason).
+COUNTING_INTENTS = frozenset({"quantity", "count", "sum", "avg", "much"})
 COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
 HEAD_UNITS = frozenset({"人", "人次", "名"})
 
@@ -103,7 +105,8 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
                 return hit
         words = grounding.unexplained(r, result, ctx)
-        if not words and "why" in r.intents and not r.asks_number and result.figures:
+        if not words and "why" in r.intents and (not r.asks_number or not r.intents & COUNTING_INTENTS) and \
+                result.figures:  # (为啥对口的那么少 是不是都去干别的了: a guess at the reason, asked yes or no)
             # 支出为什么只统计到8月底: a reason, which no figure gives; a sentence telling one may
             hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
             if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):

@@ -39,6 +39,10 @@ PUNCT = re.compile(r"[\s\W_]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+#: Asking words a longer form must not cut in two (女生多 of 女生多不多 ends in the 多 of 多少).
+CROSSED_ASKING = ("多少",)
+
+
 @dataclass(frozen=True)
 class Token:
     start: int
@@ -97,6 +101,8 @@ class Scanner:
 
     def _crossed(self, text: str, start: int, end: int) -> bool:
         j = end - 1  # (the form's last character begins the name)
+        if end - start >= 2 and any(text.startswith(w, j) for w in CROSSED_ASKING):
+            return True  # 女生多少: 女生 + 多少, not 女生多 (女生多不多) + 少
         return end - start >= 2 and any(
             len(surface) >= 3 and text.startswith(surface, j) and not surface.isascii()
             and primary_role(senses := tuple(self.lexicon.forms[surface])) in CROSSING_ROLES

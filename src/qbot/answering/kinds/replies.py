@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qbot.answering.kinds import Context, lookup, narrative
-from qbot.answering.reading import PROSE_INTENTS, Reading, clause_of
+from qbot.answering.reading import ASKING_IN_NAME, PROSE_INTENTS, Reading, clause_of
 from qbot.answering.result import Result
 
 #: Roles that show a message is meant as language (even if it asks nothing of the report).
@@ -41,7 +41,8 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     named = any(not all(k == "school" for k in e.kinds) for e in r.entities)
     clause = clause_of(r.tokens)
     last = max(clause.values(), default=0)
-    asking = {clause[t.start] for t in r.tokens if t.role == "intent"}
+    asking = {clause[t.start] for t in r.tokens if t.role == "intent" or t.role == "offtopic" and ASKING_IN_NAME.search(
+        t.text)}  # (… 培训班 收多少钱: the fee is asked, not a worry voiced after the question)
     given = {clause[t.start] for t in r.tokens if t.role == "number"  # 升学674人中 升本科的多少: 674 is known
              and clause[t.start] != last and clause[t.start] not in asking}
     asked = [m for m in r.metrics if clause.get(m.start, -1) not in given]
@@ -50,6 +51,12 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
     told = {clause[t.start] for t in r.tokens if t.role == "offtopic"}
     if told and asks and min(told) > max(asks):
         return None  # 学校女孩多不多啊 别一个班都是男孩子: the off-topic words are a worry after the question
+    shares = {clause[t.start] for t in r.tokens if t.role == "intent" and any(s.name == "ratio" for s in t.senses)}
+    keywords = {clause[m.start] for m in asked if m.start in clause}
+    if r.offtopic and told & shares and keywords and not keywords & (asking | told):
+        return Result("offtopic", reason="offtopic", words=r.offtopic, confidence=0.9,
+                      options=tuple(_suggestions(r, ctx)))  # 专任教师 女教师占比: a share of a part the report
+        # does not count, among the people the keyword before it names
     if not r.offtopic or r.threshold or asked and (named or not all(m.how == "word" for m in asked)):
         return None  # (学校有奖学金吗 学习好能拿多少: an everyday pay word beside the topic does not ask 起薪)
     if set(r.offtopic) == {"opinion"} and named and not r.metrics and not r.asks_names:
