@@ -62,6 +62,13 @@ def _body(result: Result) -> list[str]:
         assert result.passage is not None
         figures = _body(replace(result, kind="lookup", passage=None)) if result.groups else []
         return [texts.passage(result.passage.sentence), *figures]  # (who may have it, and how many did)
+    if kind == "locate":
+        assert result.passage is not None
+        hit = result.passage
+        last = hit.section_path.rsplit("/", 1)[-1]  # (七/案例二: its title 案例二:名班主任工作室… says it)
+        label = hit.section_title if hit.section_title.startswith(last) else f"{hit.section_path} {hit.section_title}"
+        figures = _body(replace(result, kind="lookup", passage=None)) if result.groups else []
+        return [texts.located(hit.sentence, label.strip(), hit.page), *figures]
     if kind == "majors":
         first = result.groups[0][0].source().label if result.groups else ""
         noun = "个专业" if not result.groups or result.groups[0][0].entity_type == "major" else "项"

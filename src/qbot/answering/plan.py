@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qbot.answering import grounding
-from qbot.answering.kinds import (Context, aggregate, compare, composition, eligibility, lookup, majors, narrative,
-                                  ranking, refusals, replies, verify)
+from qbot.answering.kinds import (Context, aggregate, compare, composition, eligibility, locate, lookup, majors,
+                                  narrative, ranking, refusals, replies, verify)
 from qbot.answering.reading import COUNTED, PROSE_INTENTS, Reading
 from qbot.answering.result import Result
 
@@ -36,6 +36,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("chitchat", replies.chitchat),
     ("nothing", replies.nothing_asked),
     ("offtopic", replies.offtopic),
+    ("locate", locate.locate),
     ("part_of_year", refusals.part_of_year),
     ("year_before", lookup.year_before),
     ("year", refusals.year),

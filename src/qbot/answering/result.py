@@ -12,7 +12,7 @@ from qbot.report.audit import Check
 
 #: Kinds of result that answer the question (the others refuse, ask back or reply to chit-chat).
 ANSWER_KINDS = frozenset({"lookup", "card", "column", "ranking", "place", "filter", "average", "total", "share", "compare",
-                          "majors", "narrative", "count", "verify"})
+                          "majors", "narrative", "count", "verify", "locate"})
 
 
 @dataclass(frozen=True)

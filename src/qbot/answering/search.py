@@ -219,6 +219,23 @@ class PassageSearch:
         roots = [p for p in self._titles(edition) if p == name or p.endswith("/" + name)]
         return [(p, t) for p, t in self._titles(edition).items() if any(p.startswith(r) for r in roots)]
 
+    def place_of_section(self, edition: str, path: str) -> tuple[str, int | None]:
+        """A section's title and the page it begins on."""
+        row = self._conn.execute("select title, page from sections where edition = ? and path = ?",
+                                 [edition, path]).fetchone()
+        return (row[0], row[1]) if row else ("", None)
+
+    def place_of_table(self, edition: str, number: int) -> tuple[str, str, int | None] | None:
+        """A table's title, the path of the section it stands in and its page."""
+        row = self._conn.execute("select title, section_path, page from report_tables where edition = ? and number = ?",
+                                 [edition, number]).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def sections_titled(self, edition: str, terms: list[str]) -> list[str]:
+        """Paths of the sections whose titles hold every term (就业 质量 → 二(四) 就业质量), shortest title first."""
+        titled = [(len(t), p) for p, t in self._titles(edition).items() if terms and all(w in t.lower() for w in terms)]
+        return [p for _, p in sorted(titled)]
+
     def _titles(self, edition: str) -> dict[str, str]:
         if edition not in self._section_titles:
             self._section_titles[edition] = dict(self._conn.execute(

@@ -121,6 +121,12 @@ def source(edition: str, label: str, page: int | None) -> str:
     return f"来源：{edition}年报告 {label}" + (f"，第{page}页" if page else "")
 
 
+def located(what: str, section: str, page: int | None) -> str:
+    """表7 教师培训项目一览表在报告的“三(三) 教师培养培训情况”，第16页。"""
+    where = f"在报告第{page}页" if page else "在报告中"
+    return f"{what}在报告的“{section}”，第{page}页。" if what and page else f"“{section}”{where}。"
+
+
 def passage(sentence: str) -> str:
     return f"报告中的相关内容：{sentence}"
 
