@@ -647,10 +647,12 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
                    or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group)) or _group_counted(group)
-                            or people_asked(group)) and parts else [])  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
+                            or people_asked(group) or _asks_amount(group) and bool(parts) and _counts_kind(parts[-1])) and parts
+            else [])  # (表6 几个项目 总共多少万: how much, after how many)  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
+                                        or _counts_kind(parts[-1]) and _asks_amount(group)
                                         or claim and _asks_about(parts[-1])):
             parts.append(list(group))
         elif parts:
@@ -658,7 +660,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         else:
             parts.append(list(group))
     return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _group_counted(p) or _asks_of_entity(
-        p) or _claim(p) or people_asked(p) and len(parts) > 1
+        p) or _claim(p) or (people_asked(p) or _asks_amount(p)) and len(parts) > 1
             or _counts_kind(p) or (_asks_about(p) or _names_topic(p)) and len(parts) > 1]
 
 
@@ -691,6 +693,17 @@ def _counts_kind(part: list[Token]) -> bool:
     """表6 合计多少钱 几个项目: a clause counting the things of a kind is a part of its own."""
     return any(t.role == "kind" for t in part) and any(
         t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part)
+
+
+#: Units of an amount of money (总共多少万).
+MONEY_UNITS = frozenset({"万", "万元", "元", "钱", "块"})
+
+
+def _asks_amount(part: list[Token] | tuple[Token, ...]) -> bool:
+    """总共多少万 (of 表6 几个项目 总共多少万): a clause asking an amount of money and naming nothing."""
+    return any(t.role == "unit" and t.text in MONEY_UNITS for t in part) and any(
+        t.role == "intent" and any(s.name in ("quantity", "sum") for s in t.senses) for t in part) and not any(
+        t.role in TARGET_ROLES or t.role in ("entity", "table", "topic", "kind") for t in part)
 
 
 def _asks_of_entity(part: list[Token]) -> bool:
