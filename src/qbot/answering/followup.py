@@ -33,7 +33,8 @@ def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] |
     for token in r.tokens:  # 表7: a word of its row 教师职业能力培训(校内))
         if token.role not in roles or len(token.text) < 2 or any(token.text in f.qualifiers.values() for f in figs):
             continue
-        hits = [row for row in rows if token.text in row]
+        words = {token.text, *(s.name for s in token.senses if len(s.name) >= 2)}  # (省级的 → 省级)
+        hits = [row for row in rows if any(w in row for w in words)]
         if len(hits) == 1:
             return hits[0], token.senses[0].name if token.senses else token.text
     return None
@@ -95,8 +96,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if focus.empty or r.topics or r.unknown_names or r.offtopic:
         return r
     names, wanted = list(r.names), r.metric_names
-    comparing = bool(r.intents & {"compare", "same", "difference"}) or "which" in r.intents and r.followup and len(
-        names) == 1 and names[0] not in focus.entities  # 会计好找工作不 … 那会计电算化呢 哪个好找工作
+    pair = any(t.role == "pronoun" and PAIR.search(t.text) for t in r.tokens)  # 这俩哪个好找工作: the two last asked
+    comparing = bool(r.intents & {"compare", "same", "difference"}) or "which" in r.intents and (r.followup and len(
+        names) == 1 and names[0] not in focus.entities or pair and not names)  # 会计好找工作不 … 那会计电算化呢
+    # 哪个好找工作
     if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
                            and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
@@ -174,6 +177,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     return r
 
 
+#: A pronoun naming two things (这俩, 这两个, both of them).
+PAIR = re.compile(r"俩|两|2|both|two")
 #: Words that put a question among the names just given (里面哪个最高, 这几个里谁最低).
 WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
 
