@@ -427,8 +427,33 @@ def talk_as_context(tokens: tuple[Token, ...], introductions: bool = True) -> tu
     """The question's tokens with the talk around what it asks read as context: introductions (俺家是…; but a
     passage searched may be about the village the asker comes from), things set aside (除了助学金), worries voiced
     beside the question (别是那种民办收费老贵的)."""
-    return _about_the_child_as_context(_worries_as_context(_set_aside_as_context(
-        _introductions_as_context(tokens) if introductions else tokens)))
+    return _about_the_child_as_context(_worries_as_context(_set_aside_as_context(_speakers_as_context(
+        _introductions_as_context(tokens) if introductions else tokens))))
+
+
+#: Words after a speaker telling what they said (老师说, 带队的老师讲).
+SAID = frozenset({"说", "讲", "说的", "讲的", "说了"})
+#: Roles of the words of a speaker named before 说 (讲座老师, 带队的老师, 听老师).
+SPEAKER_ROLES = frozenset({"group", "topic", "unknown", "word", "filler", "context"})
+
+
+def _speakers_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """带队的老师说焊接专业就业率百分之百 / 讲座老师说专任老师四百多个: a group right before 说 is who said it, not whose
+    figures are asked; the words of its clause before it (带队的, 讲座, 听) name the speaker too."""
+    clause = clause_of(tokens)
+    speakers: set[int] = set()
+    for i, token in enumerate(tokens[:-1]):
+        if tokens[i + 1].text not in SAID or not (token.role == "group" or token.role == "context" and any(
+                s.name == "person" for s in token.senses)):
+            continue
+        j = i
+        while j >= 0 and clause[tokens[j].start] == clause[token.start] and tokens[j].role in SPEAKER_ROLES:
+            speakers.add(j)
+            j -= 1
+    if not speakers:
+        return tokens
+    return tuple(replace(t, role="context", senses=(), how="hearsay") if k in speakers else t
+                 for k, t in enumerate(tokens))
 
 
 def _about_the_child_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
