@@ -483,11 +483,16 @@ def _negation(tokens: tuple[Token, ...], i: int, clause: dict[int, int]) -> bool
                for t in tokens[i + 1:])
 
 
+#: Context categories whose clause, asking nothing, is talk whatever it names: a worry voiced (怕, 担心), a thing seen
+#: on a visit (今天看那些数控车床挺带劲的).
+TALK_OPENERS = frozenset({"worry", "seen"})
+
+
 def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """女孩子在学校占多少 俺闺女怕全是男生: a clause voicing a worry (怕, 担心) that asks nothing, beside a clause that
     asks, names nothing asked (男生 is the fear, 女生占比 the question)."""
     clause = clause_of(tokens)
-    worried = {clause[t.start] for t in tokens if t.role == "context" and any(s.name == "worry" for s in t.senses)}
+    worried = {clause[t.start] for t in tokens if t.role == "context" and any(s.name in TALK_OPENERS for s in t.senses)}
     asking = {clause[t.start] for t in tokens if t.role == "intent"}
     quiet = worried - asking
     named = {clause[t.start] for t in tokens if t.role in NAME_ROLES} - worried  # (学校是公办的吗 别是…: asked by 吗)

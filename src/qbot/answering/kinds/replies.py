@@ -72,8 +72,10 @@ def offtopic(r: Reading, ctx: Context) -> Result | None:
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
         if sentence and all(any(w in sentence for w in ctx.kb.written(topic)) for topic in r.topics):
             return told
+    kept = asked_yes_no and told_of == {"housing"} and any(t.role == "word" and t.how == "segment" for t in r.tokens)
+    # (宿舍干净不: how the dorms are kept, asked yes or no in a word of the report)
     if told_of and (r.intents & (PROSE_INTENTS | {"describe", "duration"}) or r.topics or narrative.asks_how_it_is(r)
-                    or any(t.role == "metric" and _people(t, ctx) for t in r.tokens) and "fees" not in r.offtopic):
+                    or kept or any(t.role == "metric" and _people(t, ctx) for t in r.tokens) and "fees" not in r.offtopic):
         # (班主任会去宿舍看看吗: people of the report, doing something the prose may tell; 宿舍乱不乱: asked how it is)
         told = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
         sentence = told.passage.sentence if told is not None and told.passage is not None else ""
