@@ -1040,11 +1040,13 @@ def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
 
 
 def _year_before_the_last(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
-    """2020届就业率多少 … 那去年呢: 去年 after a question that named the report's year is the year before it (2019),
+    """2020届就业率多少 … 那去年呢: 去年 after a question that named the report's year, or a follow-up of a figure just
+    given of it, is the year before it (2019),
     not the report's own year, which 去年 may otherwise mean (the report is read the year after)."""
     last = index.last_year
-    if not last or index.year not in focus.years or set(r.soft_years) != {last} or r.versus or \
-            any(t.role == "year" for t in r.tokens):
+    shown = index.year in focus.years or not focus.years and bool(focus.metrics) and r.followup  # (汽修就业率多少 …
+    # 去年的呢: the figure just given is the report's year's, so 去年 asks the one before it)
+    if not last or not shown or set(r.soft_years) != {last} or r.versus or any(t.role == "year" for t in r.tokens):
         return r
     tokens = tuple(replace(t, role="year", meaning=last, senses=()) if t.role == "time" else t for t in r.tokens)
     return replace(r, tokens=tokens, soft_years=())

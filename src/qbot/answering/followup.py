@@ -127,6 +127,12 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if schooled and not wanted and "place" in r.intents and focus.entities and not all(  # school's majors)
             index.entity_kind(e) in ("school", "total") for e in focus.entities):  # 汽修起薪多少 … 这个在所有专业里算
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
+    if "avg" in r.intents and not wanted and names and schooled and focus.metrics and not all(
+            index.entity_kind(e) in ("school", "total") for e in focus.entities):
+        # 无人机对口率多少 … 咋这么低 全校平均是多少: the school's figure of what was just asked (or, of a figure the
+        # school has none of, 起薪, the average over all of them)
+        stated = all(index.school_level(m) for m in focus.metrics)
+        return replace(r, metrics=carried_metrics(focus), carried=True, names=r.names if stated else ())
     if r.order and not names and focus.entities and WITHIN.search(r.plain) and all(
             e in index.majors_of or index.entity_kind(e) not in ("", "school", "total") for e in focus.entities):
         # 电气工程系有哪些专业 … 里面哪个就业率最高: the ranking among what was just named
