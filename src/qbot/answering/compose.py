@@ -83,7 +83,7 @@ def _body(result: Result) -> list[str]:
     if heading is not None:
         what = texts.KIND_NAMES.get(heading.what, "")
         if kind == "ranking":
-            lines.append(texts.rank_head(heading.metric, heading.order, what, heading.n, heading.ties))
+            lines.append(texts.rank_head(heading.metric, heading.order, what, heading.n, heading.ties, heading.within))
         elif kind == "place":
             lines.append(texts.place_line(result.names[0][0], heading.metric, heading.order, what, heading.n,
                                           heading.count, heading.ties))

@@ -156,11 +156,13 @@ def skipped(names: list[str], what: str) -> str:
     return "注：" + "、".join(names) + f"的数值在原文中不确定，未参与{what}。"
 
 
-def rank_head(metric: str, order: str, what: str, n: int, chosen: int) -> str:
+def rank_head(metric: str, order: str, what: str, n: int, chosen: int, within: str = "") -> str:
+    """起薪最高的专业 / 经济管理系里起薪最高的专业 (`within`: the department ranked over)."""
+    where = f"{within}里" if within else ""
     if order == "both":
-        return f"{metric}最高和最低的{what}："
+        return f"{where}{metric}最高和最低的{what}："
     word = "最高" if order == "desc" else "最低"
-    head = f"{metric}{word}的{what}" if n == 1 else f"{metric}{word}的前{n}个{what}"
+    head = f"{where}{metric}{word}的{what}" if n == 1 else f"{where}{metric}{word}的前{n}个{what}"
     if n == 1 and chosen > 1:
         head += f"（{chosen}个并列）"
     elif chosen > n:

@@ -46,13 +46,14 @@ def ranking(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     n = r.top_n or 1
     members = [m for name in r.names for m in index.majors_of.get(name, ())]  # 城建系哪个专业起薪最高: its majors
+    within = "、".join(n for n in r.names if index.majors_of.get(n)) if members else ""
     if len(r.names) >= 2 or len(members) >= 2:
         figs = index.select_each(members or list(r.names), metric, r.qualifier_map, list(r.years))
         if not figs:  # 信息工程系里 从起薪到转正涨得最多的是哪个专业: a derived figure of each of its majors
             made = [c for m in members or r.names if (c := index.computed(m, metric)) is not None]
-            return _rank_computed(r, ctx, metric, made, "major" if members else "", n)
+            return _rank_computed(r, ctx, metric, made, "major" if members else "", n, within)
         return _rank_figures(r, ctx, metric, [f for f in figs if not f.uncertain], [f for f in figs if f.uncertain],
-                             "major" if members else "", n)
+                             "major" if members else "", n, within)
     if r.kind == "department" and index.department_computable(metric):
         made = [c for d in index.majors_of if (c := index.department_figure(d, metric)) is not None]
         return _rank_computed(r, ctx, metric, made, "department", n)
@@ -115,7 +116,7 @@ def _chosen(values: list[float], order: str, n: int) -> float:
 
 
 def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure: list[Fig], kind: str,
-                  n: int) -> Result | None:
+                  n: int, within: str = "") -> Result | None:
     if len({f.entity for f in figs}) < 2:
         return None
     desc = r.order == "desc"
@@ -127,7 +128,7 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
         other = _chosen([f.value for f in figs], "asc" if desc else "desc", n)
         chosen += [f for f in reversed(ordered) if (f.value <= other if desc else f.value >= other) and f not in chosen]
     heading = Heading(metric, kind, "both" if both else r.order, min(n, len(ordered)), len({f.entity for f in figs}),
-                      len(chosen))
+                      len(chosen), within)
     summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
     if summed is None and "ratio" in r.intents and "占" in r.plain and len(chosen) == 1:
         summed = _share_of_total(chosen[0], ctx)  # 哪一类金额最大 占总值多少: the top one's share of the total row
@@ -138,14 +139,14 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
 
 
 def _rank_computed(r: Reading, ctx: Context, metric: str, made: list[Computed], kind: str,
-                   n: int) -> Result | None:
+                   n: int, within: str = "") -> Result | None:
     if len(made) < 2:
         return None
     desc = r.order == "desc"
     ordered = sorted(made, key=lambda c: c.ref.value, reverse=desc)
     cutoff = _chosen([c.ref.value for c in made], r.order, n)
     chosen = [c for c in ordered if (c.ref.value >= cutoff if desc else c.ref.value <= cutoff)]
-    heading = Heading(metric, kind, r.order, min(n, len(ordered)), len(made), len(chosen))
+    heading = Heading(metric, kind, r.order, min(n, len(ordered)), len(made), len(chosen), within)
     return Result("ranking", computed=tuple(chosen), heading=heading,
                   focus=focus_of(r, ctx, [c.ref.entity for c in chosen], (metric,), kind), confidence=0.8)
 
