@@ -627,8 +627,9 @@ def _cohorts(r: Reading, index: FigureIndex) -> Reading:
 def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
     """实训教学设备一共多少台套 / 新增教学资源合计多少钱: four or more characters of one table's title, written
     outside any name, name that table; its words are then explained by it."""
-    if r.table is not None:
-        return r
+    if r.table is not None:  # 表3实训教学设备一共多少台套: words of the title of the table named are no other name
+        return replace(r, unknown_names=tuple(u for u in r.unknown_names if index.title_pieces.get(u) != r.table),
+                       topics=tuple(t for t in r.topics if index.title_pieces.get(t) != r.table))
     named = {k for t in r.tokens if t.role in ("entity", "metric") for k in range(t.start, t.end)}
     text = r.text
     for size in range(min(len(text), index.longest_title), 3, -1):  # longest first
