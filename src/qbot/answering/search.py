@@ -23,6 +23,10 @@ LEADING = " \t()（）0123456789一二三四五六七八九十、.．-—:："
 TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日")
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
 SEARCHES_KEPT = 64
+#: Titles of the sections that tell why something was done (七/案例一(一) 背景, 名班主任工作室建设背景).
+REASONS = re.compile(r"背景|原因|意义|必要性")
+#: The mark a list item opens with (- 1. / (2)).
+LIST_MARK = re.compile(r"^[\s\-–]*(?:(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）])\s*)?")
 #: An item of a numbered list: "- 2. 教师队伍…".
 LIST_ITEM = re.compile(r"[\s\-–]*(\d{1,2})[.、]")
 
@@ -235,6 +239,29 @@ class PassageSearch:
         """Paths of the sections whose titles hold every term (就业 质量 → 二(四) 就业质量), shortest title first."""
         titled = [(len(t), p) for p, t in self._titles(edition).items() if terms and all(w in t.lower() for w in terms)]
         return [p for _, p in sorted(titled)]
+
+    def reason_sections(self, edition: str) -> frozenset[str]:
+        """Paths of the sections telling why (a 背景, 原因 or 意义 section, and the sections under it)."""
+        titles = self._titles(edition)
+        return frozenset(p for p in titles if any(REASONS.search(titles.get(a, "")) for a in (p, *_ancestors(p))))
+
+    def background(self, hit: Hit) -> Hit | None:
+        """The reasons a background section gives point by point (名班主任工作室建设背景 1. 2. 3.): the first sentence of
+        each of its subsections, when the sentence found stands in one of them."""
+        titles = self._titles(hit.edition)
+        root = next((a for a in (hit.section_path, *_ancestors(hit.section_path)) if REASONS.search(titles.get(a, ""))),
+                    "")
+        if not root:
+            return None
+        firsts: dict[str, str] = {}
+        for path, text in self._conn.execute(
+                "select section_path, text from passages where edition = ? and section_path like ? order by ord",
+                [hit.edition, root + "%"]):
+            if path != root and path not in firsts and (m := SENTENCE.search(CJK_GAP.sub("", text))):
+                firsts[path] = LIST_MARK.sub("", m.group(0).strip())
+        if len(firsts) < 2:
+            return None
+        return replace(hit, sentence="；".join(firsts.values()), section_path=root, section_title=titles.get(root, ""))
 
     def _titles(self, edition: str) -> dict[str, str]:
         if edition not in self._section_titles:

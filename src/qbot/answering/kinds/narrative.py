@@ -36,7 +36,7 @@ CLOCK = re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}|[一二三四五六七八九�
 
 
 #: A sentence telling a reason (因为, 由于, 为了 …).
-REASON = re.compile(r"因为|由于|为了|原因|因此|所以|旨在|以便|目的")
+REASON = re.compile(r"因为|由于|为了|为解决|原因|因此|所以|旨在|以便|目的")
 
 
 def tells_reason(sentence: str) -> bool:
@@ -184,6 +184,10 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
                                  loose=loose)
 
     hit = best(text)
+    if hit is not None and "why" in r.intents and not tells_reason(hit.sentence):
+        told = ctx.search.search(text, ctx.edition, min_coverage=0.6, within=ctx.search.reason_sections(ctx.edition))
+        hit = told or hit  # 学校为啥要成立名班主任工作室: the section telling its background (建设背景) says why,
+        hit = ctx.search.background(hit) or hit  # point by point when it has points
     if hit is None and "还是" in r.plain and not ordinal:
         hit = best(search_text(r, ctx, second_side=True, tokens=tokens))  # 社团是自愿的还是都得参加: the report tells the second
     if hit is None or strict and not states_figure(hit.sentence):
@@ -267,7 +271,11 @@ def section_named(r: Reading, ctx: Context) -> Result | None:
     asked = search_text(r, ctx, tokens=tuple(t for t in plain_tokens(r, ctx) if t.role != "section"))
     terms = ctx.search.terms(asked)
     what = bool(r.intents & {"what", "describe", "narrative"}) and not r.asks_number and "list" not in r.intents
-    hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms and not what else None
+    reasons = within & ctx.search.reason_sections(ctx.edition) if "why" in r.intents else frozenset()
+    hit = ctx.search.search(asked, ctx.edition, within=reasons, min_coverage=0.0) if terms and reasons else None
+    # (案例一 当初为啥要牵头搞产教联盟: its 背景 says why)
+    if hit is None:
+        hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms and not what else None
     if hit is None and (not terms or what):
         hit = ctx.search.search(sections[0][1], ctx.edition, min_coverage=0.0, within=within)  # (学校特色案例一讲的是啥:
         # what it is about, its heading)
