@@ -432,7 +432,7 @@ def talk_as_context(tokens: tuple[Token, ...], introductions: bool = True) -> tu
 
 
 #: Words after a speaker telling what they said (老师说, 带队的老师讲).
-SAID = frozenset({"说", "讲", "说的", "讲的", "说了"})
+SAID = frozenset({"说", "讲", "说的", "讲的", "说了", "讲了", "提了个", "提到", "介绍"})
 #: Roles of the words of a speaker named before 说 (讲座老师, 带队的老师, 听老师).
 SPEAKER_ROLES = frozenset({"group", "topic", "unknown", "word", "filler", "context"})
 

@@ -83,6 +83,8 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
             continue  # 食品安全咋保证的 别吃坏了肚子: a clause that neither asks nor names a thing of the report
         if "duration" in r.intents and token.role == "unit":
             continue  # 班会多久开一回: how often is told in the sentence's own words (每周召开一次)
+        if _which_count(tokens, i):
+            continue  # 六共是哪六个: how many there are is known, which they are is asked
 
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
@@ -118,6 +120,17 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
         last_end = token.end
     carried = [t for t in r.topics if t not in r.plain] if r.carried else []  # (… 分别叫什么名字: 产教联盟)
     return " ".join(["".join(parts).strip(), *carried]).strip()
+
+
+def _which_count(tokens: tuple[Token, ...], i: int) -> bool:
+    """六 and 个 of 哪六个 (or 哪6个): a number right after 哪, and its measure word."""
+    def after_which(j: int) -> bool:
+        return j > 0 and tokens[j - 1].text == "哪" and bool(COUNTED_BY.fullmatch(tokens[j].text))
+    return after_which(i) or tokens[i].role == "unit" and after_which(i - 1)
+
+
+#: A number, and perhaps its measure word (六个, 6, 三项).
+COUNTED_BY = re.compile(r"[一二两三四五六七八九十\d]+[个项条种类样点]?")
 
 
 def _report_word_in(word: str, meaning: str, ctx: Context) -> str:
