@@ -117,9 +117,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 topics.remove(word)
     found_values = [v for vs in qualifiers.values() for v in vs]
     unknown_names = tuple(u for u in r.unknown_names if not any(_overlaps(u, v) for v in found_values))
-    modified = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if b.role == "topic"
-                and a.role in ("topic", "unknown", "word") and a.end == b.start and not a.text.isascii()
-                and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}  # (青春期教育: no 教育 to pick)
+    modified = {b.meaning or b.text for a, b in _modifying(r.tokens) if b.role == "topic"
+                and a.role in ("topic", "unknown", "word") and not a.text.isascii()
+                and not kb.lexicon.family((a.meaning or a.text) + (b.meaning or b.text))}  # (青春期教育: no 教育 to pick;
+    # 农业局委托的培训: a 培训 of 委托, not one of the report's to pick from)
     modified_by_word = {b.meaning or b.text for a, b in zip(r.tokens, r.tokens[1:]) if b.role == "topic"
                         and a.role in ("unknown", "word") and a.end == b.start and not a.text.isascii()
                         and (b.meaning or b.text) in modified}
@@ -145,6 +146,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             continue
         if len(family) > 1 and topic in modified_by_word:
             continue  # 禁毒教育搞得咋样: an 教育 of 禁毒, a word of no name — not every name holding 教育
+        if len(family) > 1 and any(int(y) > int(index.year) for y in r.years if y.isdigit()):
+            continue  # 2021年学校培训计划: a year after the report's, which no name of it answers
         if len(family) > 1 and not _set_meant(r, wanted) and not _same_values(family, wanted, index) and \
                 not _all_counted(r, wanted, family, index):  # (混合所有制的学校有几个)
             held = {v for n in family for f in index.by_entity.get(n, []) for v in f.qualifiers.values()}
@@ -553,6 +556,14 @@ def _pronoun_of_nothing(r: Reading, focus: Focus, index: FigureIndex) -> Result 
     kind = next(s.name for s in said[0].senses if s.name)
     names = unique(f.entity for fs in index.by_metric.values() for f in fs if f.entity_type == kind)
     return replace(_ambiguous(r, said[0].text, names[:3]), reason="pronoun") if names else None
+
+
+def _modifying(tokens: tuple[Token, ...]) -> list[tuple[Token, Token]]:
+    """Pairs of a word and the word it modifies, written together (青春期教育) or joined by 的 (委托的培训)."""
+    pairs = [(a, b) for a, b in zip(tokens, tokens[1:]) if a.end == b.start]
+    pairs += [(a, c) for a, b, c in zip(tokens, tokens[1:], tokens[2:]) if b.text == "的" and a.end == b.start and
+              b.end == c.start]
+    return pairs
 
 
 def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
