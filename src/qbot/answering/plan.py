@@ -133,7 +133,8 @@ def run(r: Reading, ctx: Context) -> Result:
                     return result
                 return replace(hit, groups=hit.groups or result.groups, focus=_focus_of_both(hit, result))
                 # (科研课题 立项 … 其中省级几项: a follow-up asks of the figure the sentence stands for)
-            if r.intents & {"which", "when"} and not r.kind and result.kind == "lookup" and r.asks_number:
+            if r.intents & {"which", "when", "what"} and not r.kind and result.kind == "lookup" and (
+                    r.asks_number or "what" in r.intents):
                 # 跟哪个医院合办的 投了多少: the partner is named in the sentence that states the figure (经典诵读
                 # 周几搞 多少学生参加: and the days)
                 hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
