@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
-from qbot.answering.followup import carried_metrics, follow_up, of_the_last, row_named
+from qbot.answering.followup import carried_metrics, follow_up, of_the_last, rows_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of,
@@ -60,11 +60,11 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     names = _its_department(r, names, index)
     names, absent = _major_of_its_thing(r, names, absent, wanted, index, kb)
     named = list(names)
-    if not names:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named by a word of it
-        row = row_named(r, focus, index)
-        if row:
-            names.append(row[0])
-            qualifiers = {k: [v for v in vs if v != row[1]] for k, vs in qualifiers.items()}
+    if not names or r.table is not None:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named
+        # by a word of it (表7 国家级 省级 专业建设培训: each, beside the row named whole)
+        for row, word in rows_named(r, focus, index) if names else rows_named(r, focus, index)[:1]:
+            names.append(row)
+            qualifiers = {k: [v for v in vs if v != word] for k, vs in qualifiers.items()}
             qualifiers = {k: vs for k, vs in qualifiers.items() if vs}
     tabled = {f.entity for f in index.by_table.get(r.table, [])} if r.table is not None else None
     if tabled is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part

@@ -18,26 +18,28 @@ TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number"
 # (毕业才18个人啊, 毕业几个人啊 这么高: a remark)
 
 
-def row_named(r: Reading, focus: Focus, index: FigureIndex) -> tuple[str, str] | None:
-    """(row, word): a qualifier word that qualifies no figure of the table asked (or of the table the last answer
-    was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训)."""
+def rows_named(r: Reading, focus: Focus, index: FigureIndex) -> list[tuple[str, str]]:
+    """(row, word) for each qualifier word that qualifies no figure of the table asked (or of the table the last
+    answer was from) but is part of exactly one of its row names (国家级 of 表7's 国家级培训; 表7 国家级 省级 专业建设培训
+    各几人次: 国家级培训 and 省级培训)."""
     table = r.table if r.table is not None else focus.table if r.followup else None
     if table is None and r.followup and focus.entities:
         tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
         table = tables.pop() if len(tables) == 1 else None
     if table is None:
-        return None
+        return []
     figs = index.by_table.get(table, [])
     rows = unique(f.entity for f in figs if f.entity_type != "total")
     roles = ("qualifier", "word", "topic") if r.table is None else ("qualifier",)  # (校内的呢, after a question of
+    found: list[tuple[str, str]] = []
     for token in r.tokens:  # 表7: a word of its row 教师职业能力培训(校内))
         if token.role not in roles or len(token.text) < 2 or any(token.text in f.qualifiers.values() for f in figs):
             continue
         words = {token.text, *(s.name for s in token.senses if len(s.name) >= 2)}  # (省级的 → 省级)
         hits = [row for row in rows if any(w in row for w in words)]
         if len(hits) == 1:
-            return hits[0], token.senses[0].name if token.senses else token.text
-    return None
+            found.append((hits[0], token.senses[0].name if token.senses else token.text))
+    return found
 
 
 def of_the_last(r: Reading, focus: Focus, kb: KnowledgeBase) -> Reading:

@@ -106,6 +106,8 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
                 return hit
         words = grounding.unexplained(r, result, ctx)
+        if result.kind == "locate":  # 就业质量那一节在第几页: the place answers; a figure beside it only when grounded
+            return replace(result, groups=()) if words else result
         if not words and "why" in r.intents and (not r.asks_number or not r.intents & COUNTING_INTENTS) and \
                 result.figures:  # (为啥对口的那么少 是不是都去干别的了: a guess at the reason, asked yes or no)
             # 支出为什么只统计到8月底: a reason, which no figure gives; a sentence telling one may

@@ -17,7 +17,9 @@ def locate(r: Reading, ctx: Context) -> Result | None:
     figures = (lookup.lookup(r, ctx) or lookup.school(r, ctx)) if r.asked else None  # 巩固率那个数在报告哪一节:
     # the figure, and where it stands
     figures = figures if figures is not None and figures.kind == "lookup" and figures.groups else None
-    found = _table(r, ctx) or _section(r, ctx) or _titled(r, ctx) or _of_figures(figures, ctx)
+    wants_table = any(t.role == "intent" and "表" in t.text for t in r.tokens)  # (起薪的数据在哪个表: 表5)
+    found = _table(r, ctx) or wants_table and _of_figures(r, figures, ctx) or _section(r, ctx) or _titled(r, ctx) \
+        or _of_figures(r, figures, ctx)
     if found is None:
         return None
     what, path = found[0], found[1]
@@ -51,11 +53,13 @@ def _titled(r: Reading, ctx: Context) -> tuple[str, str, int | None] | None:
     return ("", paths[0], None) if paths else None
 
 
-def _of_figures(figures: Result | None, ctx: Context) -> tuple[str, str, int | None] | None:
-    """资助政策在哪一部分: where the figures of the metric asked stand (their table, or their section)."""
-    if figures is None:
+def _of_figures(r: Reading, figures: Result | None, ctx: Context) -> tuple[str, str, int | None] | None:
+    """资助政策在哪一部分: where the figures of the metric asked stand (their table, or their section; 各专业起薪在哪个表:
+    the first of a metric no one figure answers)."""
+    figs = figures.figures if figures is not None else [f for m in r.asked for f in ctx.index.by_metric.get(m, [])]
+    if not figs:
         return None
-    fig = figures.figures[0]
+    fig = figs[0]
     if fig.table_no:
         placed = ctx.search.place_of_table(ctx.edition, fig.table_no)
         if placed is not None:
