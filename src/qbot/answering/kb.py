@@ -177,6 +177,10 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
             if key not in SILENT_QUALIFIERS and len(value) >= 2:
                 lexicon.add(value, Target("qualifier", value, key))
                 values_by_key[key].add(value)
+    spelled = _spelled(conn, {v for vs in values_by_key.values() for v in vs})
+    for key, values in values_by_key.items():  # 2020 chunji jigong lei: qualifier values typed in pinyin too
+        for value in values & spelled.keys():
+            lexicon.add(value, Target("qualifier", value, key), spelled[value])
     keys_of = {value: key for key, values in values_by_key.items() for value in values}
     for kind, name, alias, _ in named:  # 专技人员继续教育: an alias of a name that is also a qualifier value
         if kind != "metric" and name in keys_of and alias != name:  # (表2's row, and 培训人次's kind) is both
@@ -209,6 +213,18 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
                          cards,
                          vocabulary, dict(section_texts), table_texts)
+
+
+def _spelled(conn: sqlite3.Connection, values: set[str]) -> dict[str, str]:
+    """The pinyin of each value written in Chinese characters only (春季 → chunji), each character read its first way,
+    from the readings ingest stored (no pinyin library at start-up)."""
+    chars = sorted({c for v in values for c in v})
+    if not chars:
+        return {}
+    found = dict(conn.execute(f"select char, readings from pinyin where char in ({','.join('?' * len(chars))})",
+                              chars).fetchall())
+    return {v: "".join(found[c].split(",")[0] for c in v) for v in values
+            if len(v) >= 2 and all(c in found for c in v)}
 
 
 def _alias_target(kind: str, name: str) -> Target:

@@ -223,6 +223,8 @@ class Repairer:
                                              lambda i, j, at=at: repairable(at + i, at + j)):
                 start, end = at + m.start, at + m.end
                 targets = tuple(m.targets)
+                if all(t.role == "qualifier" for t in targets):
+                    continue  # 市疾(控中心) is no 市级: qualifier values are spelled in Latin letters (chunji), not misheard
                 replacements.append(Token(start, end, text[start:end], primary_role(targets), targets,
                                           meaning=m.surface, how="pinyin"))
         return _splice(tokens, replacements, text)
