@@ -387,7 +387,7 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         if not having:
             if ask.qualifiers or all(_school(n, index, kb) for n in candidates):
                 return [], []  # 学校党员人数: the school-wide figure, whoever in the school holds it
-            return [], candidates[:1] if ask.how in ("exact", "synonym") else []
+            return [], candidates[:1] if ask.how in ("exact", "synonym") or _spelled_out(ask) else []
         candidates = having
     elif len(candidates) > 1:
         hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
@@ -556,6 +556,13 @@ def _pronoun_of_nothing(r: Reading, focus: Focus, index: FigureIndex) -> Result 
     kind = next(s.name for s in said[0].senses if s.name)
     names = unique(f.entity for fs in index.by_metric.values() for f in fs if f.entity_type == kind)
     return replace(_ambiguous(r, said[0].text, names[:3]), reason="pronoun") if names else None
+
+
+def _spelled_out(ask) -> bool:  # type: ignore[no-untyped-def]
+    """xin nengyuan qiche / 学钱教育: a name spelled in full (pinyin of eight letters or more, or four characters
+    that sound like it) is meant, so it may be the name that lacks the figure (not a guess from two syllables)."""
+    written = ask.text.replace(" ", "")
+    return ask.how == "pinyin" and len(written) >= (8 if written.isascii() else 4)
 
 
 def _modifying(tokens: tuple[Token, ...]) -> list[tuple[Token, Token]]:
