@@ -682,7 +682,8 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
-                                        or _counts_kind(parts[-1]) and _asks_amount(group)
+                                        or _counts_kind(parts[-1]) and (_asks_amount(group) or any(
+                                            t.role == "metric" for t in group))  # (表6 一共多少个项目 总金额)
                                         or claim and _asks_about(parts[-1])):
             parts.append(list(group))
         elif parts:

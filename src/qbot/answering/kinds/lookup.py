@@ -151,6 +151,9 @@ def school(r: Reading, ctx: Context) -> Result | None:
             figs = index.select_each(holders, metric, r.qualifier_map, list(r.years))
         if r.table:
             figs = [f for f in figs if f.table_no == r.table] or figs
+        elif r.kind:  # 实训设备总值多少: the total row of the table of that kind's rows (表3), not 表6's
+            tables = {f.table_no for f in index.figures if f.entity_type == r.kind and f.table_no}
+            figs = [f for f in figs if f.table_no in tables] or figs
         keys = {k for k, _ in r.qualifiers}
         figs = [f for f in figs if keys <= set(f.qualifiers)] or figs  # 三相电工程国家投了多少: the one they pick
         if not figs:
