@@ -440,6 +440,8 @@ SPEAKER_ROLES = frozenset({"group", "topic", "unknown", "word", "filler", "conte
 def _speakers_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """带队的老师说焊接专业就业率百分之百 / 讲座老师说专任老师四百多个: a group right before 说 is who said it, not whose
     figures are asked; the words of its clause before it (带队的, 讲座, 听) name the speaker too."""
+    if not any(t.text in SAID for t in tokens):
+        return tokens
     clause = clause_of(tokens)
     speakers: set[int] = set()
     for i, token in enumerate(tokens[:-1]):

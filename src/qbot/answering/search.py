@@ -56,6 +56,7 @@ class PassageSearch:
         self._stop = stop
         self._section_titles: dict[str, dict[str, str]] = {}
         self._parallel: dict[str, dict[str, tuple[list[str], str]]] = {}
+        self._reasons: dict[str, frozenset[str]] = {}
         self._local = threading.local()  # each thread's latest searches, oldest first
 
     @cached_property
@@ -242,8 +243,11 @@ class PassageSearch:
 
     def reason_sections(self, edition: str) -> frozenset[str]:
         """Paths of the sections telling why (a 背景, 原因 or 意义 section, and the sections under it)."""
-        titles = self._titles(edition)
-        return frozenset(p for p in titles if any(REASONS.search(titles.get(a, "")) for a in (p, *_ancestors(p))))
+        if edition not in self._reasons:
+            titles = self._titles(edition)
+            self._reasons[edition] = frozenset(p for p in titles if any(REASONS.search(titles.get(a, ""))
+                                                                        for a in (p, *_ancestors(p))))
+        return self._reasons[edition]
 
     def background(self, hit: Hit) -> Hit | None:
         """The reasons a background section gives point by point (名班主任工作室建设背景 1. 2. 3.): the first sentence of
