@@ -679,13 +679,12 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         targets = [t for t in group if t.role in TARGET_ROLES or claim and t.role == "topic"
                    or t.role == "topic" and t.how == "synonym"] or (  # (学校多大 在哪儿: 在哪 is the 办学地点 asked)
             list(group) if (_counts_kind(list(group)) or _asks_of_entity(list(group)) or _group_counted(group)
-                            or people_asked(group) or _asks_amount(group) and bool(parts) and _counts_kind(parts[-1])) and parts
-            else [])  # (表6 几个项目 总共多少万: how much, after how many)  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
+                            or people_asked(group) or _after_a_count(group, parts)) and parts
+            else [])  # (学生平均多大 男娃占几成: a group asked how many, a part of its own)
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
-                                        or _counts_kind(parts[-1]) and (_asks_amount(group) or any(
-                                            t.role == "metric" for t in group))  # (表6 一共多少个项目 总金额)
+                                        or _after_a_count(group, parts)
                                         or claim and _asks_about(parts[-1])):
             parts.append(list(group))
         elif parts:
@@ -737,6 +736,12 @@ def _asks_amount(part: list[Token] | tuple[Token, ...]) -> bool:
     return any(t.role == "unit" and t.text in MONEY_UNITS for t in part) and any(
         t.role == "intent" and any(s.name in ("quantity", "sum") for s in t.senses) for t in part) and not any(
         t.role in TARGET_ROLES or t.role in ("entity", "table", "topic", "kind") for t in part)
+
+
+def _after_a_count(group: list[Token] | tuple[Token, ...], parts: list[list[Token]]) -> bool:
+    """表6 几个项目 总共多少万 / 表6 一共多少个项目 总金额: an amount or a metric asked after a part counting a kind is a
+    part of its own (the same things' money)."""
+    return bool(parts) and _counts_kind(parts[-1]) and (_asks_amount(group) or any(t.role == "metric" for t in group))
 
 
 def _asks_of_entity(part: list[Token]) -> bool:
