@@ -18,8 +18,8 @@ from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import carried_metrics, follow_up, of_the_last, rows_named
 from qbot.answering.grounding import UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, clause_of,
-                                    thing_counted)
+from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, asks_how_many,
+                                    clause_of, thing_counted)
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -1113,17 +1113,13 @@ def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
     return replace(r, metrics=metrics) if metrics != r.metrics else r
 
 
-def _asks_quantity(token: Token) -> bool:
-    return token.role == "intent" and any(s.name in ("quantity", "count") for s in token.senses)
-
-
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """订单班有多少人: a thing counted in 个, asked how many people, is asked its sibling counted in 人 (订单班人数)."""
     clause = clause_of(r.tokens)
     people = {clause[t.start]: t.start for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")
               or t.role == "group" and not set(_unit_names(r.tokens)) & set(COUNT_UNITS)}
     asked = {clause[t.start] for i, t in enumerate(r.tokens) if t.role == "context" and any(
-        s.name == "person" for s in t.senses) and any(_asks_quantity(r.tokens[j]) for j in (i - 1, i + 1)
+        s.name == "person" for s in t.senses) and any(asks_how_many(r.tokens[j]) for j in (i - 1, i + 1)
                                                      if 0 <= j < len(r.tokens))}
     # 有多少孩子参加社团 / 社团参加的娃有多少: 社团成员人数
     people.update({n: len(r.text) for n in asked})  # (said before the thing or after it)

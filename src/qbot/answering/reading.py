@@ -700,8 +700,13 @@ def people_asked(part: list[Token] | tuple[Token, ...]) -> bool:
     """参加的娃有多少 (of 社团有多少个 参加的娃有多少): a clause asking how many people (a word for the child, not a
     group of the report) and naming nothing of the report: it asks the people of the thing counted before it."""
     return any(t.role == "context" and any(s.name == "person" for s in t.senses) for t in part) and any(
-        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in part) and not any(
+        asks_how_many(t) for t in part) and not any(
         t.role in TARGET_ROLES or t.role == "group" or t.role == "topic" and t.how != "foreign" for t in part)
+
+
+def asks_how_many(token: Token) -> bool:
+    """有多少 / 几个: an asking word of a count."""
+    return token.role == "intent" and any(s.name in ("quantity", "count") for s in token.senses)
 
 
 def _group_counted(part: list[Token] | tuple[Token, ...]) -> bool:
