@@ -53,7 +53,7 @@ class KnowledgeBase:
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def counted_groups(self) -> dict[str, str]:
         """headcount metric -> the group it counts (女生人数 → 女生)."""
         return {metric: group for group, metric in self.headcounts.items()}
