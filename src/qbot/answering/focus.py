@@ -62,7 +62,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     named = list(names)
     if not names or r.table is not None:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named
         # by a word of it (表7 国家级 省级 专业建设培训: each, beside the row named whole)
-        for row, word in rows_named(r, focus, index) if names else rows_named(r, focus, index)[:1]:
+        rows = rows_named(r, focus, index)
+        for row, word in rows if names else rows[:1]:
             names.append(row)
             qualifiers = {k: [v for v in vs if v != word] for k, vs in qualifiers.items()}
             qualifiers = {k: vs for k, vs in qualifiers.items() if vs}
@@ -558,7 +559,7 @@ def _pronoun_of_nothing(r: Reading, focus: Focus, index: FigureIndex) -> Result 
     return replace(_ambiguous(r, said[0].text, names[:3]), reason="pronoun") if names else None
 
 
-def _spelled_out(ask) -> bool:  # type: ignore[no-untyped-def]
+def _spelled_out(ask: EntityAsk) -> bool:
     """xin nengyuan qiche / 学钱教育: a name spelled in full (pinyin of eight letters or more, or four characters
     that sound like it) is meant, so it may be the name that lacks the figure (not a guess from two syllables)."""
     written = ask.text.replace(" ", "")
@@ -1060,8 +1061,8 @@ def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
 
 def _year_before_the_last(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     """2020届就业率多少 … 那去年呢: 去年 after a question that named the report's year, or a follow-up of a figure just
-    given of it, is the year before it (2019),
-    not the report's own year, which 去年 may otherwise mean (the report is read the year after)."""
+    given of it, is the year before it (2019), not the report's own year, which 去年 may otherwise mean (the report
+    is read the year after)."""
     last = index.last_year
     shown = index.year in focus.years or not focus.years and bool(focus.metrics) and r.followup  # (汽修就业率多少 …
     # 去年的呢: the figure just given is the report's year's, so 去年 asks the one before it)

@@ -24,7 +24,7 @@ TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
 SEARCHES_KEPT = 64
 #: Titles of the sections that tell why something was done (七/案例一(一) 背景, 名班主任工作室建设背景).
-REASONS = re.compile(r"背景|原因|意义|必要性")
+REASON_TITLES = re.compile(r"背景|原因|意义|必要性")
 #: The mark a list item opens with (- 1. / (2)).
 LIST_MARK = re.compile(r"^[\s\-–]*(?:(?:\d{1,2}[.、．]|[(（]\d{1,2}[)）])\s*)?")
 #: An item of a numbered list: "- 2. 教师队伍…".
@@ -245,7 +245,7 @@ class PassageSearch:
         """Paths of the sections telling why (a 背景, 原因 or 意义 section, and the sections under it)."""
         if edition not in self._reasons:
             titles = self._titles(edition)
-            self._reasons[edition] = frozenset(p for p in titles if any(REASONS.search(titles.get(a, ""))
+            self._reasons[edition] = frozenset(p for p in titles if any(REASON_TITLES.search(titles.get(a, ""))
                                                                         for a in (p, *_ancestors(p))))
         return self._reasons[edition]
 
@@ -253,7 +253,7 @@ class PassageSearch:
         """The reasons a background section gives point by point (名班主任工作室建设背景 1. 2. 3.): the first sentence of
         each of its subsections, when the sentence found stands in one of them."""
         titles = self._titles(hit.edition)
-        root = next((a for a in (hit.section_path, *_ancestors(hit.section_path)) if REASONS.search(titles.get(a, ""))),
+        root = next((a for a in (hit.section_path, *_ancestors(hit.section_path)) if REASON_TITLES.search(titles.get(a, ""))),
                     "")
         if not root:
             return None

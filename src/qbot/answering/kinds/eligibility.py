@@ -9,6 +9,7 @@ from qbot.answering.grounding import explained
 from qbot.answering.kinds import Context, lookup
 from qbot.answering.reading import MAY, Reading, thing_counted
 from qbot.answering.result import Result
+from qbot.language.tokens import Token
 
 #: Roles of the words that say who the family is (农村户口, 低保户, 建档立卡户).
 CIRCUMSTANCE_ROLES = frozenset({"context", "topic", "unknown"})
@@ -41,6 +42,6 @@ def _stem(word: str) -> str:
     return re.sub(r"(户口|户籍|家庭|户)$", "", word)
 
 
-def _as_written(token) -> str:  # type: ignore[no-untyped-def]
+def _as_written(token: Token) -> str:
     """城里 → 城市: a circumstance in the report's word for it, when the asker used another."""
     return token.meaning if token.how == "synonym" and token.meaning else token.text
