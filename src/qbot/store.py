@@ -139,8 +139,15 @@ def _migration_5(db: sqlite_utils.Database) -> None:
     db["report_checks"].create({"edition": str, "kind": str, "ord": int, "spec": str}, pk=("edition", "kind", "ord"))
 
 
+def _migration_6(db: sqlite_utils.Database) -> None:
+    """The words a question typed in pinyin may spell (built by ingest from the language data, the lexicon and
+    the report's words), so that a run of pinyin is read as the words it spells without loading pypinyin."""
+    db["spellings"].create({"pinyin": str, "word": str}, pk="pinyin")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                                   4: _migration_4, 5: _migration_5}
+                                                                   4: _migration_4, 5: _migration_5,
+                                                                   6: _migration_6}
 
 
 class StoreError(Exception):

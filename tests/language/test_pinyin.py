@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from qbot.language.pinyin import all_readings, phrase_pinyin, readings
+from qbot.language.pinyin import all_readings, phrase_pinyin, readings, spell_out, spellings
 
 
 def test_readings_cover_common_and_polyphonic_characters() -> None:
@@ -24,3 +24,30 @@ def test_readings_lookup(kb_path) -> None:
     conn = sqlite3.connect(kb_path)
     assert readings(conn, "汽车维秀")[3] == ["xiu"]
     assert readings(conn, "a秀")[0] == []
+
+
+SPELLED = {"xinli": "心理", "zixun": "咨询", "xinlizixun": "心理咨询", "shixi": "实习", "de": "的", "shihou": "时候",
+           "shi": "是", "jige": "几个"}
+
+
+def test_spell_out_reads_a_run_of_pinyin_in_as_few_words_as_it_can() -> None:
+    assert spell_out("xinli zixun", SPELLED) == ("心理咨询",)
+    assert spell_out("shixi de shihou", SPELLED) == ("实习", "的", "时候")
+    assert spell_out("ji ge", SPELLED) == ("几个",)
+
+
+def test_spell_out_leaves_what_is_not_all_pinyin() -> None:
+    assert spell_out("employment rate", SPELLED) is None
+    assert spell_out("shixi xyz", SPELLED) is None
+
+
+def test_spellings_keep_the_higher_ranked_of_words_spelled_alike() -> None:
+    assert spellings([("及格", 5), ("几个", 9)]) == {"jige": "几个"}
+    assert spellings([("几个", 9), ("及格", 5), ("Ａ", 7)]) == {"jige": "几个"}
+
+
+def test_spellings_table_is_built_at_ingest(kb_path) -> None:
+    spelled = dict(sqlite3.connect(kb_path).execute("select pinyin, word from spellings"))
+    assert spelled["xinlizixun"] == "心理咨询"
+    assert spelled["jige"] == "几个"  # the asking word, not 及格
+    assert spelled["shixi"] == "实习"

@@ -29,6 +29,8 @@ from qbot.answering.reading import Reading, clause_of, people_asked, read, segme
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import normalize
+from qbot.language.pinyin import spell_out
+from qbot.language.repair import unread_pinyin
 from qbot.language.tokens import Token
 
 __all__ = ["Conversation", "Engine", "EngineError"]
@@ -144,8 +146,7 @@ class Engine:
             return Answer("not_found", texts.NOISE, kind="noise")
         conv = conversation if conversation is not None else Conversation()
         self.search.forget()  # (searches are remembered within one question only)
-        tokens = self._tokens(text)
-        plain = normalize(question, numerals=False)[:MAX_QUESTION]
+        tokens, text, plain = self._prepared(question)
         edition = self._edition_for(tokens, conv, role)
         if not self.visible(edition, role):
             return Answer("not_found", texts.NOT_PUBLISHED, kind="refusal")
@@ -173,12 +174,26 @@ class Engine:
 
     def read(self, question: str) -> Reading:
         """The reading of a question in the default edition (for tests and diagnostics)."""
-        text = normalize(question)[:MAX_QUESTION]
-        return self._read(self._tokens(text), text, normalize(question, numerals=False)[:MAX_QUESTION], self.edition)
+        tokens, text, plain = self._prepared(question)
+        return self._read(tokens, text, plain, self.edition)
 
     def tokens(self, question: str) -> tuple[Token, ...]:
         """The repaired tokens of a question (for tests and diagnostics)."""
-        return self._tokens(normalize(question)[:MAX_QUESTION])
+        return self._prepared(question)[0]
+
+    def _prepared(self, question: str) -> tuple[tuple[Token, ...], str, str]:
+        """The question's tokens, its normalised text and its text with numerals as typed; a run of pinyin the
+        tokens leave unread (xuexiao you xinli zixun ma) is written in the characters it spells and read again."""
+        text, plain = normalize(question)[:MAX_QUESTION], normalize(question, numerals=False)[:MAX_QUESTION]
+        tokens = self._tokens(text)
+        spelled = [t for t in tokens if t.how == "pinyin" and t.text.isascii() and t.meaning]  # xuexiao: 学校
+        runs = {run: spell_out(run, self.kb.spelled) for run in unread_pinyin(tokens, text)}
+        if not spelled and not any(len(w) > 1 for words in runs.values() if words for w in words):
+            return tokens, text, plain  # (a lone syllable is written so only in a question typed in pinyin: is 是)
+        written = [(t.text, t.meaning) for t in spelled] + [(run, "".join(w)) for run, w in runs.items() if w]
+        for latin, chinese in sorted(written, key=lambda pair: -len(pair[0])):
+            text, plain = text.replace(latin, chinese, 1), plain.replace(latin, chinese, 1)
+        return self._tokens(text), text, plain
 
     def _tokens(self, text: str) -> tuple[Token, ...]:
         """Tokens of normalised `text`, repaired (synonyms, pinyin, homophones, typos)."""
@@ -294,7 +309,7 @@ class Engine:
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:
         year = int(edition) if edition.isdigit() else 0
-        return read(tokens, text, plain, year, self._counts, self.kb.headcounts)
+        return read(tokens, text, plain, year, self._counts, self.kb.headcounts, self.kb.kinds_counted)
 
     def _answer(self, reading: Reading, focus: Focus, edition: str) -> Result:
         index = self.kb.index(edition)

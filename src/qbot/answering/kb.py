@@ -58,6 +58,19 @@ class KnowledgeBase:
         """headcount metric -> the group it counts (女生人数 → 女生)."""
         return {metric: group for group, metric in self.headcounts.items()}
 
+    @cached_property
+    def kinds_counted(self) -> dict[str, str]:
+        """A word of a kind of things -> the metric counting them, where the lexicon asks so (几个专业 → 专业数)."""
+        forms = self.lexicon.forms
+        kinds = [w for w, targets in forms.items() if any(t.role == "kind" for t in targets)]
+        return {word: metric[0] for word in kinds if (metric := [
+            t.name for ask in ("几个", "多少个") for t in forms.get(ask + word, ()) if t.role == "metric"])}
+
+    @cached_property
+    def spelled(self) -> dict[str, str]:
+        """pinyin -> the word it is taken for (read on the first question typed in pinyin)."""
+        return dict(self.conn.execute("select pinyin, word from spellings").fetchall())
+
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
         if edition not in self._indexes:
@@ -202,7 +215,11 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     def noun(word: str) -> bool:
         return conn.execute("select 1 from nouns where word = ?", [word]).fetchone() is not None
 
-    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text), noun)
+    def spelled(pinyin: str) -> str | None:
+        row = conn.execute("select word from spellings where pinyin = ?", [pinyin]).fetchone()
+        return row[0] if row else None
+
+    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text), noun, spelled)
     section_texts: dict[tuple[str, str], str] = defaultdict(str)
     for edition, section_path, text in conn.execute(
             "select edition, section_path, text from passages order by edition, ord"):

@@ -164,10 +164,12 @@ class Reading:
 
 
 def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, counts: dict[str, str],
-         headcounts: dict[str, str] | None = None) -> Reading:
+         headcounts: dict[str, str] | None = None, kinds_counted: dict[str, str] | None = None) -> Reading:
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
-    `headcounts` a group to the metric counting its members (学生 → 在校生人数)."""
+    `headcounts` a group to the metric counting its members (学生 → 在校生人数), `kinds_counted` a word of a kind
+    to the metric counting things of that kind (专业 → 专业数)."""
     headcounts = headcounts or {}
+    kinds_counted = kinds_counted or {}
     tokens = _spent_on(talk_as_context(tokens))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
@@ -286,6 +288,13 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             metrics.append(MetricAsk(token.text, token.start, tuple(dict.fromkeys(
                 s.name for s in token.senses if s.role == "metric")), False, token.how))
             entities = [e for e in entities if e.start != token.start]
+    if not metrics and intents & {"count", "quantity"} and not entities and not groups:
+        # 专业一共几个 / 系部有多少个: the kind asked how many is the metric counting it (as 几个专业 is)
+        counted_kind = next((t for t in tokens if t.role == "kind" and t.text in kinds_counted), None)
+        if counted_kind is not None:
+            metrics.append(MetricAsk(counted_kind.text, counted_kind.start, (kinds_counted[counted_kind.text],),
+                                     False, counted_kind.how))
+            kind = ""
     metrics = _off_the_topic(metrics, tokens)
     # 工资最低的是哪几个专业 转正以后的: a word meaning both pays gives way to the one named beside it
     metrics = [m for m in metrics if not (m.both and any(o is not m and not o.both and set(o.names) < set(m.names)

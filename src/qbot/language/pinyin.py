@@ -7,8 +7,14 @@ the characters they contain.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+
+#: A spelling kept for a word: Latin letters only (pypinyin leaves characters it cannot read as they are).
+SPELLING = re.compile(r"[a-z]+")
+#: The longest spelling looked up at one place of a run (四个字的词 of long syllables: zhuangzhuangzhuangzhuang).
+LONGEST = 28
 
 
 def all_readings() -> Iterator[tuple[str, str]]:
@@ -34,3 +40,32 @@ def readings(conn: sqlite3.Connection, text: str) -> list[list[str]]:
     found = dict(conn.execute(
         f"select char, readings from pinyin where char in ({','.join('?' * len(chars))})", chars).fetchall())
     return [found[c].split(",") if c in found else [] for c in text]
+
+
+def spellings(words: Iterable[tuple[str, int]]) -> dict[str, str]:
+    """Pinyin spelling -> the word it is taken for, from (word, rank) pairs: of words spelled alike (qixin: 起薪,
+    齐心) the higher rank wins. Built at ingest (pypinyin is not loaded to answer)."""
+    best: dict[str, tuple[int, str]] = {}
+    for word, rank in words:
+        spelled = phrase_pinyin(word)
+        if SPELLING.fullmatch(spelled) and (spelled not in best or rank > best[spelled][0]):
+            best[spelled] = (rank, word)
+    return {spelled: word for spelled, (_, word) in best.items()}
+
+
+def spell_out(run: str, spelled: Mapping[str, str]) -> tuple[str, ...] | None:
+    """The Chinese words a run of pinyin stands for (xinli zixun → 心理咨询, shixi de shihou → 实习 的 时候), in as
+    few words as its letters allow; None unless every letter is spelled."""
+    letters = re.sub(r"[\s']+", "", run.lower())
+    n = len(letters)
+    best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)  # (words, single characters, words)
+    best[n] = (0, 0, ())
+    for i in range(n - 1, -1, -1):
+        for j in range(i + 1, min(n, i + LONGEST) + 1):
+            word, rest = spelled.get(letters[i:j]), best[j]
+            if word is None or rest is None:
+                continue
+            candidate = (rest[0] + 1, rest[1] + (len(word) == 1), (word, *rest[2]))
+            if best[i] is None or candidate[:2] < best[i][:2]:  # type: ignore[index]
+                best[i] = candidate
+    return None if best[0] is None else best[0][2]

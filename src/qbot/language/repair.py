@@ -45,9 +45,12 @@ class Vocabulary:
 
 class Repairer:
     def __init__(self, lexicon: Lexicon, scanner: Scanner, vocabulary: Vocabulary,
-                 readings: Callable[[str], list[list[str]]], noun: Callable[[str], bool] = lambda word: False):
-        """`noun` tells whether a word the report never uses is a common noun (jieba's dictionary, at ingest)."""
+                 readings: Callable[[str], list[list[str]]], noun: Callable[[str], bool] = lambda word: False,
+                 spelled: Callable[[str], str | None] = lambda pinyin: None):
+        """`noun` tells whether a word the report never uses is a common noun (jieba's dictionary, at ingest);
+        `spelled`, which word a pinyin spelling is taken for when several are spelled alike (jige: 几个, not 及格)."""
         self.noun = noun
+        self.spelled = spelled
         self.lexicon = lexicon
         self.scanner = scanner
         self.vocabulary = vocabulary
@@ -154,6 +157,8 @@ class Repairer:
                     k += 1
                     continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
                 surfaces = spelled[py]
+                if len(surfaces) > 1 and self.spelled(py) in surfaces:
+                    surfaces = [s for s in surfaces if s == self.spelled(py)]  # ji ge: 几个, the commoner
             else:
                 initialed = self._initials(letters, positions, k) if starts_word else None
                 if initialed is None:
@@ -222,7 +227,8 @@ class Repairer:
             for m in self.lexicon.homophones(run.group(0), self.readings(run.group(0)),
                                              lambda i, j, at=at: repairable(at + i, at + j)):
                 start, end = at + m.start, at + m.end
-                targets = tuple(m.targets)
+                targets = tuple(t for t in m.targets if t.role != "topic")  # 开出(租的) is no 开除: topics are spelled
+                # in Latin letters (xinli zixun), not misheard
                 if all(t.role == "qualifier" for t in targets):
                     continue  # 市疾(控中心) is no 市级: qualifier values are spelled in Latin letters (chunji), not misheard
                 replacements.append(Token(start, end, text[start:end], primary_role(targets), targets,
@@ -351,6 +357,20 @@ class Repairer:
 def _cjk_window(text: str, i: int, size: int) -> str:
     window = text[i:i + size]
     return window if len(window) == size and all(CJK.match(c) for c in window) else ""
+
+
+def unread_pinyin(tokens: tuple[Token, ...], text: str) -> list[str]:
+    """Runs of Latin words left unread, perhaps with Latin fillers among them (xinli zixun, you … ma), that may be
+    Chinese typed in pinyin: their text, as typed."""
+    runs: list[list[Token]] = [[]]
+    for token in tokens:
+        latin = token.text.isascii() and any(c.isalpha() for c in token.text)
+        if latin and token.role in ("unknown", "filler") or runs[-1] and token.role == "punct" and not token.text.strip():
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [text[run[0].start:run[-1].end].strip() for run in runs
+            if any(t.role == "unknown" for t in run)]
 
 
 def _latin_runs(tokens: tuple[Token, ...], text: str) -> list[Token]:

@@ -49,6 +49,13 @@ def build_vocabulary(texts: Iterable[str], lexicon_words: Iterable[str]) -> dict
     return vocabulary
 
 
+def everyday_frequencies() -> dict[str, int]:
+    """jieba's frequencies of everyday Chinese words (its full dictionary, read only): how common a word is."""
+    full = _jieba().Tokenizer()
+    full.initialize()
+    return full.FREQ
+
+
 class Segmenter:
     """A jieba tokenizer over a small project dictionary."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,8 @@ import sqlite_utils
 
 from qbot.language.expand import EXPANDED_ROLES, expand
 from qbot.language.normalize import normalize
-from qbot.language.pinyin import all_readings, phrase_pinyin
-from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, word_tags
+from qbot.language.pinyin import all_readings, phrase_pinyin, spellings
+from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, everyday_frequencies, word_tags
 from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
 from qbot.report.audit import DECLARED, unresolved
 from qbot.report.knowledge import Edition, KnowledgeError, LexiconEntry, edition_folders, load_edition, load_lexicon
@@ -128,6 +129,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
                                       "exclusive": int(g.exclusive)}
                                      for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
+    db["spellings"].insert_all({"pinyin": p, "word": w} for p, w in sorted(_spellings(knowledge, vocabulary).items()))
     for ed in editions:
         db["editions"].insert({
             "edition": ed.edition, "school": ed.school, "title": ed.title, "status": ed.status,
@@ -163,8 +165,23 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
         } for f in ed.figures)
 
 
+def _spellings(knowledge: Knowledge, vocabulary: dict[str, int]) -> dict[str, str]:
+    """The words a question typed wholly in pinyin may spell (shixi de shihou anquan → 实习的时候安全): the words of
+    words.csv and the lexicon's names first, then the report's words, then its characters; of words spelled alike
+    the commoner."""
+    everyday = everyday_frequencies()
+    ours = {w.word for w in knowledge.words} | {f for e in knowledge.lexicon for f in (e.name, *e.aliases)}
+    ranked = [(w, 2 * RANK + everyday.get(w, vocabulary.get(w, 1))) for w in ours if CJK_WORD.fullmatch(w)]
+    ranked += [(w, RANK + f) for w, f in vocabulary.items() if w not in ours and CJK_WORD.fullmatch(w)]
+    characters = {c for ed in knowledge.editions for p in ed.passages for c in p.text if CJK_WORD.fullmatch(c)}
+    ranked += [(c, everyday.get(c, 1)) for c in characters - ours]  # (zuo de: 做 的, the report's characters)
+    return spellings(ranked)
+
+
+RANK = 10 ** 9  # above any frequency: the words of the language data and the lexicon before the report's
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 #: Roles of words whose pinyin is kept, so that a homophone typo of them is read (公资 → 工资).
-SPELLED_ROLES = frozenset({"metric", "synonym", "group", "offtopic", "kind", "intent"})  # (zhanbi, duoshao)
+SPELLED_ROLES = frozenset({"metric", "synonym", "group", "offtopic", "kind", "intent", "topic"})  # (zhanbi, duoshao)
 #: The modules whose output the report tables hold: a change to one of them rebuilds the tables.
 BUILD_MODULES = ("report/*.py", "language/segment.py", "language/words.py", "language/expand.py",
                  "language/pinyin.py", "language/normalize.py", "schema.py")

@@ -105,6 +105,8 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
             if token.role == "group":  # 汽车厂 → 企业 and 汽车: the kind of company, a word of the report
                 kind = _report_word_in(token.text, text, ctx)
                 text = f"{text} {kind}" if kind else text
+        elif token.how == "pinyin" and token.meaning and token.text.isascii():
+            text = token.meaning  # xinli zixun → 心理咨询: pinyin searched as the words it spells
         elif token.how == "synonym" and token.meaning and token.text not in ctx.kb.vocabulary:
             text = token.meaning  # 地址 → 办学地点, but 教师 as the report writes it
         elif token.how == "synonym" and token.role == "topic" and token.meaning and token.meaning not in token.text:
