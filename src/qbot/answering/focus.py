@@ -76,7 +76,9 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not any(t.start <= token.start < t.end and
                                                                         t.how == "partial" for t in r.tokens):
-                found = [n for n in _partial_name(r.text, token.start, wanted, index, tabled) if n not in names]
+                stop = min((t.start for t in r.tokens if t.role == "entity" and t.start > token.start), default=None)
+                found = [n for n in _partial_name(r.text[:stop], token.start, wanted, index, tabled) if n not in names]
+                # (禁毒教育学校: 教育学 of 继续教育学院 does not run into 学校, a name read already)
                 if found:
                     names += found
                     r = _read_as_name(r, token.start, found[0])

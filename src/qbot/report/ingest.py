@@ -105,7 +105,9 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     forms += sorted({f.entity for ed in editions for f in ed.figures})
     # Phrases of the report that words.csv reads whole (周末不回家, 六个一工程) are searched whole as well.
     text = "".join(p.text for ed in editions for p in ed.passages)
-    forms += sorted({w.word for w in knowledge.words if w.role == "topic" and len(w.word) > 2 and w.word in text})
+    forms += sorted({form for w in knowledge.words if w.role == "topic" and len(w.word) > 2
+                     for m in [re.search(re.escape(w.word), text, re.IGNORECASE)] if m
+                     for form in (m.group(0), m.group(0).lower())})  # (A级课, as the report writes it and as asked)
     vocabulary = build_vocabulary((p.text for ed in editions for p in ed.passages), forms)
     segmenter = Segmenter(vocabulary)
     tags = word_tags(vocabulary, set(forms))
