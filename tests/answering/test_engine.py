@@ -371,3 +371,12 @@ def test_a_follow_up_asks_another_figure_as_the_last_one_was_asked(engine: Engin
 
 def test_a_figure_the_report_writes_in_chinese_numerals_is_shown_so(engine: Engine) -> None:
     assert "六年" in engine.ask("连续几年评上省级文明单位了").text  # 连续六年, as the report prints it
+
+
+def test_a_sentence_found_is_shown_with_the_sentences_after_it_in_its_paragraph(engine: Engine) -> None:
+    from qbot.answering.search import PARAGRAPH, _and_after
+    assert _and_after("甲说了一件事。乙接着说。丙最后说。", "乙接着说。") == "乙接着说。丙最后说。"
+    assert _and_after("甲说了一件事。乙接着说。", "乙接着说。") == ""  # nothing follows
+    assert _and_after("甲。" + "乙" * PARAGRAPH + "。", "甲。") == ""  # what follows is too long to show
+    answer = engine.ask("学校的绩效工资向哪些人倾斜")
+    assert "绩效工资实施办法" in answer.text and "向教学科研一线倾斜" in answer.text, answer.text

@@ -61,7 +61,9 @@ def _body(result: Result) -> list[str]:
     if kind == "narrative":
         assert result.passage is not None
         figures = _body(replace(result, kind="lookup", passage=None)) if result.groups else []
-        return [texts.passage(result.passage.sentence), *figures]  # (who may have it, and how many did)
+        hit = result.passage  # the paragraph around the sentence found, unless the sentence was put together
+        shown = hit.paragraph if hit.sentence in hit.paragraph else hit.sentence  # (a digest, the points of a reason)
+        return [texts.passage(shown), *figures]  # (who may have it, and how many did)
     if kind == "locate":
         assert result.passage is not None
         hit = result.passage

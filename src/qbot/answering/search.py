@@ -10,6 +10,9 @@ from functools import cached_property
 
 from qbot.language.segment import Segmenter
 
+#: How much of its paragraph is shown with the sentence that answers: the sentences after it, up to this many
+#: characters in all (绩效工资往哪边倾斜: the sentence found names the rules, the next one says where the pay goes).
+PARAGRAPH = 300
 SENTENCE = re.compile(r"[^。！？；]+[。！？；]?")
 #: A line break of the PDF left inside a word (名班主 任工作室): closed before matching and quoting.
 CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，、。；：])\s+(?=[\u4e00-\u9fff])")
@@ -40,6 +43,7 @@ class Hit:
     page: int | None
     edition: str
     coverage: float
+    paragraph: str = ""  # the short paragraph the sentence stands in, shown for it (what it says around it)
 
 
 class PassageSearch:
@@ -171,7 +175,8 @@ class PassageSearch:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
                     text = passage if about and len(passage) <= 200 else sentence.strip()
-                    best = Hit(passage_id, text, path, title, page, edition, coverage)
+                    around = _and_after(passage, text)
+                    best = Hit(passage_id, text, path, title, page, edition, coverage, around)
         if best is None or best.coverage < min_coverage:
             return None
         if listing and not best_score[1]:  # (an enumeration of what was asked needs no digest of its section)
@@ -286,6 +291,19 @@ class PassageSearch:
                 firsts = [m.group(0).strip() for (text,) in rows if (m := SENTENCE.search(text))]
                 return "；".join(firsts[:6]) if len(firsts) >= 2 else ""
         return ""
+
+
+def _and_after(passage: str, sentence: str) -> str:
+    """The sentence and the sentences after it in its paragraph, as many as PARAGRAPH characters hold (绩效工资往哪边
+    倾斜: the sentence found names the rules, the next says where the pay goes); "" when none follows."""
+    if sentence not in passage:
+        return ""
+    shown = sentence
+    for following in SENTENCE.findall(passage[passage.find(sentence) + len(sentence):]):
+        if len(shown) + len(following) > PARAGRAPH:
+            break
+        shown += following
+    return shown.strip() if shown != sentence else ""
 
 
 def _find_all(text: str, word: str) -> list[int]:
