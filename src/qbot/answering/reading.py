@@ -517,7 +517,13 @@ def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """除了助学金和免学费 还有啥帮扶: the names right after a word setting things aside (除了, 除去) are not asked."""
     out = list(tokens)
     aside = False
+    clause = clause_of(tokens)
     for i, token in enumerate(tokens):
+        if token.role == "topic" and token.how == "foreign" and any(
+                t.text == "还是" and clause[t.start] == clause[token.start] for t in tokens[:i]) and any(
+                t.role in ("metric", "entity") for t in tokens[:i]):
+            out[i] = replace(token, role="context", senses=(), how="aside")  # 用不用投影 还是光在黑板上写: a thing
+            continue  # the report never names, offered as the other side of a choice, is not asked about
         if token.role == "context" and any(s.name == "aside" for s in token.senses):
             aside = True
         elif aside and token.role in NAME_ROLES | {"group"}:  # (不算那些干部后勤的)
