@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from qbot.answering import grounding
+from qbot.answering.figure import Fig
 from qbot.answering.kinds import (Context, aggregate, compare, composition, eligibility, locate, lookup, majors,
                                   narrative, ranking, refusals, replies, verify)
 from qbot.answering.reading import COUNTED, PROSE_INTENTS, Reading
@@ -70,10 +71,20 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 )
 
 
+#: What a why question asks, which no figure gives.
+REASON = "原因"
 #: Intents asking a count or an amount (a share asked 是不是都 beside 为啥 guesses at a reason).
 COUNTING_INTENTS = frozenset({"quantity", "count", "sum", "avg", "much"})
 COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
 HEAD_UNITS = frozenset({"人", "人次", "名"})
+
+
+def _quoted(number: str, fig: Fig) -> bool:
+    """A number of the question that is the figure's value as people quote it (70 for 70.00%)."""
+    try:
+        return abs(float(number.rstrip("%")) - fig.value) < 0.5
+    except ValueError:
+        return False
 
 
 def _counts_only(result: Result, units: frozenset[str] = COUNT_UNITS) -> bool:
@@ -114,7 +125,10 @@ def run(r: Reading, ctx: Context) -> Result:
             hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
             if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):
                 return hit
-            return refusals.topics(r, ctx, ("原因",))
+            if any(_quoted(n, f) for n in r.numbers for f in result.figures):
+                return replace(result, missing=(*result.missing, REASON))  # 无人机对口率才70 为啥那么低: the figure
+                # the asker quotes, and that the report gives no reason for it (but 为啥这么低 alone is refused)
+            return refusals.topics(r, ctx, (REASON,))
         if not words and "verify" in r.intents:  # 在校生7948 跟7670加278对得上吗: the figure, checked
             checked = verify.verify(r, result, ctx)
             if checked is not None:

@@ -149,7 +149,8 @@ def computed_note(how: str, parts: str, majors: int = 0, table: str = "") -> str
 
 
 def missing(items: list[str]) -> str:
-    return "报告中没有" + "、".join(items) + "的数据。"
+    told = [i for i in items if i != "原因"]
+    return ("报告中没有" + "、".join(told) + "的数据。" if told else "") + ("报告没有说明原因。" if "原因" in items else "")
 
 
 def skipped(names: list[str], what: str) -> str:
