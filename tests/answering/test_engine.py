@@ -380,3 +380,9 @@ def test_a_sentence_found_is_shown_with_the_sentences_after_it_in_its_paragraph(
     assert _and_after("甲。" + "乙" * PARAGRAPH + "。", "甲。") == ""  # what follows is too long to show
     answer = engine.ask("学校的绩效工资向哪些人倾斜")
     assert "绩效工资实施办法" in answer.text and "向教学科研一线倾斜" in answer.text, answer.text
+
+
+def test_two_splits_of_one_count_are_never_added_up(engine: Engine) -> None:
+    answer = engine.ask("学生比赛拿的奖加起来一共多少项")  # 国家级 15 + 省级 63 + 市级 41, and 2020年各类技能大赛 75
+    assert "15项" in answer.text and "75项" in answer.text
+    assert "194" not in answer.text and "合计" not in answer.text, answer.text
