@@ -504,7 +504,8 @@ def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     asks, names nothing asked (男生 is the fear, 女生占比 the question)."""
     clause = clause_of(tokens)
     worried = {clause[t.start] for t in tokens if t.role == "context" and any(s.name in TALK_OPENERS for s in t.senses)}
-    asking = {clause[t.start] for t in tokens if t.role == "intent"}
+    asking = {clause[t.start] for t in tokens if t.role == "intent" and not (
+        clause[t.start] in worried and all(s.name == "yesno" for s in t.senses))}  # (别是…跟学的没关系: 没 is the fear's)
     quiet = worried - asking
     named = {clause[t.start] for t in tokens if t.role in NAME_ROLES} - worried  # (学校是公办的吗 别是…: asked by 吗)
     if not quiet or not asking and not named:
