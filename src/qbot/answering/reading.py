@@ -455,11 +455,14 @@ def _speakers_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     speakers: set[int] = set()
     for i, token in enumerate(tokens[:-1]):
         if tokens[i + 1].text not in SAID or not (token.role == "group" or token.role == "context" and any(
-                s.name == "person" for s in token.senses)):
+                s.name == "person" for s in token.senses) or token.role == "kind" and any(
+                s.name == "school" for s in token.senses)):  # (另一个职专说他们就业率99%: another school said it)
             continue
-        j = i
-        while j >= 0 and clause[tokens[j].start] == clause[token.start] and tokens[j].role in SPEAKER_ROLES:
-            speakers.add(j)
+        speakers.add(i)
+        j = i - 1
+        while j >= 0 and clause[tokens[j].start] == clause[token.start] and (
+                tokens[j].role in SPEAKER_ROLES or token.role == "kind" and tokens[j].role in ("number", "unit")):
+            speakers.add(j)  # (另一个职专: which one, too)
             j -= 1
     if not speakers:
         return tokens
@@ -570,9 +573,12 @@ def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[
 def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
     """A number with an operator next to it (90%以上, 不少于90%, 超过3500元), or a number naming what it
     qualifies (起薪3500的专业, 就业率100%的)."""
+    clause = clause_of(tokens)
     for i, token in enumerate(tokens):
         if token.role != "number":
             continue
+        if any(t.text in SAID and clause[t.start] == clause[token.start] for t in tokens[:i]):
+            continue  # 招生的说百分百 / 另一个职专说他们就业率99%: a figure someone claims, not a threshold asked
         value = float(token.meaning.rstrip("%"))
         percent = token.meaning.endswith("%")
         j = i + 1
@@ -591,7 +597,9 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
                 t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
                 for t in tokens):  # 有几个专业就业率100% / Which majors had a 100% employment rate?
             return Threshold("==", value, percent)
-    for token in tokens:  # 全都找着工作了: a word that is a threshold with its value
+    for i, token in enumerate(tokens):  # 全都找着工作了: a word that is a threshold with its value
+        if any(t.text in SAID and clause[t.start] == clause[token.start] for t in tokens[:i]):
+            continue  # (招生的说百分百: claimed, not asked)
         m = token.role == "operator" and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
         if m:
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
