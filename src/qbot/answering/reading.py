@@ -288,6 +288,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             metrics.append(MetricAsk(token.text, token.start, tuple(dict.fromkeys(
                 s.name for s in token.senses if s.role == "metric")), False, token.how))
             entities = [e for e in entities if e.start != token.start]
+    if "avg" in intents and metrics and all(n.startswith("平均") for m in metrics for n in m.names):
+        intents.discard("avg")  # 学生平均年纪多大: the metric is an average already (平均年龄), not one to compute
     if not metrics and intents & {"count", "quantity"} and not entities and not groups:
         # 专业一共几个 / 系部有多少个: the kind asked how many is the metric counting it (as 几个专业 is)
         counted_kind = next((t for t in tokens if t.role == "kind" and t.text in kinds_counted), None)
@@ -593,6 +595,11 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
                                                                                                        "intent"):
             return Threshold("==", value, percent)
+        if after is not None and after.text == "的" and (j + 1 == len(tokens) or tokens[j + 1].role == "punct") and \
+                any(t.role == "metric" for t in tokens[max(0, i - 2):i]) and any(
+                t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
+                for t in tokens[:i]):
+            return Threshold("==", value, percent)  # 有几个专业就业率是100%的: the majors whose figure it is
         if percent and _metric_beside(tokens, i) and any(
                 t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
                 for t in tokens):  # 有几个专业就业率100% / Which majors had a 100% employment rate?
