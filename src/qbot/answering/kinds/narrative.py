@@ -131,6 +131,8 @@ def _which_count(tokens: tuple[Token, ...], i: int) -> bool:
     return after_which(i) or tokens[i].role == "unit" and after_which(i - 1)
 
 
+#: What the report calls the measures it sets against its problems (八(二) 改进措施).
+MEASURES = "改进措施"
 #: A number, and perhaps its measure word (六个, 6, 三项).
 COUNTED_BY = re.compile(r"[一二两三四五六七八九十\d]+[个项条种类样点]?")
 
@@ -187,6 +189,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     ordinal = ORDINAL.search(r.plain)
     if ordinal:
         text = text.replace(ordinal.group(0).rstrip("条点项个方面"), " ")
+    if "remedy" in r.intents and not ctx.search.terms(text):
+        text = asked = MEASURES  # 学校往后打算咋改 (no problem named): the measures the report sets out
     if not any(not NUMBER_TERM.fullmatch(term) for term in ctx.search.terms(text)):
         return None  # numbers alone (-98‰) say nothing of what a passage is about
     loose = frozenset(s.name for t in tokens if t.role == "group" and t.text != t.senses[0].name
@@ -194,7 +198,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     def best(text: str):  # type: ignore[no-untyped-def]
         return ctx.search.search(text, ctx.edition, min_coverage=1.0 if strict else 0.6,
                                  min_terms=2 if strict else 1, ignore={ctx.index.year},
-                                 listing=r.asks_names or bool(ordinal) or _names_a_set(r), timed="when" in r.intents,
+                                 listing=r.asks_names or bool(ordinal) or _names_a_set(r) or text == MEASURES,
+                                 timed="when" in r.intents,
                                  defining="what" in r.intents and not r.asks_number,
                                  loose=loose)
 
