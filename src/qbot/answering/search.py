@@ -135,6 +135,7 @@ class PassageSearch:
             [match, edition],
         ).fetchall()
         best: Hit | None = None
+        best_passage = ""
         best_score: tuple[float, ...] = (0.0,)
         titles = self._titles(edition)
         for rank, (passage_id, passage, path, title, page) in enumerate(rows):
@@ -175,10 +176,10 @@ class PassageSearch:
                     best_score = score
                     # Under a section that is about the question, the short paragraph says more than a sentence.
                     text = passage if about and len(passage) <= 200 else sentence.strip()
-                    around = _and_after(passage, text)
-                    best = Hit(passage_id, text, path, title, page, edition, coverage, around)
+                    best, best_passage = Hit(passage_id, text, path, title, page, edition, coverage), passage
         if best is None or best.coverage < min_coverage:
             return None
+        best = replace(best, paragraph=_and_after(best_passage, best.sentence))
         if listing and not best_score[1]:  # (an enumeration of what was asked needs no digest of its section)
             digest = self._digest(edition, best.section_path, terms)
             if digest:
