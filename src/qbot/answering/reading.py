@@ -288,7 +288,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             metrics.append(MetricAsk(token.text, token.start, tuple(dict.fromkeys(
                 s.name for s in token.senses if s.role == "metric")), False, token.how))
             entities = [e for e in entities if e.start != token.start]
-    if "avg" in intents and metrics and all(n.startswith("平均") for m in metrics for n in m.names):
+    if "avg" in intents and any(n.startswith("平均") for m in metrics for n in m.names):
         intents.discard("avg")  # 学生平均年纪多大: the metric is an average already (平均年龄), not one to compute
     if not metrics and intents & {"count", "quantity"} and not entities and not groups:
         # 专业一共几个 / 系部有多少个: the kind asked how many is the metric counting it (as 几个专业 is)
