@@ -254,8 +254,8 @@ class FigureIndex:
         unit = info.unit or a[1][0].unit
         parts = a[1] + b[1]
         ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit,
-                            f"{number(value, 3 if round(value, 3) == round(value, 9) else 2)}{unit}", parts)  # (an exact
-        # quotient in full, 单价 450.97 ÷ 10: 45.097; else rounded, 生均 9687.61 ÷ 7948: 1.22)
+                            f"{number(value, 3 if round(value, 3) == round(value, 9) else 2)}{unit}", parts)
+        # (an exact quotient in full, 单价 450.97 ÷ 10: 45.097; else rounded, 生均 9687.61 ÷ 7948: 1.22)
         return Computed(ref, parts, "formula", op)
 
     def _value(self, entity: str, metric: str) -> tuple[float, tuple[Fig, ...]] | None:

@@ -365,7 +365,8 @@ def unread_pinyin(tokens: tuple[Token, ...], text: str) -> list[str]:
     runs: list[list[Token]] = [[]]
     for token in tokens:
         latin = token.text.isascii() and any(c.isalpha() for c in token.text)
-        if latin and token.role in ("unknown", "filler") or runs[-1] and token.role == "punct" and not token.text.strip():
+        spaced = bool(runs[-1]) and token.role == "punct" and not token.text.strip()
+        if latin and token.role in ("unknown", "filler") or spaced:
             runs[-1].append(token)
         elif runs[-1]:
             runs.append([])

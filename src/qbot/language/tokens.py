@@ -29,7 +29,8 @@ EMPTY_ROLES = frozenset({"context", "filler", "punct", "word"})
 TABLE = re.compile(r"(?:表|table )\s*(?P<n>[1-7一二三四五六七])(?![\d.])")
 SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七八九十]+\)(?:\d{1,2})?|案例[一二三四五六])"
                      r"|第(?P<p>[一二三四五六七八])部分")
-YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%万元人名个台套项亩册次])|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
+YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%万元人名个台套项亩册次])"  # (2000万: money)
+                  r"|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
 POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位|呢|$)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])"

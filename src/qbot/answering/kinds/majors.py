@@ -12,11 +12,12 @@ def majors(r: Reading, ctx: Context) -> Result | None:
     index = ctx.index
     departments = [n for n in (*r.names, *(r.absent if r.asked == ("专业数",) else ())) if index.majors_of.get(n)]
     # (信息工程系下面几个专业: no figure counts its majors, 表4 lists them)
-    if not departments and not r.asked and r.kind == "department" and r.intents & {"list", "which", "what", "count"} and not r.topics and all(
-            index.entity_kind(n) == "school" for n in r.names):
+    if not departments and not r.asked and not r.topics and r.kind == "department" and r.intents & {
+            "list", "which", "what", "count"} and all(index.entity_kind(n) == "school" for n in r.names):
         every = tuple((d, tuple(majors)) for d, majors in index.majors_of.items())  # 学校都有哪些系: every
         return Result("majors", names=every, reason="list", confidence=0.9,  # department, with its majors
-                      groups=tuple((_row(m[0], ctx),) for _, m in every), focus=focus_of(r, ctx, [d for d, _ in every], ()))
+                      groups=tuple((_row(m[0], ctx),) for _, m in every),
+                      focus=focus_of(r, ctx, [d for d, _ in every], ()))
     if not departments or r.threshold or (r.asked and r.asked != ("专业数",)):
         return None
     if not (r.intents & {"list", "count", "which", "what"} or r.kind == "major" and r.asks_quantity
