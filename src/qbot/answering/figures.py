@@ -304,8 +304,10 @@ class FigureIndex:
             (key := (f.entity, f.metric, tuple(sorted(f.qualifiers.items())))) in seen or seen.add(key))]
         if len(certain) < 2 or len({f.unit for f in certain}) != 1 or certain[0].unit not in SUMMABLE_UNITS:
             return None
-        if any(len({tuple(sorted(f.qualifiers)) for f in certain if f.entity == e}) > 1 for e in {f.entity for f in
-                                                                                            certain}):
+        splits: dict[str, set[tuple[str, ...]]] = defaultdict(set)  # entity -> the qualifier keys its parts split by
+        for f in certain:
+            splits[f.entity].add(tuple(sorted(f.qualifiers)))
+        if any(len(keys) > 1 for keys in splits.values()):
             return None  # 国家级 15, 省级 63, 市级 41 and 2020年各类技能大赛 75 are two splits of one count, not parts
         value = sum(f.value for f in certain)
         unit = certain[0].unit

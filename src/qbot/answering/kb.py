@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from qbot.answering.figure import Fig
 from qbot.answering.figures import FigureIndex, MetricInfo
 from qbot.language.lexicon import Lexicon, Target
 from qbot.report.audit import Check, run_audit
-from qbot.language.pinyin import readings
+from qbot.language.pinyin import Spellings, readings
 from qbot.language.repair import Repairer, Vocabulary
 from qbot.language.tokens import Scanner
 from qbot.schema import SCHEMA_VERSION
@@ -49,6 +50,7 @@ class KnowledgeBase:
     vocabulary: dict[str, int]
     section_texts: dict[tuple[str, str], str]  # (edition, section path) -> its text
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
+    spelled: Mapping[str, str]  # pinyin -> the word it is taken for (read on the first question typed in pinyin)
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
@@ -65,11 +67,6 @@ class KnowledgeBase:
         kinds = [w for w, targets in forms.items() if any(t.role == "kind" for t in targets)]
         return {word: metric[0] for word in kinds if (metric := [
             t.name for ask in ("几个", "多少个") for t in forms.get(ask + word, ()) if t.role == "metric"])}
-
-    @cached_property
-    def spelled(self) -> dict[str, str]:
-        """pinyin -> the word it is taken for (read on the first question typed in pinyin)."""
-        return dict(self.conn.execute("select pinyin, word from spellings").fetchall())
 
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
@@ -215,11 +212,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     def noun(word: str) -> bool:
         return conn.execute("select 1 from nouns where word = ?", [word]).fetchone() is not None
 
-    def spelled(pinyin: str) -> str | None:
-        row = conn.execute("select word from spellings where pinyin = ?", [pinyin]).fetchone()
-        return row[0] if row else None
-
-    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text), noun, spelled)
+    spellings = Spellings(conn)
+    repairer = Repairer(lexicon, scanner, Vocabulary(tags), lambda text: readings(conn, text), noun, spellings)
     section_texts: dict[tuple[str, str], str] = defaultdict(str)
     for edition, section_path, text in conn.execute(
             "select edition, section_path, text from passages order by edition, ord"):
@@ -229,7 +223,7 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
     return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
                          cards,
-                         vocabulary, dict(section_texts), table_texts)
+                         vocabulary, dict(section_texts), table_texts, spellings)
 
 
 def _spelled(conn: sqlite3.Connection, values: set[str]) -> dict[str, str]:

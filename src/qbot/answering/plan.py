@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from qbot.answering import grounding
+from qbot.answering import grounding, texts
 from qbot.answering.figure import Fig
 from qbot.answering.kinds import (Context, aggregate, compare, composition, eligibility, locate, lookup, majors,
                                   narrative, ranking, refusals, replies, verify)
@@ -71,8 +71,6 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 )
 
 
-#: What a why question asks, which no figure gives.
-REASON = "原因"
 #: Intents asking a count or an amount (a share asked 是不是都 beside 为啥 guesses at a reason).
 COUNTING_INTENTS = frozenset({"quantity", "count", "sum", "avg", "much"})
 COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
@@ -126,9 +124,9 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):
                 return hit
             if any(_quoted(n, f) for n in r.numbers for f in result.figures):
-                return replace(result, missing=(*result.missing, REASON))  # 无人机对口率才70 为啥那么低: the figure
+                return replace(result, missing=(*result.missing, texts.REASON))  # 无人机对口率才70 为啥那么低: the figure
                 # the asker quotes, and that the report gives no reason for it (but 为啥这么低 alone is refused)
-            return refusals.topics(r, ctx, (REASON,))
+            return refusals.topics(r, ctx, (texts.REASON,))
         if not words and "verify" in r.intents:  # 在校生7948 跟7670加278对得上吗: the figure, checked
             checked = verify.verify(r, result, ctx)
             if checked is not None:

@@ -575,12 +575,12 @@ def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[
 def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
     """A number with an operator next to it (90%以上, 不少于90%, 超过3500元), or a number naming what it
     qualifies (起薪3500的专业, 就业率100%的)."""
-    clause = clause_of(tokens)
+    claimed = _claimed(tokens)
+    asks_rows = [t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
+                 for t in tokens]  # (哪几个专业 / 有几个专业: rows of a kind are asked)
     for i, token in enumerate(tokens):
-        if token.role != "number":
-            continue
-        if any(t.text in SAID and clause[t.start] == clause[token.start] for t in tokens[:i]):
-            continue  # 招生的说百分百 / 另一个职专说他们就业率99%: a figure someone claims, not a threshold asked
+        if token.role != "number" or i in claimed:
+            continue  # (招生的说百分百 / 另一个职专说他们就业率99%: a figure someone claims, not a threshold asked)
         value = float(token.meaning.rstrip("%"))
         percent = token.meaning.endswith("%")
         j = i + 1
@@ -596,21 +596,25 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
                                                                                                        "intent"):
             return Threshold("==", value, percent)
         if after is not None and after.text == "的" and (j + 1 == len(tokens) or tokens[j + 1].role == "punct") and \
-                any(t.role == "metric" for t in tokens[max(0, i - 2):i]) and any(
-                t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
-                for t in tokens[:i]):
+                any(t.role == "metric" for t in tokens[max(0, i - 2):i]) and any(asks_rows[:i]):
             return Threshold("==", value, percent)  # 有几个专业就业率是100%的: the majors whose figure it is
-        if percent and _metric_beside(tokens, i) and any(
-                t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
-                for t in tokens):  # 有几个专业就业率100% / Which majors had a 100% employment rate?
-            return Threshold("==", value, percent)
+        if percent and _metric_beside(tokens, i) and any(asks_rows):
+            return Threshold("==", value, percent)  # 有几个专业就业率100% / Which majors had a 100% employment rate?
     for i, token in enumerate(tokens):  # 全都找着工作了: a word that is a threshold with its value
-        if any(t.text in SAID and clause[t.start] == clause[token.start] for t in tokens[:i]):
-            continue  # (招生的说百分百: claimed, not asked)
-        m = token.role == "operator" and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
+        m = token.role == "operator" and i not in claimed and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
         if m:
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
+
+
+def _claimed(tokens: tuple[Token, ...]) -> set[int]:
+    """The tokens after 说 (讲, 提到 …) in its clause: what someone says (招生的说百分百), not what is asked."""
+    clause = clause_of(tokens)
+    first: dict[int, int] = {}  # clause -> where its first 说 is
+    for i, token in enumerate(tokens):
+        if token.text in SAID:
+            first.setdefault(clause[token.start], i)
+    return {i for i, token in enumerate(tokens) if i > first.get(clause[token.start], len(tokens))}
 
 
 def _equals_a_number(tokens: tuple[Token, ...]) -> bool:

@@ -43,7 +43,7 @@ class Hit:
     page: int | None
     edition: str
     coverage: float
-    paragraph: str = ""  # the short paragraph the sentence stands in, shown for it (what it says around it)
+    paragraph: str = ""  # the sentence and those after it in its paragraph, shown for it ("" when none follows)
 
 
 class PassageSearch:

@@ -148,9 +148,13 @@ def computed_note(how: str, parts: str, majors: int = 0, table: str = "") -> str
     return f"（{where}，{how}：{parts}）" if parts else f"（{where}）"
 
 
+#: What a why question asks, which no figure gives (a word of what the report lacks, said on its own).
+REASON = "原因"
+
+
 def missing(items: list[str]) -> str:
-    told = [i for i in items if i != "原因"]
-    return ("报告中没有" + "、".join(told) + "的数据。" if told else "") + ("报告没有说明原因。" if "原因" in items else "")
+    told = [i for i in items if i != REASON]
+    return ("报告中没有" + "、".join(told) + "的数据。" if told else "") + ("报告没有说明原因。" if REASON in items else "")
 
 
 def skipped(names: list[str], what: str) -> str:

@@ -44,11 +44,13 @@ def readings(conn: sqlite3.Connection, text: str) -> list[list[str]]:
 
 def spellings(words: Iterable[tuple[str, int]]) -> dict[str, str]:
     """Pinyin spelling -> the word it is taken for, from (word, rank) pairs: of words spelled alike (qixin: 起薪,
-    齐心) the higher rank wins. Built at ingest (pypinyin is not loaded to answer)."""
+    齐心) the higher rank wins, and of equal ranks the first in code-point order (so that a build is reproducible).
+    Built at ingest (pypinyin is not loaded to answer)."""
     best: dict[str, tuple[int, str]] = {}
     for word, rank in words:
         spelled = phrase_pinyin(word)
-        if SPELLING.fullmatch(spelled) and (spelled not in best or rank > best[spelled][0]):
+        if SPELLING.fullmatch(spelled) and (spelled not in best or (-rank, word) < (-best[spelled][0],
+                                                                                    best[spelled][1])):
             best[spelled] = (rank, word)
     return {spelled: word for spelled, (_, word) in best.items()}
 
@@ -69,3 +71,26 @@ def spell_out(run: str, spelled: Mapping[str, str]) -> tuple[str, ...] | None:
             if best[i] is None or candidate[:2] < best[i][:2]:  # type: ignore[index]
                 best[i] = candidate
     return None if best[0] is None else best[0][2]
+
+
+class Spellings(Mapping[str, str]):
+    """pinyin -> the word it is taken for, from the `spellings` table ingest builds; read whole on first use (the
+    first question typed in pinyin), not at start-up."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+        self._words: dict[str, str] | None = None
+
+    def _all(self) -> dict[str, str]:
+        if self._words is None:
+            self._words = dict(self._conn.execute("select pinyin, word from spellings").fetchall())
+        return self._words
+
+    def __getitem__(self, pinyin: str) -> str:
+        return self._all()[pinyin]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

@@ -12,7 +12,7 @@ Only `unknown` tokens (and synonyms) change here, each step returning new tokens
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from qbot.language.lexicon import Lexicon, Target
@@ -46,11 +46,11 @@ class Vocabulary:
 class Repairer:
     def __init__(self, lexicon: Lexicon, scanner: Scanner, vocabulary: Vocabulary,
                  readings: Callable[[str], list[list[str]]], noun: Callable[[str], bool] = lambda word: False,
-                 spelled: Callable[[str], str | None] = lambda pinyin: None):
+                 spelled: Mapping[str, str] | None = None):
         """`noun` tells whether a word the report never uses is a common noun (jieba's dictionary, at ingest);
         `spelled`, which word a pinyin spelling is taken for when several are spelled alike (jige: 几个, not 及格)."""
         self.noun = noun
-        self.spelled = spelled
+        self.spelled = spelled if spelled is not None else {}
         self.lexicon = lexicon
         self.scanner = scanner
         self.vocabulary = vocabulary
@@ -157,8 +157,8 @@ class Repairer:
                     k += 1
                     continue  # "employment" is not "em" + …: a spelling ends where a word or another spelling does
                 surfaces = spelled[py]
-                if len(surfaces) > 1 and self.spelled(py) in surfaces:
-                    surfaces = [s for s in surfaces if s == self.spelled(py)]  # ji ge: 几个, the commoner
+                if len(surfaces) > 1 and self.spelled.get(py) in surfaces:
+                    surfaces = [s for s in surfaces if s == self.spelled.get(py)]  # ji ge: 几个, the commoner
             else:
                 initialed = self._initials(letters, positions, k) if starts_word else None
                 if initialed is None:

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,11 +49,26 @@ def build_vocabulary(texts: Iterable[str], lexicon_words: Iterable[str]) -> dict
     return vocabulary
 
 
-def everyday_frequencies() -> dict[str, int]:
-    """jieba's frequencies of everyday Chinese words (its full dictionary, read only): how common a word is."""
-    full = _jieba().Tokenizer()
-    full.initialize()
-    return full.FREQ
+def _dictionary() -> Iterator[tuple[str, int, str]]:
+    """The entries of jieba's full dictionary: (word, frequency, part of speech), read from its file."""
+    with _jieba().get_dict_file() as fh:
+        for raw in fh:
+            parts = raw.decode("utf-8").split()
+            if len(parts) == 3:
+                yield parts[0], int(parts[1]), parts[2]
+
+
+def everyday_frequencies(words: set[str]) -> dict[str, int]:
+    """jieba's frequencies of those of `words` its full dictionary knows, as its tokenizer counts them: how common a
+    word is (0 for the beginning of a longer word only, 机加 of 机加工)."""
+    found: dict[str, int] = {}
+    for word, freq, _ in _dictionary():
+        if word in words:
+            found[word] = freq
+        for end in range(1, len(word)):
+            if word[:end] in words:
+                found.setdefault(word[:end], 0)
+    return found
 
 
 class Segmenter:
@@ -81,13 +96,7 @@ def word_tags(vocabulary: dict[str, int], names: set[str]) -> dict[str, str]:
     Stored at ingest: the answering pipeline treats an unexplained report word as a topic only when it is a
     noun, so that verbs and adverbs of the report (发挥, 提高, 一般) never cause a refusal.
     """
-    jieba = _jieba()
-    tags: dict[str, str] = {}
-    with jieba.get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and parts[0] in vocabulary:
-                tags[parts[0]] = parts[2]
+    tags = {word: tag for word, _, tag in _dictionary() if word in vocabulary}
     for name in names:
         if name in vocabulary:
             tags[name] = "nz"
@@ -104,13 +113,6 @@ def common_nouns(vocabulary: dict[str, int], min_freq: int = 3) -> list[str]:
     Stored at ingest so that a question's unread words can be told apart: a noun the report never uses
     (奖学金, 挖掘机, 宿舍) names something the report does not hold; other words are only talk.
     """
-    jieba = _jieba()
-    nouns = []
-    with jieba.get_dict_file() as fh:
-        for raw in fh:
-            parts = raw.decode("utf-8").split()
-            if len(parts) == 3 and parts[2] in NOUN_TAGS and 2 <= len(parts[0]) <= 4 and \
-                    int(parts[1]) >= min_freq and parts[0] not in vocabulary and WORD.search(parts[0]):
-                nouns.append(parts[0])
-    nouns = list(dict.fromkeys(nouns))
-    return nouns
+    nouns = [word for word, freq, tag in _dictionary() if tag in NOUN_TAGS and 2 <= len(word) <= 4
+             and freq >= min_freq and word not in vocabulary and WORD.search(word)]
+    return list(dict.fromkeys(nouns))

@@ -171,12 +171,13 @@ def _spellings(knowledge: Knowledge, vocabulary: dict[str, int]) -> dict[str, st
     """The words a question typed wholly in pinyin may spell (shixi de shihou anquan → 实习的时候安全): the words of
     words.csv and the lexicon's names first, then the report's words, then its characters; of words spelled alike
     the commoner."""
-    everyday = everyday_frequencies()
-    ours = {w.word for w in knowledge.words} | {f for e in knowledge.lexicon for f in (e.name, *e.aliases)}
-    ranked = [(w, 2 * RANK + everyday.get(w, vocabulary.get(w, 1))) for w in ours if CJK_WORD.fullmatch(w)]
+    ours = {w for w in {w.word for w in knowledge.words} | {f for e in knowledge.lexicon for f in (e.name, *e.aliases)}
+            if CJK_WORD.fullmatch(w)}
+    characters = {c for ed in knowledge.editions for p in ed.passages for c in p.text if CJK_WORD.fullmatch(c)} - ours
+    everyday = everyday_frequencies(ours | characters)
+    ranked = [(w, 2 * RANK + everyday.get(w, vocabulary.get(w, 1))) for w in ours]
     ranked += [(w, RANK + f) for w, f in vocabulary.items() if w not in ours and CJK_WORD.fullmatch(w)]
-    characters = {c for ed in knowledge.editions for p in ed.passages for c in p.text if CJK_WORD.fullmatch(c)}
-    ranked += [(c, everyday.get(c, 1)) for c in characters - ours]  # (zuo de: 做 的, the report's characters)
+    ranked += [(c, everyday.get(c, 1)) for c in characters]  # (zuo de: 做 的, the report's characters)
     return spellings(ranked)
 
 
