@@ -197,7 +197,7 @@ class Engine:
 
     def _tokens(self, text: str) -> tuple[Token, ...]:
         """Tokens of normalised `text`, repaired (synonyms, pinyin, homophones, typos)."""
-        return self.kb.repairer.repair(self.kb.scanner.tokens(text), text)
+        return self.kb.read(text)
 
     def _parts(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str, focus: Focus,
                whole: Result) -> list[Result]:

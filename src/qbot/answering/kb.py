@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qbot.answering.figure import Fig
@@ -22,12 +22,14 @@ from qbot.language.lexicon import Lexicon, Target
 from qbot.report.audit import Check, run_audit
 from qbot.language.pinyin import Spellings, readings
 from qbot.language.repair import Repairer, Vocabulary
-from qbot.language.tokens import Scanner
+from qbot.language.tokens import Scanner, Token
 from qbot.schema import SCHEMA_VERSION
 from qbot.in_force import edition_statuses, effective_figures
 
 #: Qualifier keys whose values are not names a question uses.
 SILENT_QUALIFIERS = frozenset({"year", "approx", "context", "mention"})
+#: How many texts' tokens a knowledge base remembers (`KnowledgeBase.read`).
+TEXTS_READ = 1024
 
 
 class EngineError(Exception):
@@ -54,6 +56,12 @@ class KnowledgeBase:
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
+
+    @cached_property
+    def read(self) -> Callable[[str], tuple[Token, ...]]:
+        """The repaired tokens of normalised text (synonyms, pinyin, homophones, typos), the latest texts remembered:
+        a question is read by the engine and again, with its numerals as typed, by the narrative search."""
+        return lru_cache(maxsize=TEXTS_READ)(lambda text: self.repairer.repair(self.scanner.tokens(text), text))
 
     @cached_property
     def counted_groups(self) -> dict[str, str]:

@@ -61,6 +61,7 @@ class PassageSearch:
         self._section_titles: dict[str, dict[str, str]] = {}
         self._parallel: dict[str, dict[str, tuple[list[str], str]]] = {}
         self._reasons: dict[str, frozenset[str]] = {}
+        self._split: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
         self._local = threading.local()  # each thread's latest searches, oldest first
 
     @cached_property
@@ -141,20 +142,19 @@ class PassageSearch:
         for rank, (passage_id, passage, path, title, page) in enumerate(rows):
             if within and path not in within:
                 continue
-            passage = CJK_GAP.sub("", passage)
+            passage, sentences = self._sentences(passage)
             # The section titles count as context: 存在哪些问题 finds the sentences under 存在的问题, 主要问题 those
             # under 八(一) of 主要问题和改进措施.
             heading = " ".join([title, *(titles.get(a, "") for a in _ancestors(path))])
-            for sentence in SENTENCE.findall(passage):
-                lowered = sentence.lower()
+            about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
+            for sentence, lowered in sentences:
                 held = {t for t in terms if t in lowered or t in loose and self._holds_other(lowered, t)}
-                present = [t for t in terms if t in held or t in title]
-                about = all(t in heading for t in terms)  # the whole section is about it: 存在的问题
-                if about:
-                    present = list(terms)
+                present = list(terms) if about else [t for t in terms if t in held or t in title]
                 if len(present) < min(2, len(terms)):
                     continue
                 coverage = len(set().union(*(spans[t] for t in present))) / len(content)
+                if round(coverage, 3) < best_score[0]:
+                    continue  # (coverage ranks first: the rest of the score cannot make up for less)
                 inside = [t for t in present if t in held]  # (a word of the title alone counts less)
                 said = len(set().union(*(spans[t] for t in inside))) / len(content) if inside else 0.0
                 positions = [lowered.find(t) for t in present if t in lowered]
@@ -185,6 +185,14 @@ class PassageSearch:
             if digest:
                 return replace(best, sentence=digest)
         return best
+
+    def _sentences(self, passage: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """A passage with its line breaks inside words closed, and its sentences, each with its lower-case form
+        (split once per text: every question searches the same few hundred passages)."""
+        if passage not in self._split:
+            closed = CJK_GAP.sub("", passage)
+            self._split[passage] = closed, tuple((s, s.lower()) for s in SENTENCE.findall(closed))
+        return self._split[passage]
 
     def _holds_other(self, sentence: str, term: str) -> bool:
         """合作的汽车厂: a sentence naming 阳谷电缆厂 holds a 企业 though not the word."""

@@ -169,7 +169,7 @@ def _asides(tokens) -> set[int]:  # type: ignore[no-untyped-def]
 
 def plain_tokens(r: Reading, ctx: Context) -> tuple[Token, ...]:
     """The question as typed (Chinese numerals kept), read into tokens: what `search_text` searches by."""
-    return talk_as_context(ctx.kb.repairer.repair(ctx.kb.scanner.tokens(r.plain), r.plain), introductions=False)
+    return talk_as_context(ctx.kb.read(r.plain), introductions=False)
 
 
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:
