@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbot.language.normalize import normalize
+from qbot.language.normalize import lone_characters_joined, normalize
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -38,3 +38,14 @@ def test_normalize(raw: str, expected: str) -> None:
 def test_normalize_survives_arbitrary_code_points() -> None:
     text = "".join(chr(c) for c in range(0, 0x3000, 7)) + "\ud800" + "🙂" * 50
     assert isinstance(normalize(text), str)
+
+
+@pytest.mark.parametrize("typed, joined", [
+    ("俺孙子 学汽 修 好找活不", "俺孙子 学汽修好找活不"),
+    ("家里 穷 有钱 补 没", "家里穷有钱补没"),
+    ("表5 焊接 起薪", "表5 焊接 起薪"),  # (keywords of two characters stay apart)
+    ("汽修 vs 数控", "汽修 vs 数控"),
+])
+def test_lone_characters_joined(typed: str, joined: str) -> None:
+    assert lone_characters_joined(typed) == joined
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from qbot.language.pinyin import all_readings, phrase_pinyin, readings, spell_out, spellings
+from qbot.language.pinyin import all_readings, phrase_pinyin, readings, spell_out, spell_within, spellings
 
 
 def test_readings_cover_common_and_polyphonic_characters() -> None:
@@ -51,3 +51,14 @@ def test_spellings_table_is_built_at_ingest(kb_path) -> None:
     assert spelled["xinlizixun"] == "心理咨询"
     assert spelled["jige"] == "几个"  # the asking word, not 及格
     assert spelled["shixi"] == "实习"
+
+
+def test_spell_within_reads_a_syllable_typed_in_latin_inside_a_word() -> None:
+    spelled = {"qixin": "起薪", "duikoulv": "对口率", "xin": "新"}
+    read = {"起": ["qi"], "对": ["dui"], "率": ["lv", "shuai"], "问": ["wen"]}
+    def chars(text: str) -> list[list[str]]:
+        return [read.get(c, []) for c in text]
+    assert spell_within("汽修起xin多少", "xin", spelled, chars) == ("起xin", "起薪")
+    assert spell_within("对kou率最高", "kou", spelled, chars) == ("对kou率", "对口率")
+    assert spell_within("问xin", "xin", spelled, chars) is None  # (新 alone holds no character around it)
+

@@ -28,8 +28,8 @@ from qbot.answering.plan import run
 from qbot.answering.reading import Reading, clause_of, people_asked, read, segments_of, talk_as_context
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
-from qbot.language.normalize import normalize
-from qbot.language.pinyin import spell_out
+from qbot.language.normalize import lone_characters_joined, normalize
+from qbot.language.pinyin import spell_out, spell_within
 from qbot.language.repair import unread_pinyin
 from qbot.language.tokens import Token
 
@@ -45,6 +45,8 @@ ASKING_ROLES = NAMING_ROLES | {"intent", "unit", "word", "synonym", "offtopic", 
 #: Language roles whose words never decide which passage answers.
 STOP_ROLES = frozenset({"filler", "context", "intent", "chitchat", "pronoun", "operator", "time"})
 SPACE = re.compile(r"\s+")
+#: A word of Latin letters (a syllable typed in pinyin inside a Chinese word: 起xin).
+LATIN_WORD = re.compile(r"[A-Za-z]+")
 #: A label in lenticular brackets (a nickname or a channel a message is relayed from), when words follow it.
 LABEL = re.compile(r"【[^】]{1,24}】(?=.*[\w\u4e00-\u9fff])")
 
@@ -186,11 +188,19 @@ class Engine:
         tokens leave unread (xuexiao you xinli zixun ma) is written in the characters it spells and read again."""
         text, plain = normalize(question)[:MAX_QUESTION], normalize(question, numerals=False)[:MAX_QUESTION]
         tokens = self._tokens(text)
+        joined = lone_characters_joined(text)
+        if joined != text and _unread(self._tokens(joined)) < _unread(tokens):  # (孙女 想学 幼 师: 幼师)
+            text, plain, tokens = joined, lone_characters_joined(plain), self._tokens(joined)
         spelled = [t for t in tokens if t.how == "pinyin" and t.text.isascii() and t.meaning]  # xuexiao: 学校
-        runs = {run: spell_out(run, self.kb.spelled) for run in unread_pinyin(tokens, text)}
-        if not spelled and not any(len(w) > 1 for words in runs.values() if words for w in words):
+        unread = unread_pinyin(tokens, text)
+        mixed = [m.group(0) for t in tokens if t.role == "unknown" and not t.text.isascii()
+                 for m in LATIN_WORD.finditer(t.text)]  # (起xin: one unread token of characters and letters)
+        within = [found for run in [*unread, *mixed]
+                  if (found := spell_within(text, run, self.kb.spelled, self.kb.repairer.readings))]
+        runs = {run: spell_out(run, self.kb.spelled) for run in unread if not any(run in typed for typed, _ in within)}
+        if not spelled and not within and not any(len(w) > 1 for words in runs.values() if words for w in words):
             return tokens, text, plain  # (a lone syllable is written so only in a question typed in pinyin: is 是)
-        written = [(t.text, t.meaning) for t in spelled] + [(run, "".join(w)) for run, w in runs.items() if w]
+        written = [(t.text, t.meaning) for t in spelled] + within + [(run, "".join(w)) for run, w in runs.items() if w]
         for latin, chinese in sorted(written, key=lambda pair: -len(pair[0])):
             text, plain = text.replace(latin, chinese, 1), plain.replace(latin, chinese, 1)
         return self._tokens(text), text, plain
@@ -351,3 +361,9 @@ def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...
     if not lead:
         return segments
     return [tuple(t for s in segments[:lead + 1] for t in s), *segments[lead + 1:]]
+
+
+def _unread(tokens: tuple[Token, ...]) -> int:
+    """How many characters of a question its tokens leave unread."""
+    return sum(len(t.text) for t in tokens if t.role == "unknown")
+

@@ -48,7 +48,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     absent: list[str] = []
     qualifiers = r.qualifier_map
     for ask in r.entities:
-        found = _resolve(ask, wanted, r, index, kb)
+        found = _resolve(ask, wanted, r, index, kb, focus.entities)
         if isinstance(found, Result):
             return found
         chosen, missing = found
@@ -158,7 +158,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
             if topic in modified:
                 continue  # 智慧校园平台: a 平台 of 智慧校园, which no name holds — not one of the 平台s to pick from
-            return _ambiguous(r, topic, family)
+            meant = [n for n in family if n in focus.entities]  # (建筑工程施工毕业多少人 … 那个建筑的起薪多少)
+            if len(meant) != 1:
+                return _ambiguous(r, topic, family)
+            family = meant
         topics.remove(topic)
         names += [n for n in family if n not in names]
     names = _holding_every_word(r, names, named)
@@ -362,9 +365,10 @@ def _overlaps(name: str, value: str) -> bool:
 
 # ---------------------------------------------------------------- entities
 
-def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
-             kb: KnowledgeBase) -> tuple[list[str], list[str]] | Result:
-    """(the entities meant, the entities named that lack the metrics asked) or an ambiguous Result."""
+def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase,
+             talked_of: tuple[str, ...] = ()) -> tuple[list[str], list[str]] | Result:
+    """(the entities meant, the entities named that lack the metrics asked) or an ambiguous Result (unless one of the
+    entities the conversation is about is among them: 建筑工程施工毕业多少人 … 那个建筑的起薪多少)."""
     candidates = unique(ask.names)
     end = ask.start + len(ask.text)
     if r.text[end:end + 1] == "类" and ask.how == "exact":  # 会计类专业: every major of the family
@@ -373,8 +377,8 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
             candidates = family
     if r.kind and ask.how == "exact" and r.kind not in ask.kinds and "school" not in ask.kinds and not any(
             f.entity_type == r.kind for n in candidates for f in index.by_entity.get(n, [])):  # (电商实训设备: 表3's row)
-        # 3D打印那个采购项目: the project named with 3D打印, not the major of that alias
-        family = _family(ask.text, [], index, kb)
+        # 3D打印那个采购项目: the project named with 3D打印, not the major of that alias (汽修整车购置项目: nor 汽修's)
+        family = _family(ask.text, [], index, kb, majors_first=False)
         kinded = [n for n in family if index.entity_kind(n) == r.kind]
         if not kinded and set(ask.kinds) == {"major"}:  # 3D打印那套设备: 表6's project, the one thing of another
             others = [n for n in family if index.entity_kind(n) not in ("major", "school")]  # kind than the major
@@ -387,6 +391,8 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
             # 计算机 (a category of 表3) asked with 就业率: the majors whose names contain it (but 学校 is the school,
             # not every 北方汽车学校 that holds the figure).
             having = [n for n in _family(ask.text, wanted, index, kb)]
+        if not having and (units := _money_said(r, index)):  # 婴幼儿卫生保健实训室投了多少钱: its own sum (金额),
+            having = [n for n in candidates if len(_money_metrics(n, index, units)) == 1]  # not 投资额
         if not having:
             if ask.qualifiers or all(_school(n, index, kb) for n in candidates):
                 return [], []  # 学校党员人数: the school-wide figure, whoever in the school holds it
@@ -408,6 +414,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex,
         candidates = restated
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index) and \
             not counted:
+        meant = [n for n in candidates if n in talked_of]
+        if len(meant) == 1:
+            return meant, []
         return _ambiguous(r, ask.text, candidates)
     return candidates, []
 
@@ -519,8 +528,10 @@ def _kind_rank(name: str, ask: EntityAsk, index: FigureIndex) -> int:
     return min((KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99) for k in kinds or {"?"})
 
 
-def _family(stem: str, wanted: list[str], index: FigureIndex, kb: KnowledgeBase) -> list[str]:
-    """Entities whose name or alias contains `stem` and that have a figure of the asked metrics (or any)."""
+def _family(stem: str, wanted: list[str], index: FigureIndex, kb: KnowledgeBase,
+            majors_first: bool = True) -> list[str]:
+    """Entities whose name or alias contains `stem` and that have a figure of the asked metrics (or any); with
+    `majors_first`, only the majors among them if there are any."""
     if len(stem) < 2:
         return []
     useful = (lambda n: any(index.has_metric(n, m) for m in wanted)) if wanted else (
@@ -528,7 +539,7 @@ def _family(stem: str, wanted: list[str], index: FigureIndex, kb: KnowledgeBase)
     family = [t for t in kb.lexicon.family(stem) if t.kind != "school" and useful(t.name)]
     names = unique(t.name for t in family)
     majors = [n for n in names if any(f.entity_type == "major" for f in index.by_entity.get(n, []))]
-    names = majors or names  # 建筑 as a stem: its majors, rather than 表3's 建筑施工 equipment
+    names = majors_first and majors or names  # 建筑 as a stem: its majors, rather than 表3's 建筑施工 equipment
     return names if 0 < len(names) <= MAX_FAMILY else []
 
 
@@ -756,7 +767,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     values = r.qualifier_values
     for ask in r.metrics:
         if ask.both or len(ask.names) == 1:
-            chosen += ask.names
+            chosen += _own_money(ask, r, index) or ask.names
             continue
         qualified = [m for m in ask.names  # 校级提质培优立项多少个: the alternative the qualifier named qualifies
                      if any(values & set(f.qualifiers.values()) for f in index.by_metric.get(m, []))]
@@ -1018,6 +1029,32 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
     if not siblings or not all(siblings.values()):
         return chosen
     return unique(siblings.get(m, m) for m in chosen if m not in said)
+
+
+def _money_said(r: Reading, index: FigureIndex) -> set[str]:
+    """The units of the metrics asked when every one is a sum of money named by an everyday word (投了多少钱: 支援资金,
+    投资额, in 万元); else none."""
+    money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
+    units = {index.metrics[m].unit if index.metrics.get(m) else "" for a in r.metrics for m in a.names}
+    return units if r.metrics and units <= money and all(a.how == "word" for a in r.metrics) else set()
+
+
+def _money_metrics(name: str, index: FigureIndex, units: set[str]) -> list[str]:
+    """The metrics of a thing bought or built (not the school, a major or a department, whose pay is no sum spent)
+    counted in one of `units`."""
+    if index.entity_kind(name) in ("school", "total", "major", "department"):
+        return []
+    return unique(f.metric for f in index.by_entity.get(name, []) if f.unit in units)
+
+
+def _own_money(ask: MetricAsk, r: Reading, index: FigureIndex) -> list[str]:
+    """婴幼儿卫生保健实训室投了多少钱: everyday words for sums of money (支援资金, 投资额) that no entity named has,
+    said of entities each stating one sum of money of their own (金额), ask that sum."""
+    units = _money_said(r, index)
+    if not r.names or not units or any(index.has_metric(e, m) for e in r.names for m in ask.names):
+        return []
+    own = [_money_metrics(e, index, units) for e in r.names]
+    return unique(m for ms in own for m in ms) if all(len(ms) == 1 for ms in own) else []
 
 
 def _unit_names(tokens: Iterable[Token]) -> list[str]:

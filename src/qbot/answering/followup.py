@@ -115,6 +115,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
             return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=carried)
+    if not names and not wanted and r.intents and r.intents <= {"quantity", "count"} and focus.entities and \
+            focus.metrics and all(t.role in ("intent", "filler") for t in r.tokens):
+        # 汽修那个 / 刚出来的工资 / 多少: a question sent in pieces ends in how much, which asks what came before
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
+                       qualifiers=focus.qualifiers, years=r.years or focus.years)
     if r.table is not None and r.followup and not names and not wanted and not r.intents and focus.entities:
         tabled = unique(f.metric for f in index.by_table.get(r.table, []) if f.entity in focus.entities)
         if tabled:  # 表4 道桥 毕业人数 对口率 … 表5呢: the same major's figures in 表5

@@ -170,7 +170,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     to the metric counting things of that kind (专业 → 专业数)."""
     headcounts = headcounts or {}
     kinds_counted = kinds_counted or {}
-    tokens = _spent_on(talk_as_context(tokens))
+    tokens = _fees_of_a_metric(_spent_on(talk_as_context(tokens)))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -403,6 +403,14 @@ def _spent_on(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
                  and tokens[i + 1].role == "metric" and t.end == tokens[i + 1].start
                  and all(s.kind != "word" for s in tokens[i + 1].senses)
                  and any(s.name == "fees" for s in t.senses) else t for i, t in enumerate(tokens))
+
+
+def _fees_of_a_metric(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """学费到底免不免 符合免学费的学生有多少: an everyday word for what the report never tells (学费) that a metric asked
+    in the same question holds (免学费) is that metric's, not a question about fees."""
+    metrics = [t.text for t in tokens if t.role == "metric"]
+    return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic"
+                 and any(t.text in m and t.text != m for m in metrics) else t for t in tokens)
 
 
 def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

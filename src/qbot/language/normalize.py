@@ -68,6 +68,10 @@ def _tenths(match: re.Match[str]) -> str:
     return f"{'一二三四五六七八九'.index(match.group(1)) + 1}0%"
 
 
+#: One Chinese character.
+CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+
+
 def normalize(text: str, *, numerals: bool = True) -> str:
     """Canonical form of a question; safe on any input (never raises).
 
@@ -80,3 +84,19 @@ def normalize(text: str, *, numerals: bool = True) -> str:
     if numerals:
         text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, TENTHS.sub(_tenths, text)))
     return SPACES.sub(" ", text).strip().lower()
+
+
+def lone_characters_joined(text: str) -> str:
+    """Normalised text with each Chinese character that stands alone between spaces joined to the Chinese next to it
+    (俺孙子 学汽 修 / 家里 穷 有钱 补 没: typed a character or two at a time, the spaces are no word boundaries; but
+    在校生 和 专升本占比 is a list of keywords, so the engine reads it so only when that leaves less unread)."""
+    parts = text.split(" ")
+    joined = parts[0]
+    for before, part in zip(parts, parts[1:]):
+        lone = CJK_CHARACTER.fullmatch(before) or CJK_CHARACTER.fullmatch(part)
+        if lone and before and part and CJK_CHARACTER.match(before[-1]) and CJK_CHARACTER.match(part[0]):
+            joined += part
+        else:
+            joined += " " + part
+    return joined
+

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import product
 
 #: A spelling kept for a word: Latin letters only (pypinyin leaves characters it cannot read as they are).
 SPELLING = re.compile(r"[a-z]+")
 #: The longest spelling looked up at one place of a run (四个字的词 of long syllables: zhuangzhuangzhuangzhuang).
 LONGEST = 28
+#: Chinese characters only.
+CJK = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def all_readings() -> Iterator[tuple[str, str]]:
@@ -71,6 +74,30 @@ def spell_out(run: str, spelled: Mapping[str, str]) -> tuple[str, ...] | None:
             if best[i] is None or candidate[:2] < best[i][:2]:  # type: ignore[index]
                 best[i] = candidate
     return None if best[0] is None else best[0][2]
+
+
+def spell_within(text: str, run: str, spelled: Mapping[str, str],
+                 read: Callable[[str], list[list[str]]]) -> tuple[str, str] | None:
+    """A syllable or two typed in Latin letters inside a Chinese word (起xin → 起薪, 对kou率 → 对口率: the input method
+    gave up on them): the word's text as typed and the word, when the characters around the run and the run spell a
+    word that holds those characters; None otherwise. The longest such word wins."""
+    at = text.find(run)
+    letters = run.lower()
+    if at < 0 or not SPELLING.fullmatch(letters):
+        return None
+    end = at + len(run)
+    for size in range(4, 0, -1):
+        for before in range(min(size, 3), -1, -1):
+            after = size - before
+            pre, post = text[max(0, at - before):at], text[end:end + after]
+            if len(pre) != before or len(post) != after or not CJK.fullmatch(pre + post):
+                continue
+            readings_around = (product(*read(part)) if part else [()] for part in (pre, post))
+            for pre_read, post_read in product(*readings_around):
+                word = spelled.get("".join(pre_read) + letters + "".join(post_read))
+                if word and len(word) > size and word.startswith(pre) and word.endswith(post):
+                    return pre + run + post, word
+    return None
 
 
 class Spellings(Mapping[str, str]):
