@@ -49,3 +49,8 @@ def test_normalize_survives_arbitrary_code_points() -> None:
 def test_lone_characters_joined(typed: str, joined: str) -> None:
     assert lone_characters_joined(typed) == joined
 
+
+def test_grades_written_as_one_series_are_each_written_out() -> None:
+    assert normalize("一二三等奖各几个") == normalize("一等奖二等奖三等奖各几个")
+    assert normalize("一、二等奖") == normalize("一等奖二等奖")
+

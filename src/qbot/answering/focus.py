@@ -876,7 +876,8 @@ def _in_other_clauses(metric: str, r: Reading, index: FigureIndex) -> list[str]:
     clause = clause_of(r.tokens)
     named = {clause.get(m.start) for m in r.metrics}
     units = _unit_names(t for t in r.tokens if t.role == "unit" and clause.get(t.start) not in named)
-    if not units or len(r.metrics) != 1 or any(f.unit in units for f in index.by_metric.get(metric, [])):
+    if not units or len({n for m in r.metrics for n in m.names}) != 1 or any(
+            f.unit in units for f in index.by_metric.get(metric, [])):  # (应助未助的补发: two words for one)
         return []
     sibling = _sibling_in(metric, units, index)
     return [sibling] if sibling else []

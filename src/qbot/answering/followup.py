@@ -120,6 +120,12 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # 汽修那个 / 刚出来的工资 / 多少: a question sent in pieces ends in how much, which asks what came before
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
                        qualifiers=focus.qualifiers, years=r.years or focus.years)
+    if "avg" in r.intents and not names and not wanted and r.table is None and focus.table is not None:
+        # 表6合计多少 … 平均每个多少: the average over the rows of the table just summed (of what is not the count of
+        # its rows, 17套, when something else was given: 金额)
+        summed = tuple(m for m in focus.metrics if _unit(m, index) not in ITEM_UNITS) or focus.metrics
+        return replace(r, table=focus.table, metrics=carried_metrics(Focus(metrics=summed)), kind=r.kind or focus.kind,
+                       carried=True)
     if r.table is not None and r.followup and not names and not wanted and not r.intents and focus.entities:
         tabled = unique(f.metric for f in index.by_table.get(r.table, []) if f.entity in focus.entities)
         if tabled:  # 表4 道桥 毕业人数 对口率 … 表5呢: the same major's figures in 表5
@@ -190,6 +196,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     return r
 
 
+#: Units that count the rows of a table themselves (表6: 17套 new teaching resources).
+ITEM_UNITS = frozenset({"套", "台", "台套", "台/套", "个", "项"})
 #: A pronoun naming two things (这俩, 这两个, both of them).
 PAIR = re.compile(r"俩|两|2|both|two")
 #: Words that put a question among the names just given (里面哪个最高, 这几个里谁最低).

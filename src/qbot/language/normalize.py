@@ -70,6 +70,13 @@ def _tenths(match: re.Match[str]) -> str:
 
 #: One Chinese character.
 CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+#: Grades of a prize written as one series (一二三等奖, 一、二等奖): each grade, written out.
+GRADES = re.compile(r"([一二三四五])((?:[、,，和及]?[一二三四五])+)(等奖)")
+
+
+def _grades(match: re.Match[str]) -> str:
+    grades = match.group(1) + re.sub(r"[、,，和及]", "", match.group(2))
+    return "".join(grade + match.group(3) for grade in grades)
 
 
 def normalize(text: str, *, numerals: bool = True) -> str:
@@ -80,7 +87,7 @@ def normalize(text: str, *, numerals: bool = True) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if _keep(ch))
-    text = _t2s().convert(text)
+    text = GRADES.sub(_grades, _t2s().convert(text))
     if numerals:
         text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, TENTHS.sub(_tenths, text)))
     return SPACES.sub(" ", text).strip().lower()
