@@ -57,6 +57,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("total", aggregate.total),
     ("compare", compare.compare),
     ("eligibility", eligibility.eligibility),
+    ("vague_card", lookup.vague_card),
     ("lookup", lookup.lookup),
     ("column", lookup.column),
     ("school", lookup.school),

@@ -3,6 +3,8 @@ card, a table, the figures of a qualifier, the figure a number alone names."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from qbot.answering.figure import Fig
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
@@ -173,9 +175,22 @@ def school(r: Reading, ctx: Context) -> Result | None:
                   focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
 
 
-def card(r: Reading, ctx: Context) -> Result | None:
-    """An entity without a metric (汽修怎么样, 数控好不好): the figures a parent wants, per kind (cards.csv)."""
-    if not r.names or r.asked or _leftovers(r) or narrative.thing_asked(r):
+def vague_card(r: Reading, ctx: Context) -> Result | None:
+    """铁路客运服务专业咋样啊 出来好找工作不 / 机械加工的 就业咋样: how a major is, asked in everyday words for a figure
+    of its card, is its whole card (employment and pay), as a parent means it."""
+    if "describe" not in r.intents or not r.names or not r.metrics or any(
+            ctx.index.entity_kind(n) != "major" for n in r.names):
+        return None
+    shown = set(ctx.kb.cards.get("major", ()))
+    if not all(a.how == "word" and set(a.names) <= shown for a in r.metrics):
+        return None
+    return card(replace(r, metrics=(), asked=()), ctx, named=True)
+
+
+def card(r: Reading, ctx: Context, *, named: bool = False) -> Result | None:
+    """An entity without a metric (汽修怎么样, 数控好不好): the figures a parent wants, per kind (cards.csv). With
+    `named`, a figure of the card was named, so words left unread do not ask something else."""
+    if not r.names or r.asked or not named and _leftovers(r) or narrative.thing_asked(r):
         return None  # (焊接专业毕业的都去了哪些厂: the factories asked, which no figure of the major names)
     index = ctx.index
     if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or r.qualifiers or any(
