@@ -178,8 +178,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
 def vague_card(r: Reading, ctx: Context) -> Result | None:
     """铁路客运服务专业咋样啊 出来好找工作不 / 机械加工的 就业咋样: how a major is, asked in everyday words for a figure
     of its card, is its whole card (employment and pay), as a parent means it."""
-    if "describe" not in r.intents or not r.names or not r.metrics or any(
-            ctx.index.entity_kind(n) != "major" for n in r.names):
+    if "describe" not in r.intents or not r.names or not r.metrics or r.units or any(
+            ctx.index.entity_kind(n) != "major" for n in r.names):  # (俺打听了没几个人学: how many, too)
         return None
     shown = set(ctx.kb.cards.get("major", ()))
     if not all(a.how == "word" and set(a.names) <= shown for a in r.metrics):
