@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbot.language.normalize import lone_characters_joined, normalize
+from qbot.language.normalize import lone_characters_joined, normalize, typed_word_by_word
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -53,4 +53,15 @@ def test_lone_characters_joined(typed: str, joined: str) -> None:
 def test_grades_written_as_one_series_are_each_written_out() -> None:
     assert normalize("一二三等奖各几个") == normalize("一等奖二等奖三等奖各几个")
     assert normalize("一、二等奖") == normalize("一等奖二等奖")
+
+
+@pytest.mark.parametrize("text, word_by_word", [
+    ("学校 地 多少 亩", True),
+    ("食堂 吃饭 一顿 多少 钱", True),
+    ("城建系 毕业 就业 合计", False),  # (staff keywords, each may ask a part)
+    ("表5 焊接 起薪", False),
+    ("汽修 就业率", False),
+])
+def test_typed_word_by_word(text: str, word_by_word: bool) -> None:
+    assert typed_word_by_word(text) is word_by_word
 

@@ -28,7 +28,7 @@ from qbot.answering.plan import run
 from qbot.answering.reading import Reading, clause_of, people_asked, read, segments_of, talk_as_context
 from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
-from qbot.language.normalize import lone_characters_joined, normalize
+from qbot.language.normalize import lone_characters_joined, normalize, typed_word_by_word
 from qbot.language.pinyin import spell_out, spell_within
 from qbot.language.repair import unread_pinyin
 from qbot.language.tokens import Token
@@ -188,6 +188,9 @@ class Engine:
         tokens leave unread (xuexiao you xinli zixun ma) is written in the characters it spells and read again."""
         text, plain = normalize(question)[:MAX_QUESTION], normalize(question, numerals=False)[:MAX_QUESTION]
         tokens = self._tokens(text)
+        if typed_word_by_word(text):  # 老师 平均 年龄 多少: one clause, not four
+            text, plain = text.replace(" ", ""), plain.replace(" ", "")
+            tokens = self._tokens(text)
         joined = lone_characters_joined(text)
         if joined != text and _unread(self._tokens(joined)) < _unread(tokens):  # (孙女 想学 幼 师: 幼师)
             text, plain, tokens = joined, lone_characters_joined(plain), self._tokens(joined)

@@ -70,6 +70,8 @@ def _tenths(match: re.Match[str]) -> str:
 
 #: One Chinese character.
 CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
+#: A run of Chinese characters only.
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: Grades of a prize written as one series (一二三等奖, 一、二等奖): each grade, written out.
 GRADES = re.compile(r"([一二三四五])((?:[、,，和及]?[一二三四五])+)(等奖)")
 
@@ -107,3 +109,12 @@ def lone_characters_joined(text: str) -> str:
             joined += " " + part
     return joined
 
+
+def typed_word_by_word(text: str) -> bool:
+    """Whether a question is Chinese typed a word at a time, with a space after each (学校 地 多少 亩 / 食堂 吃饭 一顿
+    多少 钱, as sign-language word order is often typed): three or more runs of Chinese characters only, of 2.5
+    characters or fewer on average, one of them a single character (staff keywords are words of two or more, and
+    each may ask a part of its own: 城建系 毕业 就业 合计, 招生 转段 多少)."""
+    runs = text.split(" ")
+    return len(runs) >= 3 and all(CJK_RUN.fullmatch(r) for r in runs) and sum(map(len, runs)) / len(runs) <= 2.5 \
+        and any(len(r) == 1 for r in runs)

@@ -109,6 +109,13 @@ def _asking_groups(r: Reading) -> list[str]:
     asking = {clause[t.start] for t in r.tokens if t.role == "metric"} or set(clause.values())
     if not any(t.role in ("intent", "context") for t in r.tokens):
         asking = set(clause.values())  # 教师 男女比例: keywords without a verb are all of what is asked
+    words = [t for t in r.tokens if t.role != "punct"]
+    greeted = {clause[t.start] for i, t in enumerate(words) if t.role == "group" and any(
+        0 <= j < len(words) and words[j].role == "chitchat" for j in (i - 1, i + 1))}
+    bare = {clause[t.start] for t in r.tokens if t.role == "group"} - greeted - {
+        clause[t.start] for t in r.tokens if t.role != "group" and t.role != "punct"}
+    asking |= bare  # 老师 平均年龄多少: a clause of the group alone is what the question after it is about (but not
+    # hi 老师, the one greeted, nor 领导要, the one who wants to know)
     named = [s.name for t in r.tokens if t.role == "group" and clause[t.start] in asking
              for s in t.senses if s.role == "group"]
     return [g for g in r.groups if g in named or g not in {s.name for t in r.tokens for s in t.senses}]
