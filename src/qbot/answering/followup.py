@@ -115,11 +115,18 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
             return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=carried)
-    if not names and not wanted and r.intents and r.intents <= {"quantity", "count"} and focus.entities and \
-            focus.metrics and all(t.role in ("intent", "filler") for t in r.tokens):
-        # 汽修那个 / 刚出来的工资 / 多少: a question sent in pieces ends in how much, which asks what came before
-        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
+    quoted = r.threshold is not None and r.threshold.op == "==" and not focus.kind  # (not 3000以下的呢, a filter)
+    asking = r.intents and r.intents <= {"quantity", "count", "yesno"} and r.threshold is None or quoted and \
+        r.intents <= {"quantity", "count", "yesno", "narrative"}  # (俺咋听说是百分百: 咋, how come)
+    if not names and not wanted and asking and focus.entities and focus.metrics and \
+            all(t.role in QUOTING_ROLES for t in r.tokens):
+        # 汽修那个 / 刚出来的工资 / 多少: a question sent in pieces ends in how much, which asks what came before (俺咋听说
+        # 是百分百: or a figure heard of it is quoted, which the figure itself answers)
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True, threshold=None,
                        qualifiers=focus.qualifiers, years=r.years or focus.years)
+    if "sum" in r.intents and not names and not wanted and focus.table is not None and r.table is None and \
+            all(t.role in QUOTING_ROLES for t in r.tokens):  # 表7 校内培训多少人次 … total呢: the table's total
+        return replace(r, table=focus.table, metrics=carried_metrics(focus), carried=True)
     if "avg" in r.intents and not names and not wanted and r.table is None and focus.table is not None:
         # 表6合计多少 … 平均每个多少: the average over the rows of the table just summed (of what is not the count of
         # its rows, 17套, when something else was given: 金额)
@@ -196,6 +203,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     return r
 
 
+#: The roles of a message that only asks, or quotes a figure heard, of what came before (多少 / 俺咋听说是百分百).
+QUOTING_ROLES = frozenset({"intent", "filler", "context", "operator", "number", "unit", "punct"})
 #: Units that count the rows of a table themselves (表6: 17套 new teaching resources).
 ITEM_UNITS = frozenset({"套", "台", "台套", "台/套", "个", "项"})
 #: A pronoun naming two things (这俩, 这两个, both of them).

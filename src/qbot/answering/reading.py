@@ -610,7 +610,8 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
             return Threshold("==", value, percent)  # 有几个专业就业率100% / Which majors had a 100% employment rate?
     for i, token in enumerate(tokens):  # 全都找着工作了: a word that is a threshold with its value
         m = token.role == "operator" and i not in claimed and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
-        if m:
+        if m and (any(asks_rows) or not any(t.role == "metric" for t in tokens[:i])):
+            # (就业率是百分百吗 / 就业率百分百对吧: the school's figure checked, not the majors that have 100%)
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
 

@@ -107,8 +107,9 @@ def _asking_groups(r: Reading) -> list[str]:
     """Groups named in a clause that asks for a figure (娃是女孩 / 学电商还是学会计 哪个工资高: not 女孩)."""
     clause = clause_of(r.tokens)
     asking = {clause[t.start] for t in r.tokens if t.role == "metric"} or set(clause.values())
-    if not any(t.role in ("intent", "context") for t in r.tokens):
-        asking = set(clause.values())  # 教师 男女比例: keywords without a verb are all of what is asked
+    if not any(t.role in ("intent", "context", "filler") for t in r.tokens):
+        asking = set(clause.values())  # 教师 男女比例: keywords without a verb are all of what is asked (but 我跟家长
+        # 都这么讲的 is a sentence, told to the parents)
     words = [t for t in r.tokens if t.role != "punct"]
     greeted = {clause[t.start] for i, t in enumerate(words) if t.role == "group" and any(
         0 <= j < len(words) and words[j].role == "chitchat" for j in (i - 1, i + 1))}
