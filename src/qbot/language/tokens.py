@@ -34,7 +34,7 @@ YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%万元�
 TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
 POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位|呢|$)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])"
-                      r"|(?<=倒数)第(?P<k>[2-9]|[二三四五六七八九])")
+                      r"|(?:(?<=倒数)|(?<=倒数 ))第(?P<k>[2-9]|[二三四五六七八九])")  # (倒数 第二: typed word by word)
 NUMBER = re.compile(r"(?P<v>\d+(?:\.\d+)?)(?P<pct>%)?")
 PUNCT = re.compile(r"[\s\W_]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
