@@ -10,6 +10,7 @@ import csv
 import hashlib
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,10 @@ def load_lexicon(root: Path) -> list[LexiconEntry]:
         if row.get("formula") and not FORMULA.match(row["formula"]):
             problems.append(f"{where}: formula 应形如“指标A / 指标B”：{row['formula']!r}")
     entries += _derived_metrics(root, alias_owner, problems)
-    names = {e.name for e in entries if e.kind == "metric"}
+    counted = Counter(e.name for e in entries if e.kind == "metric")
+    problems += [f"{root / 'lexicon'}: 重复的指标 {name}（metrics.csv 与 derived.csv 中共 {n} 处）"
+                 for name, n in counted.items() if n > 1]
+    names = set(counted)
     for entry in entries:
         for column in ("ratio", "change"):
             target = getattr(entry, column)
