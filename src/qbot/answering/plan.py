@@ -124,9 +124,10 @@ def run(r: Reading, ctx: Context) -> Result:
             hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
             if hit is not None and hit.passage is not None and narrative.tells_reason(hit.passage.sentence):
                 return hit
-            if any(_quoted(n, f) for n in r.numbers for f in result.figures):
+            if any(_quoted(n, f) for n in r.numbers for f in result.figures) or result.kind in ("place", "ranking"):
                 return replace(result, missing=(*result.missing, texts.REASON))  # 无人机对口率才70 为啥那么低: the figure
-                # the asker quotes, and that the report gives no reason for it (but 为啥这么低 alone is refused)
+                # the asker quotes, and that the report gives no reason for it (but 为啥这么低 alone is refused; 为啥
+                # 这么低 是全校最低的吗: the place asked too)
             return refusals.topics(r, ctx, (texts.REASON,))
         if not words and "verify" in r.intents:  # 在校生7948 跟7670加278对得上吗: the figure, checked
             checked = verify.verify(r, result, ctx)
