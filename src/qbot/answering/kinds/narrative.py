@@ -49,6 +49,10 @@ def tells_how_often(sentence: str) -> bool:
 
 #: A year written in a sentence (2019 年).
 YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
+#: How many a question asks of a thing counted (几个等级, 多少户: the measure word after 几 / 多少).
+MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
+#: A count written in digits or in words, right before a measure word (两个等级, 199号).
+COUNT_IN_WORDS = r"[\d一二两三四五六七八九十]\s*"
 #: 主要问题 第三条: one item of a list the report numbers.
 ORDINAL = re.compile(r"第\s*(?P<n>[1-9]|[一二三四五六七八九])\s*(?:条|点|项|个|方面)")
 #: Token roles that never say what a passage must be about.
@@ -204,13 +208,19 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
                                  loose=loose)
 
     hit = best(text)
+    counted = False
+    if hit is None and strict and "duration" not in r.intents and (measures := MEASURE_ASKED.findall(r.plain)):
+        loose_hit = ctx.search.search(text, ctx.edition, min_coverage=0.6, ignore={ctx.index.year}, loose=loose)
+        told = loose_hit.paragraph or loose_hit.sentence if loose_hit is not None else ""
+        if told and all(re.search(COUNT_IN_WORDS + re.escape(m), told) for m in measures):
+            hit, counted = loose_hit, True  # 工作室成员考核分几个等级: the sentence after the one found counts them
     if hit is not None and "why" in r.intents and not tells_reason(hit.sentence):
         told = ctx.search.search(text, ctx.edition, min_coverage=0.6, within=ctx.search.reason_sections(ctx.edition))
         hit = told or hit  # 学校为啥要成立名班主任工作室: the section telling its background (建设背景) says why,
         hit = ctx.search.background(hit) or hit  # point by point when it has points
     if hit is None and "还是" in r.plain and not ordinal:
         hit = best(search_text(r, ctx, second_side=True, tokens=tokens))  # 社团是自愿的还是都得参加: the report tells the second
-    if hit is None or strict and not states_figure(hit.sentence):
+    if hit is None or strict and not counted and not states_figure(hit.sentence):
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
         return None  # how long or how often was asked: a sentence that does not tell it does not answer it

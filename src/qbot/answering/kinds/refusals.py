@@ -188,7 +188,6 @@ def _right_before(r: Reading, end: int, start: int) -> bool:
 
 
 #: The measure word a number is asked in (光岳路多少号, 多少户).
-MEASURE_ASKED = re.compile(r"(?:多少|几)([\u4e00-\u9fff])")
 #: A length of time stated in a sentence (1-2 周).
 DURATION_STATED = re.compile(r"\d\s*(?:周|天|个月|小时|学时|课时)")
 
@@ -215,11 +214,12 @@ def _told_in_prose(r: Reading, ctx: Context) -> bool:
     """A sentence about every topic of the question that states a number counted as asked (多少号: 199号; but 顾庄村
     多少户 is not answered by the 150万元 of a sentence about 顾庄村)."""
     hit = narrative.narrative(r, ctx)
-    measures = MEASURE_ASKED.findall(r.plain)
-    sentence = hit.passage.sentence if hit is not None and hit.passage is not None else ""
+    measures = narrative.MEASURE_ASKED.findall(r.plain)
+    sentence = hit.passage.paragraph or hit.passage.sentence if hit is not None and hit.passage is not None else ""
     if "duration" in r.intents and not measures:  # 多长时间去一回: 1-2 周 (查安全隐患 … 多长时间查一回: 每月)
         return bool(DURATION_STATED.search(sentence)) or narrative.tells_how_often(sentence)
-    return bool(sentence) and bool(measures) and all(re.search(r"\d\s*" + re.escape(m), sentence) for m in measures)
+    return bool(sentence) and bool(measures) and all(re.search(narrative.COUNT_IN_WORDS + re.escape(m), sentence)
+                                                     for m in measures)  # (两个等级: a count in words too)
 
 
 def topics(r: Reading, ctx: Context, words: tuple[str, ...]) -> Result:
