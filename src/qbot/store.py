@@ -145,9 +145,15 @@ def _migration_6(db: sqlite_utils.Database) -> None:
     db["spellings"].create({"pinyin": str, "word": str}, pk="pinyin")
 
 
+def _migration_7(db: sqlite_utils.Database) -> None:
+    """The characters handwriting input writes for ones that look alike (shapes.csv: 亚 for 业), so that a
+    character a question leaves unread may be read as the one meant."""
+    db["shapes"].create({"written": str, "meant": str, "similarity": float}, pk=("written", "meant"))
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
                                                                    4: _migration_4, 5: _migration_5,
-                                                                   6: _migration_6}
+                                                                   6: _migration_6, 7: _migration_7}
 
 
 class StoreError(Exception):

@@ -65,6 +65,8 @@ def append(path: Path, line: str) -> Callable[[Path], None]:
     (append(Path("language/cards.csv"), "major,就业率|薪酬,"), "指标须为已知指标"),
     (append(Path("lexicon/derived.csv"), "缺口,毕业人数 * 就业人数,人,毕业生,,"), "formula"),
     (append(Path("lexicon/derived.csv"), "未就业人数,毕业人数 - 就业人数,人,毕业生,,"), "重复的指标 未就业人数"),
+    (append(Path("language/shapes.csv"), "亚,业务,0.7"), "应为两个不同的汉字"),
+    (append(Path("language/shapes.csv"), "亚,业,1.5"), "0 到 1 之间的相似度"),
     (lambda root: (root / "lexicon/metrics.csv").write_text(
         (root / "lexicon/metrics.csv").read_text(encoding="utf-8").replace(",毕业生,,就业率,,,", ",毕业生,,薪酬,,,", 1),
         encoding="utf-8"), "ratio 指向未知指标 薪酬"),

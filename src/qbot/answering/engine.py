@@ -30,8 +30,9 @@ from qbot.answering.result import Focus, Result
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import lone_characters_joined, normalize, typed_word_by_word
 from qbot.language.pinyin import spell_out, spell_within
+from qbot.language.shapes import shapes_repaired
 from qbot.language.repair import unread_pinyin
-from qbot.language.tokens import Token
+from qbot.language.tokens import Token, primary_role
 
 __all__ = ["Conversation", "Engine", "EngineError"]
 
@@ -152,8 +153,16 @@ class Engine:
         edition = self._edition_for(tokens, conv, role)
         if not self.visible(edition, role):
             return Answer("not_found", texts.NOT_PUBLISHED, kind="refusal")
+        written = self._handwritten(tokens, text, plain)  # 俺孙子想学汽候 那个专亚就亚率多少啊: 汽修, 专业, 就业率
+        if written is not None and _names_someone(written[0], text):
+            tokens, text, plain = written  # 老帅一个月工姿多少: whose pay is asked (老师) comes before any answer
+            written = None
         reading = self._read(tokens, text, plain, edition)
         result = self._answer(reading, conv.focus, edition)
+        if written is not None and not result.answered and result.kind not in ("ambiguous", "chitchat", "noise"):
+            again = self._answer(self._read(*written, edition), conv.focus, edition)
+            if again.answered:
+                (tokens, text, plain), reading, result = written, self._read(*written, edition), again
         parts = self._parts(tokens, text, plain, edition, conv.focus, result)
         if parts:  # 项目化课程 几门 精品资源共享课 推荐几门: each part answered on its own
             answer = compose_parts(reading, parts)
@@ -207,6 +216,22 @@ class Engine:
         for latin, chinese in sorted(written, key=lambda pair: -len(pair[0])):
             text, plain = text.replace(latin, chinese, 1), plain.replace(latin, chinese, 1)
         return self._tokens(text), text, plain
+
+    def _handwritten(self, tokens: tuple[Token, ...], text: str, plain: str) -> tuple[tuple[Token, ...], str, str] | None:
+        """The question with the characters handwriting input wrote for ones that look alike set right (专亚 → 专业),
+        when that leaves less of it unread; None when nothing is set right. Tried only on a question not answered
+        as typed: a character read wrong is likelier than one written wrong."""
+        repaired = shapes_repaired(text, tokens, self.kb.shapes, self._known)
+        if repaired == text or _unread(self._tokens(repaired)) >= _unread(tokens):
+            return None
+        if len(plain) == len(text):  # (the same characters set right in the text with numerals as typed)
+            plain = "".join(r if t != r and p == t else p for p, t, r in zip(plain, text, repaired))
+        return self._tokens(repaired), repaired, plain
+
+    def _known(self, word: str) -> str | None:
+        """The role of a word of the lexicon or the language data, or None."""
+        senses = self.kb.lexicon.forms.get(word)
+        return primary_role(tuple(senses)) if senses else None
 
     def _tokens(self, text: str) -> tuple[Token, ...]:
         """Tokens of normalised `text`, repaired (synonyms, pinyin, homophones, typos)."""
@@ -369,4 +394,10 @@ def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...
 def _unread(tokens: tuple[Token, ...]) -> int:
     """How many characters of a question its tokens leave unread."""
     return sum(len(t.text) for t in tokens if t.role == "unknown")
+
+
+def _names_someone(tokens: tuple[Token, ...], before: str) -> bool:
+    """Whether characters set right (handwriting) made a word naming people (老帅 → 老师): whose figure is asked,
+    which an answer read without it would get wrong (the students' pay for the teachers')."""
+    return any(t.role == "group" and t.text != before[t.start:t.end] for t in tokens)
 

@@ -21,6 +21,7 @@ from qbot.answering.figures import FigureIndex, MetricInfo
 from qbot.language.lexicon import Lexicon, Target
 from qbot.report.audit import Check, run_audit
 from qbot.language.pinyin import Spellings, readings
+from qbot.language.shapes import Shapes
 from qbot.language.repair import Repairer, Vocabulary
 from qbot.language.tokens import Scanner, Token
 from qbot.schema import SCHEMA_VERSION
@@ -53,6 +54,7 @@ class KnowledgeBase:
     section_texts: dict[tuple[str, str], str]  # (edition, section path) -> its text
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     spelled: Mapping[str, str]  # pinyin -> the word it is taken for (read on the first question typed in pinyin)
+    shapes: Mapping[str, tuple[str, ...]]  # character written -> the characters it may stand for (handwriting)
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
@@ -231,7 +233,7 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
     cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
     return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
                          cards,
-                         vocabulary, dict(section_texts), table_texts, spellings)
+                         vocabulary, dict(section_texts), table_texts, spellings, Shapes(conn))
 
 
 def _spelled(conn: sqlite3.Connection, values: set[str]) -> dict[str, str]:

@@ -41,6 +41,8 @@ INTENTS = frozenset({
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
 OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "schools", "other"})
 OPERATORS = frozenset({">", ">=", "<", "<=", "=="})
+#: One Chinese character (shapes.csv).
+CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 #: An operator word may carry its own value (全都 = ==100%: every one of them).
 OPERATOR_WITH_VALUE = re.compile(r"(?P<op>>=|<=|==|>|<)(?P<value>\d+(?:\.\d+)?%?)")
 KINDS = frozenset({"major", "department", "equipment", "project", "training", "teacher_training", "school"})
@@ -129,6 +131,32 @@ def load_groups(root: Path, problems: list[str]) -> dict[str, Group]:
             if part not in groups:
                 problems.append(f"{path}: 人群 {group.name} 包含未知人群 {part}")
     return groups
+
+
+def load_shapes(root: Path, problems: list[str]) -> list[tuple[str, str, float]]:
+    """shapes.csv: a character handwriting input writes for one that looks alike (亚 for 业), with their shape
+    similarity (scripts/build_shapes.py writes it). Each line: two single Chinese characters and a number in 0-1."""
+    path = root / "language" / "shapes.csv"
+    shapes: list[tuple[str, str, float]] = []
+    seen: set[tuple[str, str]] = set()
+    if not path.exists():
+        return shapes
+    for line, row in read_rows(path, ["written", "meant", "similarity"], problems):
+        try:
+            similarity = float(row["similarity"])
+        except ValueError:
+            similarity = -1.0
+        if not (CHARACTER.fullmatch(row["written"]) and CHARACTER.fullmatch(row["meant"])) or \
+                row["written"] == row["meant"] or not 0 <= similarity <= 1:
+            problems.append(f"{path}:{line}: 应为两个不同的汉字和 0 到 1 之间的相似度：{row['written']!r} {row['meant']!r} "
+                            f"{row['similarity']!r}")
+            continue
+        if (row["written"], row["meant"]) in seen:
+            problems.append(f"{path}:{line}: 重复的字对 {row['written']} {row['meant']}")
+            continue
+        seen.add((row["written"], row["meant"]))
+        shapes.append((row["written"], row["meant"], similarity))
+    return shapes
 
 
 def load_cards(root: Path, metrics: set[str], problems: list[str]) -> dict[str, tuple[str, ...]]:

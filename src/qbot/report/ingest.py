@@ -21,7 +21,8 @@ from qbot.language.expand import EXPANDED_ROLES, expand
 from qbot.language.normalize import normalize
 from qbot.language.pinyin import all_readings, phrase_pinyin, spellings
 from qbot.language.segment import Segmenter, build_vocabulary, common_nouns, everyday_frequencies, word_tags
-from qbot.language.words import Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_words
+from qbot.language.words import (Group, LanguageError, Word, check_synonyms, load_cards, load_groups, load_shapes,
+                                 load_words)
 from qbot.report.audit import DECLARED, unresolved
 from qbot.report.knowledge import Edition, KnowledgeError, LexiconEntry, edition_folders, load_edition, load_lexicon
 from qbot.store import REPORT_TABLES, open_db
@@ -43,6 +44,7 @@ class Knowledge:
     words: list[Word]  # words.csv plus the thesaurus expansions made from it
     groups: dict[str, Group]
     cards: dict[str, tuple[str, ...]]  # entity kind -> the metrics of its card
+    shapes: list[tuple[str, str, float]]  # (character written, character meant, shape similarity)
 
 
 def load_knowledge(root: Path) -> Knowledge:
@@ -64,6 +66,7 @@ def load_knowledge(root: Path) -> Knowledge:
     words = load_words(root, metrics=metrics, names=names, groups=groups, problems=problems,
                        qualifier_values=qualifier_values)
     cards = load_cards(root, metrics, problems)
+    shapes = load_shapes(root, problems)
     for group in groups.values():
         if group.headcount and group.headcount not in metrics:
             problems.append(f"{root / 'language' / 'groups.csv'}: 人群 {group.name} 的 headcount 是未知指标 {group.headcount}")
@@ -83,7 +86,7 @@ def load_knowledge(root: Path) -> Knowledge:
              if not form.isascii()]
     seeds += [(w.word, w.role, w.meaning) for w in words if w.role in EXPANDED_ROLES]
     words += expand(seeds, known, [e.name for e in lexicon] + list(names.values()))
-    return Knowledge(lexicon, editions, words, groups, cards)
+    return Knowledge(lexicon, editions, words, groups, cards, shapes)
 
 
 def _lexicon_rows(lexicon: list[LexiconEntry]) -> list[dict[str, str]]:
@@ -132,6 +135,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
                                      for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     db["spellings"].insert_all({"pinyin": p, "word": w} for p, w in sorted(_spellings(knowledge, vocabulary).items()))
+    db["shapes"].insert_all({"written": w, "meant": m, "similarity": s} for w, m, s in knowledge.shapes)
     for ed in editions:
         db["editions"].insert({
             "edition": ed.edition, "school": ed.school, "title": ed.title, "status": ed.status,
