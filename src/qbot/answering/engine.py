@@ -154,12 +154,13 @@ class Engine:
         if not self.visible(edition, role):
             return Answer("not_found", texts.NOT_PUBLISHED, kind="refusal")
         written = self._handwritten(tokens, text, plain)  # 俺孙子想学汽候 那个专亚就亚率多少啊: 汽修, 专业, 就业率
-        if written is not None and _names_someone(written[0], text):
+        if written is not None and _names_someone(written[0], text, tokens):
             tokens, text, plain = written  # 老帅一个月工姿多少: whose pay is asked (老师) comes before any answer
             written = None
         reading = self._read(tokens, text, plain, edition)
         result = self._answer(reading, conv.focus, edition)
-        if written is not None and not result.answered and result.kind not in ("ambiguous", "chitchat", "noise"):
+        if written is not None and not result.answered and (result.kind not in ("ambiguous", "chitchat", "noise")
+                                                            or result.reason == "pronoun"):  # (造份那个专业: 造价)
             again = self._answer(self._read(*written, edition), conv.focus, edition)
             if again.answered:
                 (tokens, text, plain), reading, result = written, self._read(*written, edition), again
@@ -396,8 +397,10 @@ def _unread(tokens: tuple[Token, ...]) -> int:
     return sum(len(t.text) for t in tokens if t.role == "unknown")
 
 
-def _names_someone(tokens: tuple[Token, ...], before: str) -> bool:
-    """Whether characters set right (handwriting) made a word naming people (老帅 → 老师): whose figure is asked,
-    which an answer read without it would get wrong (the students' pay for the teachers')."""
-    return any(t.role == "group" and t.text != before[t.start:t.end] for t in tokens)
-
+def _names_someone(tokens: tuple[Token, ...], before: str, typed: tuple[Token, ...]) -> bool:
+    """Whether characters set right (handwriting) made a word naming people (老帅 → 老师) or a thing said with its
+    kind (造份专业 → 造价专业): whose figure is asked, which an answer read without it would get wrong (the students'
+    pay for the teachers', every major's for one)."""
+    kinds = [(k.start, k.end) for k in typed if k.role == "kind"]
+    return any(t.text != before[t.start:t.end] and (t.role == "group" or t.role == "entity" and any(
+        t.start <= a and (b <= t.end or a == t.end) for a, b in kinds)) for t in tokens)  # (the kind in it, or next)

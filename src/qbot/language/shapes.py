@@ -54,7 +54,9 @@ def shapes_repaired(text: str, tokens: tuple[Token, ...], shapes: Mapping[str, t
     unread = {i for t in tokens if t.role == "unknown" for i in range(t.start, t.end) if CJK.match(text[i])}
     if not unread or len(unread) > MAX_TRIED:
         return text
-    for i in sorted(unread):
+    lone = {t.start for t in tokens if t.end - t.start == 1 and CJK.match(t.text) and t.role not in TALK}
+    # (造份: 份 read as a unit; but not 的 of 干的, a particle)
+    for i in sorted(unread | {j for i in unread for j in (i - 1, i + 1) if j in lone}):
         tried = next((candidate for meant, similarity in shapes.get(text[i], ())
                       if _held(candidate := text[:i] + meant + text[i + 1:], i, unread, known, similarity)), None)
         text = tried or text
@@ -68,12 +70,15 @@ def _held(text: str, i: int, unread: set[int], known: Callable[[str], str | None
     for a in range(max(0, i - LONGEST + 1), i + 1):
         for b in range(max(i + 1, a + 2), min(len(text), a + LONGEST) + 1):
             role = known(text[a:b])
-            if role in KNOWN_ROLES and (b - a >= 3 or len(unread & set(range(a, b))) > 1
-                                        or role in NAMING_ROLES and similarity >= LOOKS_THE_SAME):
+            held = unread & set(range(a, b)) | {i}
+            if role in KNOWN_ROLES and unread & held and (b - a >= 3 or len(held) > 1
+                                                         or role in NAMING_ROLES and similarity >= LOOKS_THE_SAME):
                 return True
     return False
 
 
+#: Roles of single characters that are particles and asking words, never a name written wrong (的, 了, 吗, 几).
+TALK = frozenset({"filler", "intent", "context", "chitchat", "pronoun", "operator"})
 #: How alike a lone character must look to the one meant to make a two-character name (较 / 校 0.79, 帅 / 师 0.84).
 LOOKS_THE_SAME = 0.78
 #: The longest word looked up around a character set right.
