@@ -65,3 +65,10 @@ def test_grades_written_as_one_series_are_each_written_out() -> None:
 def test_typed_word_by_word(text: str, word_by_word: bool) -> None:
     assert typed_word_by_word(text) is word_by_word
 
+
+def test_letters_and_marks_copied_into_a_number_are_read_as_digits() -> None:
+    assert normalize("3l67人") == "3167人"
+    assert normalize("92。04%") == "92.04%"
+    assert normalize("2O20年") == "2020年"
+    assert normalize("好的。谢谢") == "好的。谢谢"  # (a full stop between words stays)
+

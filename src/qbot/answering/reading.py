@@ -191,8 +191,11 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     section = ""
     top_n: int | None = None
     pronoun = False
+    heard = _heard_rankings(tokens)
     for i, token in enumerate(tokens):
         role = token.role
+        if i in heard:
+            continue  # 机电就业率多少 我们班主任老说机电最好: what was said of it, not a ranking asked
         if role == "entity":
             names = [t for t in token.senses if t.role == "entity"]
             unique = list(dict.fromkeys((t.name, t.kind) for t in names))
@@ -614,6 +617,17 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
             # (就业率是百分百吗 / 就业率百分百对吧: the school's figure checked, not the majors that have 100%)
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
+
+
+def _heard_rankings(tokens: tuple[Token, ...]) -> set[int]:
+    """Ranking words after hearsay in its clause (班主任老说机电最好), when another clause asks a figure: a claim."""
+    clause = clause_of(tokens)
+    heard_in = {clause[t.start]: t.start for t in tokens if t.role == "context"
+                and any(s.name == "hearsay" for s in t.senses)}
+    ranking = {i for i, t in enumerate(tokens) if t.role == "intent" and clause[t.start] in heard_in
+               and t.start > heard_in[clause[t.start]] and any(s.name.startswith("rank") for s in t.senses)}
+    asking = {clause[t.start] for t in tokens if t.role in ("metric", "intent") and clause[t.start] not in heard_in}
+    return ranking if asking else set()
 
 
 def _claimed(tokens: tuple[Token, ...]) -> set[int]:

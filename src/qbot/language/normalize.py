@@ -76,6 +76,14 @@ CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 GRADES = re.compile(r"([一二三四五])((?:[、,，和及]?[一二三四五])+)(等奖)")
 
 
+#: A letter or mark that copying from a PDF (or OCR) puts for a digit or a decimal point inside a number: 3l67, 92。04.
+OCR_DIGITS = re.compile(r"(?<=\d)[lIO。](?=\d)")
+
+
+def _ocr_digit(match: re.Match[str]) -> str:
+    return {"l": "1", "I": "1", "O": "0", "。": "."}[match.group(0)]
+
+
 def _grades(match: re.Match[str]) -> str:
     grades = match.group(1) + re.sub(r"[、,，和及]", "", match.group(2))
     return "".join(grade + match.group(3) for grade in grades)
@@ -89,7 +97,7 @@ def normalize(text: str, *, numerals: bool = True) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if _keep(ch))
-    text = GRADES.sub(_grades, _t2s().convert(text))
+    text = OCR_DIGITS.sub(_ocr_digit, GRADES.sub(_grades, _t2s().convert(text)))
     if numerals:
         text = NUMERAL_RUN.sub(_arabic, PERCENT_WORDS.sub(_percent, TENTHS.sub(_tenths, text)))
     return SPACES.sub(" ", text).strip().lower()

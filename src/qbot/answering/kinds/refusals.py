@@ -142,10 +142,19 @@ def _said_so(r: Reading, ctx: Context, metric: str) -> bool:
 def unknown_name(r: Reading, ctx: Context) -> Result | None:
     """护理专业: a name the report does not have."""
     if not r.unknown_names or r.names and not (all(ctx.index.entity_kind(n) == "school" for n in r.names)
-                                               and ctx.kb.names_a_school(r.unknown_names[0])):
-        return None  # (这学校跟聊城职业技术学院比哪个好: the school itself beside another school)
+                                               and (ctx.kb.names_a_school(r.unknown_names[0])
+                                                    or r.kind in ("major", "department")
+                                                    and not _in_report(r.unknown_names[0], ctx))):
+        return None  # (这学校跟聊城职业技术学院比哪个好: the school itself beside another school; 咱学校有没有烹饪专业
+        # 就业咋样: a major the school does not have, whose figures the school's are not)
     return Result("refusal", reason="unknown_name", words=r.unknown_names[:1], confidence=0.8,
                   options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def _in_report(name: str, ctx: Context) -> bool:
+    """Whether the report writes the name, or its words before the kind (重点专业: 重点; not 烹饪专业)."""
+    stem = name[:-2] if len(name) > 2 else name
+    return any(stem in text for text in ctx.kb.section_texts.values())
 
 
 def absent(r: Reading, ctx: Context) -> Result | None:
