@@ -402,5 +402,6 @@ def _names_someone(tokens: tuple[Token, ...], before: str, typed: tuple[Token, .
     kind (造份专业 → 造价专业): whose figure is asked, which an answer read without it would get wrong (the students'
     pay for the teachers', every major's for one)."""
     kinds = [(k.start, k.end) for k in typed if k.role == "kind"]
-    return any(t.text != before[t.start:t.end] and (t.role == "group" or t.role == "entity" and any(
-        t.start <= a and (b <= t.end or a == t.end) for a, b in kinds)) for t in tokens)  # (the kind in it, or next)
+    return any(t.text != before[t.start:t.end] and (t.role in ("group", "offtopic") or t.role == "entity" and any(
+        t.start <= a and (b <= t.end or a == t.end) for a, b in kinds)) for t in tokens)  # (the kind in it, or next;
+    # 学贵一年多少钱: 学费, which the report does not tell, not the grants)

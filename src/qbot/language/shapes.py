@@ -83,8 +83,8 @@ TALK = frozenset({"filler", "intent", "context", "chitchat", "pronoun", "operato
 LOOKS_THE_SAME = 0.78
 #: The longest word looked up around a character set right.
 LONGEST = 8
-#: Roles of words that name a thing of the report (学校, 专业) or people (老师).
-NAMING_ROLES = frozenset({"entity", "kind", "group"})
+#: Roles of words that name a thing of the report (学校, 专业), people (老师) or a thing it never tells (学费).
+NAMING_ROLES = frozenset({"entity", "kind", "group", "offtopic"})
 #: What a character set right reads as: a name, a figure, an asking word, a kind of thing.
 KNOWN_ROLES = frozenset({"entity", "metric", "qualifier", "kind", "intent", "group", "synonym", "table", "pronoun",
-                         "context"})
+                         "context", "offtopic"})
