@@ -252,9 +252,13 @@ class FigureIndex:
             return None
         value = a[0] - b[0] if op == "-" else a[0] + b[0] if op == "+" else a[0] / b[0]
         unit = info.unit or a[1][0].unit
+        if op == "/" and a[1][0].unit == "万" + unit:
+            value *= 10000  # 生均 in 元 of a sum in 万元 (9687.61万元 ÷ 7948: 12189元)
         parts = a[1] + b[1]
+        places = 0 if abs(value) >= 1000 and round(value, 3) != round(value, 9) else \
+            3 if round(value, 3) == round(value, 9) else 2  # (a thousand or more: to the unit, as people count money)
         ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit,
-                            f"{number(value, 3 if round(value, 3) == round(value, 9) else 2)}{unit}", parts)
+                            f"{number(value, places)}{unit}", parts)
         # (an exact quotient in full, 单价 450.97 ÷ 10: 45.097; else rounded, 生均 9687.61 ÷ 7948: 1.22)
         return Computed(ref, parts, "formula", op)
 
