@@ -893,13 +893,19 @@ def _also_counted(metric: str, r: Reading, index: FigureIndex) -> list[str]:
     return [sibling] if sibling else []
 
 
+def _places_counted(r: Reading) -> set[int]:
+    """Where the unit words counting places of a ranking begin (前三名, 对口率倒数三名): no people are asked."""
+    return {t.start for j, t in enumerate(r.tokens) if t.role == "unit" and j and (
+        r.tokens[j - 1].role == "topn" or r.top_n is not None and r.tokens[j - 1].role == "number")}
+
+
 def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     """订单班有多少人 / 社团成员多少人: a metric counted in another unit than asked gives way to its sibling
     (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
     figs = index.by_metric.get(metric, [])
     clause = clause_of(r.tokens)
     where = {clause.get(m.start) for m in r.metrics if metric in m.names}
-    after_rank = {t.end for t in r.tokens if t.role == "topn"}  # 前三名: the 名 of a ranking
+    after_rank = _places_counted(r)  # 前三名 / 倒数三名: the 名 of a ranking
     units = _unit_names(t for t in r.tokens if t.role == "unit" and clause.get(t.start) in where
                         and t.start not in after_rank)
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
@@ -1162,8 +1168,9 @@ def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """订单班有多少人: a thing counted in 个, asked how many people, is asked its sibling counted in 人 (订单班人数)."""
     clause = clause_of(r.tokens)
+    ranked = _places_counted(r)
     people = {clause[t.start]: t.start for t in r.tokens if t.role == "unit" and t.text in ("人", "人数", "名")
-              or t.role == "group" and not set(_unit_names(r.tokens)) & set(COUNT_UNITS)}
+              and t.start not in ranked or t.role == "group" and not set(_unit_names(r.tokens)) & set(COUNT_UNITS)}
     asked = {clause[t.start] for i, t in enumerate(r.tokens) if t.role == "context" and any(
         s.name == "person" for s in t.senses) and any(asks_how_many(r.tokens[j]) for j in (i - 1, i + 1)
                                                      if 0 <= j < len(r.tokens))}

@@ -273,10 +273,13 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "topic":
             topics.append(token.meaning or token.text)
         elif role == "number":
+            if _ranked_count(tokens, i):
+                top_n = int(float(token.meaning))  # 对口率倒数三名: how many of the ranking, not a figure
+                continue
             numbers.append(token.meaning)
         elif role == "unit":
-            if i and tokens[i - 1].role == "topn":
-                continue  # 前三名: the 名 of a ranking
+            if i and (tokens[i - 1].role == "topn" or _ranked_count(tokens, i - 1)):
+                continue  # 前三名 / 倒数三名: the 名 of a ranking
             units += next(t.name for t in token.senses if t.role == "unit").split("|")
         elif role == "context" and i and tokens[i - 1].role == "intent" and any(
                 s.name in ("quantity", "count") for s in tokens[i - 1].senses) and any(
@@ -617,6 +620,20 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
             # (就业率是百分百吗 / 就业率百分百对吧: the school's figure checked, not the majors that have 100%)
             return Threshold(m["op"], float(m["value"].rstrip("%")), m["value"].endswith("%"), implied=True)
     return None
+
+
+def _ranked_count(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether the number at `i` counts places of a ranking: right after a word ranking (倒数, 最高的) and before 名 or
+    位 (对口率倒数三名), a whole number of a few."""
+    if not 0 < i < len(tokens) - 1 or tokens[i].role != "number" or tokens[i + 1].text not in RANKED_UNITS:
+        return False
+    before = tokens[i - 1] if tokens[i - 1].text != "的" or i < 2 else tokens[i - 2]
+    return before.role == "intent" and any(s.name.startswith("rank") for s in before.senses) and \
+        tokens[i].meaning.isdigit() and 1 < int(tokens[i].meaning) <= 10
+
+
+#: The measure words of places counted in a ranking (倒数三名, 前五位).
+RANKED_UNITS = frozenset({"名", "位"})
 
 
 def _heard_rankings(tokens: tuple[Token, ...]) -> set[int]:
