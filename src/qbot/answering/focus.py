@@ -793,7 +793,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     chosen = _rate_quoted(_people_of(_how_many_of_the_other(_asking_word_before(chosen, r, kb), r, kb), r, index, kb),
                           r, kb)
     counts_of = kb.counts_of
-    if "sum" in r.intents and r.names and r.threshold is None:  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
+    if "sum" in r.intents and r.names and r.threshold is None and not all(
+            index.entity_kind(n) in ("school", "total") for n in r.names):  # 机电及汽车工程系 毕业 就业 对口 合计: headcounts add
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
                         for m in chosen)
