@@ -167,6 +167,12 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
+    if "ratio" in r.intents and "占" in r.plain and names and all(index.entity_kind(n) in ("school", "total")
+                                                                  for n in names) and focus.entities and all(
+            index.entity_kind(e) not in ("school", "total") for e in focus.entities):
+        # 汽修毕业生多少人 … 占全校毕业生几成: the share of what was just given in the whole named
+        return replace(r, names=tuple(unique([*focus.entities, *names])), carried=True,
+                       metrics=r.metrics or carried_metrics(focus))
     if len(wanted) == 1 and not names and "ratio" in r.intents and "占" in r.plain and focus.metrics and all(
             index.entity_kind(e) in ("", "school") for e in focus.entities) and \
             wanted[0] not in focus.metrics and all(_unit(m, index) not in ("", "%") and _unit(m, index) == _unit(
