@@ -167,6 +167,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     names = _holding_every_word(r, names, named)
     names = _named_with_its_topic(r, names, topics, index)
     topics = [t for t in topics if not any(t in n for n in names)]  # 大赛 of 新能源汽车关键技术技能大赛…
+    qualifiers = _named_beside(r, wanted, qualifiers, index)
     r = replace(r, names=tuple(names), absent=tuple(absent), topics=tuple(topics), unknown_names=unknown_names,
                 qualifiers=tuple((k, tuple(dict.fromkeys(v))) for k, v in qualifiers.items()))
     if r.absent or not r.names and not r.asked_any(index):
@@ -356,6 +357,25 @@ def _qualifier_part_of(index: FigureIndex, word: str, wanted: list[str],
     key, value = sorted(found)[0]  # one value (青少年毒品预防教育数字化平台学习), whichever key qualifies it
     metric = next(f.metric for f in figs if f.qualifiers.get(key) == value)
     return key, value, metric
+
+
+def _named_beside(r: Reading, wanted: list[str], qualifiers: dict[str, list[str]],
+                  index: FigureIndex) -> dict[str, list[str]]:
+    """社团成员多少人 一年活动多少次: a metric whose figures are split among many things (活动次数 of 社团活动, 纪律教育大会
+    …), asked beside another metric that names one of them (社团成员), is that one's figure."""
+    for metric in wanted:
+        beside = "".join(m.text for m in r.metrics if metric not in m.names)  # (another metric asked: 社团成员)
+        split: dict[str, set[str]] = {}
+        for f in index.by_metric.get(metric, []):
+            for key, value in f.qualifiers.items():
+                split.setdefault(key, set()).add(value)
+        for key, values in split.items():
+            if len(values) < 3 or key in qualifiers:
+                continue
+            near = [v for v in values if len(v) > 2 and v[:2] in beside]
+            if len(near) == 1:
+                qualifiers = {**qualifiers, key: near}
+    return qualifiers
 
 
 def _overlaps(name: str, value: str) -> bool:
