@@ -188,8 +188,8 @@ def test_plain_invite_codes_of_an_older_database_are_hashed(db_path: Path) -> No
     conn = sqlite3.connect(db_path)
     conn.execute("delete from schema where version >= 3")
     for table in ("language_words", "language_groups", "language_cards", "metric_info", "nouns", "report_checks",
-                  "spellings"):
-        conn.execute(f"drop table {table}")  # (schema 4's to 6's tables, made again by the migrations)
+                  "spellings", "shapes"):
+        conn.execute(f"drop table {table}")  # (schema 4's to 7's tables, made again by the migrations)
     conn.execute("alter table segmenter_words drop column tag")
     conn.execute("drop table revision_editions")
     conn.execute("drop table refusals")
