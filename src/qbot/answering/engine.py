@@ -161,9 +161,10 @@ class Engine:
         result = self._answer(reading, conv.focus, edition)
         if written is not None and not result.answered and (result.kind not in ("ambiguous", "chitchat", "noise")
                                                             or result.reason == "pronoun"):  # (造份那个专业: 造价)
-            again = self._answer(self._read(*written, edition), conv.focus, edition)
+            read_again = self._read(*written, edition)
+            again = self._answer(read_again, conv.focus, edition)
             if again.answered:
-                (tokens, text, plain), reading, result = written, self._read(*written, edition), again
+                (tokens, text, plain), reading, result = written, read_again, again
         parts = self._parts(tokens, text, plain, edition, conv.focus, result)
         if parts:  # 项目化课程 几门 精品资源共享课 推荐几门: each part answered on its own
             answer = compose_parts(reading, parts)
@@ -218,10 +219,12 @@ class Engine:
             text, plain = text.replace(latin, chinese, 1), plain.replace(latin, chinese, 1)
         return self._tokens(text), text, plain
 
-    def _handwritten(self, tokens: tuple[Token, ...], text: str, plain: str) -> tuple[tuple[Token, ...], str, str] | None:
+    def _handwritten(self, tokens: tuple[Token, ...], text: str,
+                     plain: str) -> tuple[tuple[Token, ...], str, str] | None:
         """The question with the characters handwriting input wrote for ones that look alike set right (专亚 → 专业),
-        when that leaves less of it unread; None when nothing is set right. Tried only on a question not answered
-        as typed: a character read wrong is likelier than one written wrong."""
+        when that leaves less of it unread; None when nothing is set right. `ask` reads it so before answering only
+        when it names people, a thing with its kind or a thing the report never tells (`_names_someone`), else only
+        when the question as typed finds no answer: a character read wrong is likelier than one written wrong."""
         repaired = shapes_repaired(text, tokens, self.kb.shapes, self._known)
         if repaired == text or _unread(self._tokens(repaired)) >= _unread(tokens):
             return None

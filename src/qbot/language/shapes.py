@@ -7,14 +7,12 @@ read so only when that makes a word the tokens know (the context picks: 亚 may 
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 
-from qbot.language.tokens import Token
+from qbot.language.tokens import CJK, Token
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 #: How many unread characters of one question are tried (a question full of them is no handwriting slip).
 MAX_TRIED = 6
 
