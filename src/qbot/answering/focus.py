@@ -618,19 +618,24 @@ def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
 
 # ---------------------------------------------------------------- what the question's words name
 
+#: The words that join the two sides of a comparison (汽修跟全校比).
+SIDES = frozenset({"比", "跟", "和", "与", "同"})
+
+
 def _school_compared(r: Reading) -> bool:
     """汽修就业率比全校高吗: the school after 比 (or 跟 / 和 … 比), or before it with a name after, is a side of a
     comparison."""
     if "compare" not in r.intents and not r.intents & {"difference", "same"}:
         return False
     for i, token in enumerate(r.tokens):
-        before = [t for t in r.tokens[:i] if t.role not in ("punct", "filler")][-1:]
+        before = [t for t in r.tokens[:i] if t.role != "punct" and (t.role != "filler" or t.text in SIDES)][-1:]
+        # (汽修对口率跟全校比咋样: 跟, a filler elsewhere, joins the sides)
         if token.role == "entity" and any(s.kind == "school" for s in token.senses) and before and (
-                before[0].text in ("比", "跟", "和", "与", "同") or before[0].text.isascii() and any(
+                before[0].text in SIDES or before[0].text.isascii() and any(
                     s.name == "compare" for s in before[0].senses)):  # (… higher than the school average)
             return True
         if token.role == "entity" and any(s.kind == "school" for s in token.senses) and any(
-                t.text in ("比", "跟", "和", "与", "同") and any(u.role == "entity" and u.start > t.start for u in
+                t.text in SIDES and any(u.role == "entity" and u.start > t.start for u in
                                                           r.tokens) for t in r.tokens[i + 1:]):
             return True  # 全校就业率跟汽修比哪个高: the school before 跟 / 比 and the name after it
     return False
