@@ -805,7 +805,7 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         # in the unit asked
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
-    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"}):
+    if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"} or _quoted_count(r)):
         heads = [kb.headcounts[g] for g in r.groups if g in kb.headcounts]
         if len(heads) > 1 and "each" in r.intents and all(g in kb.exclusive for g in r.groups) and all(
                 index.entity_kind(n) == "school" for n in r.names):
@@ -917,6 +917,18 @@ def _also_counted(metric: str, r: Reading, index: FigureIndex) -> list[str]:
         return []
     sibling = _sibling_in(metric, others, index)
     return [sibling] if sibling else []
+
+
+def _quoted_count(r: Reading) -> bool:
+    """学校有一万个学生吗: a number said of a group (a number, perhaps a unit, then the group word) quotes its
+    headcount, to be checked."""
+    for i, t in enumerate(r.tokens):
+        if t.role != "group":
+            continue
+        j = i - 1 if i and r.tokens[i - 1].role == "unit" else i
+        if j and r.tokens[j - 1].role == "number":
+            return True
+    return False
 
 
 def _places_counted(r: Reading) -> set[int]:
