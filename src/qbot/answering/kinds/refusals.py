@@ -94,8 +94,9 @@ def group(r: Reading, ctx: Context) -> Result | None:
         return None
     kb = ctx.kb
     for asked_group in _asking_groups(r):
-        wrong = [m for m in r.asked if not kb.answers_for(asked_group, m)
-                 and not _qualified_by(ctx, m, asked_group) and not _said_so(r, ctx, m)]
+        wrong = [m for m in r.asked if not kb.answers_for(asked_group, m) and asked_group not in m
+                 and not _qualified_by(ctx, m, asked_group) and not _said_so(r, ctx, m)]  # (教师企业实践人数:
+        # 去企业参加实践锻炼 names the companies where, not whose figure)
         if wrong and len(wrong) == len(r.asked):
             metric = wrong[0]
             about = kb.metrics[metric].group
