@@ -203,8 +203,9 @@ class Engine:
             text, plain = text.replace(" ", ""), plain.replace(" ", "")
             tokens = self._tokens(text)
         joined = lone_characters_joined(text)
-        if joined != text and _unread(self._tokens(joined)) < _unread(tokens):  # (孙女 想学 幼 师: 幼师)
-            text, plain, tokens = joined, lone_characters_joined(plain), self._tokens(joined)
+        joined_tokens = self._tokens(joined) if joined != text else tokens
+        if _unread(joined_tokens) < _unread(tokens):  # (孙女 想学 幼 师: 幼师)
+            text, plain, tokens = joined, lone_characters_joined(plain), joined_tokens
         spelled = [t for t in tokens if t.how == "pinyin" and t.text.isascii() and t.meaning]  # xuexiao: 学校
         unread = unread_pinyin(tokens, text)
         mixed = [m.group(0) for t in tokens if t.role == "unknown" and not t.text.isascii()
@@ -226,11 +227,14 @@ class Engine:
         when it names people, a thing with its kind or a thing the report never tells (`_names_someone`), else only
         when the question as typed finds no answer: a character read wrong is likelier than one written wrong."""
         repaired = shapes_repaired(text, tokens, self.kb.shapes, self._known)
-        if repaired == text or _unread(self._tokens(repaired)) >= _unread(tokens):
+        if repaired == text:
+            return None
+        repaired_tokens = self._tokens(repaired)
+        if _unread(repaired_tokens) >= _unread(tokens):
             return None
         if len(plain) == len(text):  # (the same characters set right in the text with numerals as typed)
             plain = "".join(r if t != r and p == t else p for p, t, r in zip(plain, text, repaired))
-        return self._tokens(repaired), repaired, plain
+        return repaired_tokens, repaired, plain
 
     def _known(self, word: str) -> str | None:
         """The role of a word of the lexicon or the language data, or None."""

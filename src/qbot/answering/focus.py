@@ -10,13 +10,13 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import carried_metrics, follow_up, of_the_last, rows_named
-from qbot.answering.grounding import UNIT_FAMILIES
+from qbot.answering.grounding import MONEY_UNITS, UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, asks_how_many,
                                     clause_of, thing_counted)
@@ -158,8 +158,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 continue  # 疫情网课用的平台: the 网课 asked of is no quality of the 平台s the report names
             if topic in modified:
                 continue  # 智慧校园平台: a 平台 of 智慧校园, which no name holds — not one of the 平台s to pick from
-            meant = [n for n in family if n in focus.entities]  # (建筑工程施工毕业多少人 … 那个建筑的起薪多少)
-            if len(meant) != 1:
+            meant = _talked_of(family, focus.entities)  # (建筑工程施工毕业多少人 … 那个建筑的起薪多少)
+            if meant is None:
                 return _ambiguous(r, topic, family)
             family = meant
         topics.remove(topic)
@@ -434,11 +434,15 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
         candidates = restated
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index) and \
             not counted:
-        meant = [n for n in candidates if n in talked_of]
-        if len(meant) == 1:
-            return meant, []
-        return _ambiguous(r, ask.text, candidates)
+        meant = _talked_of(candidates, talked_of)
+        return (meant, []) if meant is not None else _ambiguous(r, ask.text, candidates)
     return candidates, []
+
+
+def _talked_of(names: list[str], talked_of: tuple[str, ...]) -> list[str] | None:
+    """The one of several names the conversation is about (建筑工程施工毕业多少人 … 那个建筑的起薪多少), or None."""
+    meant = [n for n in names if n in talked_of]
+    return meant if len(meant) == 1 else None
 
 
 def _all_counted(r: Reading, wanted: list[str], names: list[str], index: FigureIndex) -> bool:
@@ -745,11 +749,10 @@ def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         # answer to 学校给多少钱, which names no kind of thing)
         tabled = unique(f.metric for f in figs if f.table_no and f.metric in metrics)
         metrics = tabled if len(tabled) == 1 else metrics
-    money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
-    if r.groups and r.units and set(r.units) <= money:  # 学校给老师发了多少钱: a sum of money picked by its unit
+    if r.groups and r.units and set(r.units) <= MONEY_UNITS:  # 学校给老师发了多少钱: a sum of money picked by its unit
         metrics = [m for m in metrics if m in kb.metrics and kb.metrics[m].group and all(  # alone must be about the
             kb.answers_for(g, m) for g in r.groups)]  # people named
-    if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= money and not _names_asked_by_unit(r):
+    if 1 < len(metrics) <= 3 and r.names and r.units and set(r.units) <= MONEY_UNITS and not _names_asked_by_unit(r):
         return metrics  # 顾庄村 学校出了多少钱: the few sums of money it has, each with its label
     return metrics if len(metrics) == 1 else _by_each_unit(r, metrics, figs)
 
@@ -1064,13 +1067,12 @@ def _units_asked_apart(r: Reading, index: FigureIndex) -> list[str]:
 def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """助学金能拿多少钱 / 助学金给多少钱: an everyday pay phrase (read as 起薪 alone) beside a metric the report also
     states in money asks that sum of money (助学金标准), not the graduates' pay."""
-    money = [u for u, family in UNIT_FAMILIES.items() if family == "money"]
     said = [m for a in r.metrics if a.how == "word" for m in a.names]
     named = [m for a in r.metrics if a.how != "word" for m in a.names]
-    if not said or not named or not all(kb.metrics.get(m) and kb.metrics[m].unit in money for m in said):
+    if not said or not named or not all(kb.metrics.get(m) and kb.metrics[m].unit in MONEY_UNITS for m in said):
         return chosen
-    siblings = {m: _sibling_in(m, money, index) for m in named if m in chosen and not (
-        kb.metrics.get(m) and kb.metrics[m].unit in money)}
+    siblings = {m: _sibling_in(m, MONEY_UNITS, index) for m in named if m in chosen and not (
+        kb.metrics.get(m) and kb.metrics[m].unit in MONEY_UNITS)}
     if not siblings or not all(siblings.values()):
         return chosen
     return unique(siblings.get(m, m) for m in chosen if m not in said)
@@ -1079,9 +1081,8 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 def _money_said(r: Reading, index: FigureIndex) -> set[str]:
     """The units of the metrics asked when every one is a sum of money named by an everyday word (投了多少钱: 支援资金,
     投资额, in 万元); else none."""
-    money = {u for u, family in UNIT_FAMILIES.items() if family == "money"}
     units = {index.metrics[m].unit if index.metrics.get(m) else "" for a in r.metrics for m in a.names}
-    return units if r.metrics and units <= money and all(a.how == "word" for a in r.metrics) else set()
+    return units if r.metrics and units <= MONEY_UNITS and all(a.how == "word" for a in r.metrics) else set()
 
 
 def _money_metrics(name: str, index: FigureIndex, units: set[str]) -> list[str]:
@@ -1239,7 +1240,7 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
     return unique(out)
 
 
-def _sibling_in(metric: str, units: list[str], index: FigureIndex, stem: str = "") -> str:
+def _sibling_in(metric: str, units: Collection[str], index: FigureIndex, stem: str = "") -> str:
     """The one other metric sharing `metric`'s stem (its first two characters, or `stem`) that is counted in
     `units`."""
     stem = stem or metric[:2]

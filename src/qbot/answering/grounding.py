@@ -23,6 +23,8 @@ UNIT_FAMILIES = {"元": "money", "万元": "money", "%": "share", "月": "time",
                  "小时": "time", "年": "time",
                  **{u: "count" for u in ("人", "名", "位", "人次", "个", "家", "项", "次", "门", "所", "类", "种", "台套", "套",
                                          "台/套", "篇", "册", "份", "批", "期")}}
+#: The units of sums of money.
+MONEY_UNITS = frozenset(u for u, family in UNIT_FAMILIES.items() if family == "money")
 
 
 def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:

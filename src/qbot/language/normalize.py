@@ -73,7 +73,8 @@ CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 #: A run of Chinese characters only.
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: Grades of a prize written as one series (一二三等奖, 一、二等奖): each grade, written out.
-GRADES = re.compile(r"([一二三四五])((?:[、,，和及]?[一二三四五])+)(等奖)")
+GRADE_JOINER = r"[、,，和及]"
+GRADES = re.compile(rf"([一二三四五])((?:{GRADE_JOINER}?[一二三四五])+)(等奖)")
 
 
 #: A letter or mark that copying from a PDF (or OCR) puts for a digit or a decimal point inside a number: 3l67, 92。04.
@@ -85,7 +86,7 @@ def _ocr_digit(match: re.Match[str]) -> str:
 
 
 def _grades(match: re.Match[str]) -> str:
-    grades = match.group(1) + re.sub(r"[、,，和及]", "", match.group(2))
+    grades = match.group(1) + re.sub(GRADE_JOINER, "", match.group(2))
     return "".join(grade + match.group(3) for grade in grades)
 
 
