@@ -40,7 +40,10 @@ def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     if kind == "ambiguous":
         surface, *names = result.words
         said = texts.which_one(surface, names) if result.reason == "pronoun" else texts.ambiguous(surface, names)
-        return Answer("ambiguous", said, options=list(result.options), kind=kind,
+        if result.groups:  # each reading's figure, while asking which one is meant
+            said = "\n".join([texts.ambiguous_figures(surface, names), *_body(replace(result, kind="lookup")),
+                              *source_lines(_sources(result)), texts.WHICH_ONE])
+        return Answer("ambiguous", said, refs(result), options=list(result.options), kind=kind,
                       confidence=result.confidence)
     if not result.answered:
         return _refusal(r, result)

@@ -10,7 +10,7 @@ implies: the rate beside a headcount asked "多不多", the headcount of a group
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
@@ -30,6 +30,8 @@ KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "tra
 SET_INTENTS = frozenset({"each", "list", "compare", "sum", "avg", "rank", "rank_desc", "rank_asc", "same",
                          "difference", "describe"})
 MAX_FAMILY = 8
+#: The metrics asked whose figures an ambiguous reply shows for each name (工资: 起薪 and 转正后工资).
+MAX_EACH_READING = 2
 #: Pieces of metric names that say only what is counted, not what is asked about.
 MEASURES = frozenset({"人数", "人次", "数量", "金额", "比例", "个数", "次数"})
 
@@ -160,7 +162,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 continue  # 智慧校园平台: a 平台 of 智慧校园, which no name holds — not one of the 平台s to pick from
             meant = _talked_of(family, focus.entities)  # (建筑工程施工毕业多少人 … 那个建筑的起薪多少)
             if meant is None:
-                return _ambiguous(r, topic, family)
+                return _ambiguous(r, topic, family, wanted, index)
             family = meant
         topics.remove(topic)
         names += [n for n in family if n not in names]
@@ -435,7 +437,7 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
     if len(candidates) > 1 and not _set_meant(r, wanted) and not _same_values(candidates, wanted, index) and \
             not counted:
         meant = _talked_of(candidates, talked_of)
-        return (meant, []) if meant is not None else _ambiguous(r, ask.text, candidates)
+        return (meant, []) if meant is not None else _ambiguous(r, ask.text, candidates, wanted, index)
     return candidates, []
 
 
@@ -611,12 +613,19 @@ def _modifying(tokens: tuple[Token, ...]) -> list[tuple[Token, Token]]:
     return pairs
 
 
-def _ambiguous(r: Reading, surface: str, names: list[str]) -> Result:
+def _ambiguous(r: Reading, surface: str, names: list[str], wanted: Sequence[str] = (),
+               index: FigureIndex | None = None) -> Result:
+    """Which one is meant; with the figure asked of each, when every one of them has it printed (学汽车的起薪:
+    汽车维修's and 汽车制造与装配's, each reading answered while the question is asked back)."""
     names = names[:MAX_FAMILY]
     start = r.text.find(surface)
     options = tuple(r.text[:start] + name + r.text[start + len(surface):] if start >= 0 else f"{name} {r.text}"
                     for name in names)
-    return Result("ambiguous", words=(surface, *names), options=options, reason="ambiguous",
+    groups = tuple(tuple(index.by_entity_metric[(n, m)]) for n in names for m in wanted[:MAX_EACH_READING]
+                   if index is not None and index.by_entity_metric.get((n, m)))
+    if len(groups) != len(names) * len(wanted[:MAX_EACH_READING]):
+        groups = ()
+    return Result("ambiguous", groups=groups, words=(surface, *names), options=options, reason="ambiguous",
                   confidence=0.5)
 
 

@@ -109,6 +109,13 @@ def ambiguous(surface: str, names: list[str]) -> str:
     return f"“{surface}”可能指：{'、'.join(names)}。请问您指的是哪一个？"
 
 
+def ambiguous_figures(surface: str, names: list[str]) -> str:
+    return f"“{surface}”可能指：{'、'.join(names)}，报告里各自的数据是："
+
+
+WHICH_ONE = "请问您指的是哪一个？"
+
+
 def which_one(surface: str, names: list[str]) -> str:
     return f"您说的“{surface}”是哪一个？请告诉我名称，比如：{'、'.join(names)}。"
 
