@@ -24,7 +24,7 @@ def test_plan_picks_the_kind(engine: Engine, case: dict) -> None:
     if answer.status != "answered" and not answer.figures:
         assert not re.search(r"\d", answer.text)  # no number without an answer
     if answer.status == "ambiguous" and answer.figures:  # each reading's figure, with its source
-        assert "来源" in answer.text and all(f.entity in answer.text for f in answer.figures)
+        assert "来源" in answer.text and all(f.display in answer.text for f in answer.figures)
 
 
 def test_answer_kinds_return_figures_not_text(engine: Engine) -> None:

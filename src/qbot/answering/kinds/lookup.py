@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qbot.answering.figure import Fig
+from qbot.answering.figure import MANNER_QUALIFIERS, Fig, qualifier_text
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
 from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
 from qbot.answering.reading import Reading, clause_of
@@ -14,6 +14,13 @@ from qbot.answering.texts import KIND_NAMES
 
 MAX_LINES = 40
 MAX_QUALIFIED = 12
+#: A bare how-many of a figure the report gives this many ways or more (满意度 by aspect, 获奖 by level) is asked
+#: back, each reading shown; fewer are simply given (在职 and 离退休 党员).
+MIN_READINGS_ASKED_BACK = 3
+#: The intents of a bare how-many: nothing asked but the amount.
+BARE_INTENTS = frozenset({"quantity", "count", "ratio"})
+#: Qualifiers that place a figure in time (a series, not readings to pick from).
+TIME_KEYS = frozenset({"year", "cohort", "term"})
 
 
 def lookup(r: Reading, ctx: Context) -> Result | None:
@@ -45,6 +52,8 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
                 missing.append(f"{entity}的{metric}")
     if not groups and not computed:
         return None
+    if len(names) == 1 and len(r.asked) == 1 and not computed and (readings := _readings(r, groups)):
+        return readings  # (学校培训了多少人)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
                   focus=focus_of(r, ctx, tuple(names), r.asked), confidence=0.9)
 
@@ -168,11 +177,35 @@ def school(r: Reading, ctx: Context) -> Result | None:
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
             return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
+        if len(r.asked) == 1 and (readings := _readings(r, found)):
+            return readings
         groups += found
     if not groups:
         return None
     return Result("lookup", groups=tuple(groups), missing=tuple(f"{m}" for m in missing),
                   focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
+
+
+def _readings(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
+    """满意度多少 / 获奖多少项: one metric the report gives several ways, asked with nothing that picks one (no
+    qualifier, year, table, each or sum) — each reading shown, and which one is meant asked."""
+    labels = unique(qualifier_text(g[0].qualifiers) for g in found)
+    if len(found) < MIN_READINGS_ASKED_BACK or len(labels) != len(found) or "" in labels or not r.intents or \
+            not r.intents <= BARE_INTENTS or r.qualifiers or r.years or r.table or r.carried or r.clauses > 1:
+        return None
+    if all(set(g[0].qualifiers) - MANNER_QUALIFIERS <= TIME_KEYS for g in found):
+        return None  # 人才培养方案修订了多少个: a series over the cohorts, each part of what was done, given whole
+    if any(_said_in_part(label, r.text) for label in labels):
+        return None  # 说课 微课 教案 获奖人数: the readings are named
+    said = r.metrics[0].text if r.metrics else found[0][0].metric
+    options = tuple(f"{label}的{found[0][0].metric}" for label in labels)
+    return Result("ambiguous", groups=tuple(found), words=(said, *labels), options=options, reason="readings",
+                  confidence=0.5)
+
+
+def _said_in_part(label: str, text: str) -> bool:
+    """理论 of 理论学习: two characters of the label said in the question."""
+    return any(label[i:i + 2] in text for i in range(len(label) - 1) if not label[i:i + 2].isdigit())
 
 
 def vague_card(r: Reading, ctx: Context) -> Result | None:
