@@ -30,7 +30,7 @@ ROLES = {
     "kind": "an entity kind: major, department, equipment, project, training, teacher_training",
     "time": "years relative to the edition's year: 0, -1, 1 …",
     "unit": "the unit a number is counted in (人, 元, 万元 …)",
-    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | schools | other",
+    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | schools | teaching | other",
     "topic": "nothing: a phrase of the report read whole (对口帮扶 is not 对口 + 帮扶), searched as written",
 }
 INTENTS = frozenset({
@@ -39,7 +39,7 @@ INTENTS = frozenset({
     "place", "when", "remedy", "why", "verify", "parts", "whole_year", "locate",
 })
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
-OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "schools", "other"})
+OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "schools", "teaching", "other"})
 OPERATORS = frozenset({">", ">=", "<", "<=", "=="})
 #: One Chinese character (shapes.csv).
 CHARACTER = re.compile(r"[\u4e00-\u9fff]")
