@@ -151,9 +151,15 @@ def _migration_7(db: sqlite_utils.Database) -> None:
     db["shapes"].create({"written": str, "meant": str, "similarity": float}, pk=("written", "meant"))
 
 
+def _migration_8(db: sqlite_utils.Database) -> None:
+    """The other counts a bare "how many" of a group may mean (groups.csv `readings`: 学校有多少老师 — 专兼职,
+    专任 or all staff), so that such a question shows each and asks which one is meant."""
+    db["language_groups"].add_column("readings", str, not_null_default="")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
                                                                    4: _migration_4, 5: _migration_5,
-                                                                   6: _migration_6, 7: _migration_7}
+                                                                   6: _migration_6, 7: _migration_7, 8: _migration_8}
 
 
 class StoreError(Exception):

@@ -55,6 +55,8 @@ class KnowledgeBase:
     table_texts: dict[tuple[str, int], str]  # (edition, table number) -> title and labels
     spelled: Mapping[str, str]  # pinyin -> the word it is taken for (read on the first question typed in pinyin)
     shapes: Mapping[str, tuple[str, ...]]  # character written -> the characters it may stand for (handwriting)
+    head_readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> other counts a bare how-many
+    # of it may mean (教师: 专任教师人数, 教职工总人数)
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
@@ -209,10 +211,11 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         for short, value in short_forms(values).items():
             if short not in lexicon.forms:
                 lexicon.add(short, Target("qualifier", value, key))
-    group_rows = conn.execute("select name, includes, headcount, exclusive from language_groups").fetchall()
-    groups = _groups({name: includes for name, includes, _, _ in group_rows})
-    headcounts = {name: headcount for name, _, headcount, _ in group_rows if headcount}
-    exclusive = frozenset(name for name, _, _, flag in group_rows if flag)
+    group_rows = conn.execute("select name, includes, headcount, exclusive, readings from language_groups").fetchall()
+    groups = _groups({name: includes for name, includes, _, _, _ in group_rows})
+    headcounts = {name: headcount for name, _, headcount, _, _ in group_rows if headcount}
+    exclusive = frozenset(name for name, _, _, flag, _ in group_rows if flag)
+    head_readings = {name: tuple(r.split("|")) for name, _, _, _, r in group_rows if r}
     vocabulary: dict[str, int] = {}
     tags: dict[str, str] = {}
     for word, freq, tag in conn.execute("select word, freq, tag from segmenter_words"):
@@ -232,8 +235,7 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         "select edition, number, title, labels from report_tables")}
     cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
     return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
-                         cards,
-                         vocabulary, dict(section_texts), table_texts, spellings, Shapes(conn))
+                         cards, vocabulary, dict(section_texts), table_texts, spellings, Shapes(conn), head_readings)
 
 
 def _spelled(conn: sqlite3.Connection, values: set[str]) -> dict[str, str]:

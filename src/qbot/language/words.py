@@ -72,6 +72,7 @@ class Group:
     includes: tuple[str, ...]
     headcount: str = ""  # the metric counting its members (学生 -> 在校生人数)
     exclusive: bool = False  # figures about others never answer for it (女生: no 就业率 of the girls)
+    readings: tuple[str, ...] = ()  # other counts a bare "how many" of the group may mean (教师: 专任教师人数 …)
 
 
 class LanguageError(Exception):
@@ -125,7 +126,8 @@ def load_groups(root: Path, problems: list[str]) -> dict[str, Group]:
         if row["group"] in groups:
             problems.append(f"{path}:{line}: 重复的人群 {row['group']}")
         groups[row["group"]] = Group(row["group"], tuple(g for g in row["includes"].split("|") if g),
-                                     row["headcount"], row.get("exclusive", "") in ("yes", "1", "true"))
+                                     row["headcount"], row.get("exclusive", "") in ("yes", "1", "true"),
+                                     tuple(m for m in (row.get("readings") or "").split("|") if m))
     for group in groups.values():
         for part in group.includes:
             if part not in groups:

@@ -70,6 +70,11 @@ def load_knowledge(root: Path) -> Knowledge:
     for group in groups.values():
         if group.headcount and group.headcount not in metrics:
             problems.append(f"{root / 'language' / 'groups.csv'}: 人群 {group.name} 的 headcount 是未知指标 {group.headcount}")
+        for reading in group.readings:
+            if reading not in metrics:
+                problems.append(f"{root / 'language' / 'groups.csv'}: 人群 {group.name} 的 readings 含未知指标 {reading}")
+        if group.readings and not group.headcount:
+            problems.append(f"{root / 'language' / 'groups.csv'}: 人群 {group.name} 有 readings 却没有 headcount")
     for entry in lexicon:
         if entry.kind == "metric" and (entry.group or entry.counts):
             for group in {entry.group, entry.counts} - {""}:
@@ -131,7 +136,7 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     db["language_words"].insert_all(words.values())
     db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
     db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount,
-                                      "exclusive": int(g.exclusive)}
+                                      "exclusive": int(g.exclusive), "readings": "|".join(g.readings)}
                                      for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     db["spellings"].insert_all({"pinyin": p, "word": w} for p, w in sorted(_spellings(knowledge, vocabulary).items()))

@@ -52,8 +52,9 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
                 missing.append(f"{entity}的{metric}")
     if not groups and not computed:
         return None
-    if len(names) == 1 and len(r.asked) == 1 and not computed and (readings := _readings(r, groups)):
-        return readings  # (学校培训了多少人)
+    if len(names) == 1 and len(r.asked) == 1 and not computed and (
+            readings := _readings(r, groups) or _headcounts(r, groups, ctx)):
+        return readings  # (学校培训了多少人 / 学校有多少老师)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
                   focus=focus_of(r, ctx, tuple(names), r.asked), confidence=0.9)
 
@@ -201,6 +202,24 @@ def _readings(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
     options = tuple(f"{label}的{found[0][0].metric}" for label in labels)
     return Result("ambiguous", groups=tuple(found), words=(said, *labels), options=options, reason="readings",
                   confidence=0.5)
+
+
+def _headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
+    """学校有多少老师: a group's headcount asked bare, where people may mean other counts of it too (groups.csv
+    `readings`: 专任教师人数, 教职工总人数) — each shown, and which one is meant asked."""
+    said = [g for g in r.groups if ctx.kb.headcounts.get(g) in r.asked and g in ctx.kb.head_readings]
+    if len(said) != 1 or any(t.role in ("metric", "qualifier") for t in r.tokens) or not r.intents or \
+            not r.intents <= BARE_INTENTS or r.years or r.table or r.carried or r.clauses > 1:
+        return None
+    others = [tuple(figs[:1]) for m in ctx.kb.head_readings[said[0]] if (figs := [
+        f for f in ctx.index.by_metric.get(m, []) if _is_school(f.entity, ctx.index) and not f.qualifiers])]
+    if not others:
+        return None
+    shown = [*found, *others]
+    labels = [g[0].metric for g in shown]
+    word = next((t.text for t in r.tokens if t.role == "group"), said[0])
+    return Result("ambiguous", groups=tuple(shown), words=(word, *labels), options=tuple(
+        f"{label}多少" for label in labels), reason="readings", confidence=0.5)
 
 
 def _said_in_part(label: str, text: str) -> bool:
