@@ -305,8 +305,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             kind = ""
     metrics = _off_the_topic(metrics, tokens)
     # 工资最低的是哪几个专业 转正以后的: a word meaning both pays gives way to the one named beside it
+    # (but 一个月能挣多少钱转正以后呢: asked how much, then the other one asked after it — both)
     metrics = [m for m in metrics if not (m.both and any(o is not m and not o.both and set(o.names) < set(m.names)
-                                                         for o in metrics))]
+                                                         and not _asked_between(tokens, m, o) for o in metrics))]
     qualifiers = _shared_values(tokens, qualifiers)
     if "duration" in intents:
         units += DURATION_UNITS
@@ -865,3 +866,10 @@ def _next_past_groups(tokens: tuple[Token, ...], i: int) -> Token | None:
             s.name == "each" for s in tokens[j].senses)):
         j += 1
     return tokens[j] if j < len(tokens) else None
+
+
+def _asked_between(tokens: tuple[Token, ...], first: MetricAsk, then: MetricAsk) -> bool:
+    """一个月能挣多少钱 转正以后呢: the amount asked between a word of both pays and the one named after it."""
+    between = [t for t in tokens if first.start < t.start < then.start]
+    return first.start < then.start and not any(t.role == "metric" for t in between) and any(
+        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in between)
