@@ -613,8 +613,12 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         if after is not None and after.text == "的" and (j + 1 == len(tokens) or tokens[j + 1].role == "punct") and \
                 any(t.role == "metric" for t in tokens[max(0, i - 2):i]) and any(asks_rows[:i]):
             return Threshold("==", value, percent)  # 有几个专业就业率是100%的: the majors whose figure it is
-        if percent and _metric_beside(tokens, i) and any(asks_rows):
+        unit = next((t for t in tokens[i + 1:] if t.role != "punct"), None)
+        paid = unit is not None and unit.role == "unit" and any("元" in s.name for s in unit.senses) and not any(
+            t.role == "entity" for t in tokens)
+        if (percent or paid) and _metric_beside(tokens, i) and any(asks_rows):
             return Threshold("==", value, percent)  # 有几个专业就业率100% / Which majors had a 100% employment rate?
+            # (哪些专业起薪3500元 / Which majors start at 3500 yuan? — a sum of money, of no row named)
     for i, token in enumerate(tokens):  # 全都找着工作了: a word that is a threshold with its value
         m = token.role == "operator" and i not in claimed and OPERATOR_WITH_VALUE.fullmatch(token.senses[0].name)
         if m and (any(asks_rows) or not any(t.role == "metric" for t in tokens[:i])):

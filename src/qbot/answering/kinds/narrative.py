@@ -188,7 +188,7 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         strict = r.asks_number and not r.asks_names and not loosely or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
-    tokens = plain_tokens(r, ctx)
+    tokens = tuple(t for t in plain_tokens(r, ctx) if t.role != "section")  # (案例二里陈国茂…: where, not what)
     text = asked = search_text(r, ctx, tokens=tokens)
     ordinal = ORDINAL.search(r.plain)
     if ordinal:
@@ -304,8 +304,10 @@ def section_named(r: Reading, ctx: Context) -> Result | None:
     reasons = within & ctx.search.reason_sections(ctx.edition) if "why" in r.intents else frozenset()
     hit = ctx.search.search(asked, ctx.edition, within=reasons, min_coverage=0.0) if terms and reasons else None
     # (案例一 当初为啥要牵头搞产教联盟: its 背景 says why)
+    told_of = what and bool(r.years)  # 案例二里孙丽老师2019年得了什么奖: what it tells of a year
     if hit is None:
-        hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms and not what else None
+        hit = ctx.search.search(asked, ctx.edition, within=within, listing=r.asks_names) if terms and (
+            not what or told_of) else None
     if hit is None and (not terms or what):
         hit = ctx.search.search(sections[0][1], ctx.edition, min_coverage=0.0, within=within)  # (学校特色案例一讲的是啥:
         # what it is about, its heading)
