@@ -16,6 +16,8 @@ from qbot.answering.result import Result, Verdict
 __all__ = ["MANNER_QUALIFIERS", "Fig", "compose", "display", "figure_lines", "label", "number", "qualifier_text",
            "source_lines"]
 
+#: A figure's note saying how the report writes it in words (原文为汉字数字“近四千多”).
+WRITTEN_IN_WORDS = re.compile(r"原文为汉字数字“([^”]+)”")
 #: Tables whose total row is the whole school's figure (表4: all graduates).
 SCHOOL_TOTAL_TABLES = frozenset({4})
 MORE_WORDS = {"人": "多", "人次": "多", "个": "多", "项": "多", "名": "多", "家": "多", "台套": "多", "套": "多",
@@ -171,7 +173,8 @@ def figure_lines(groups: Iterable[tuple[Fig, ...] | list[Fig]]) -> list[str]:
             values = texts.or_values([display(f.raw, f.unit) for f in group])
             lines.append(f"{_head(fig)}：{values}{texts.UNCERTAIN}")
         else:
-            caveat = texts.UNCLEAR if fig.uncertain else ""
+            caveat = (texts.unclear_as(written[1]) if (written := WRITTEN_IN_WORDS.search(fig.note)) else
+                      texts.UNCLEAR) if fig.uncertain else ""  # (近四千多: as printed, since it is not quite a number)
             restored = texts.RESTORED if fig.restored and fig.note else ""
             until = fig.until()  # (事业支出 runs only to August: said with it)
             lines.append(f"{_head(fig)}：{fig.shown()}{caveat}{restored}{texts.until(until) if until else ''}")

@@ -791,6 +791,17 @@ def _names_asked_by_unit(r: Reading) -> bool:
     return any(clause.get(t.start) in asking for t in r.tokens if t.role == "unit")
 
 
+def _held_elsewhere(r: Reading, group: str, index: FigureIndex, kb: KnowledgeBase) -> bool:
+    """传统经典诵读活动有多少学生参加: a qualifier named that the group's headcount does not hold, but a count of people
+    of no other group does (参与人数 of that activity) — those people are asked, not the group's members (but 学生
+    国家级一等奖: no count of people holds both)."""
+    held = {v for f in index.by_metric.get(kb.headcounts[group], []) for v in f.qualifiers.values()}
+    named = r.qualifier_values - held
+    return bool(named) and any(
+        named <= set(f.qualifiers.values()) for m, fs in index.by_metric.items() if (info := kb.metrics.get(m)) is not
+        None and (not info.group or kb.compatible(info.group, group)) for f in fs if f.unit in ("人", "名"))
+
+
 def _plain(r: Reading, kb: KnowledgeBase) -> bool:
     """Nothing in the question but the group, the asking and filler (学生有多少): its headcount is meant (and words of
     that headcount's name: 跟企业有合作吗 合作的有几家 — 合作企业数)."""
@@ -825,6 +836,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         elif all(index.entity_kind(n) == "school" for n in r.names) and _plain(r, kb):
             chosen = heads[:1]  # (女孩子在这学校多不多: the school named is where they are)
     chosen += _groups_asked_apart(r, kb)
+    elsewhere = {kb.headcounts[g] for g in r.groups if g in kb.headcounts and _held_elsewhere(r, g, index, kb)}
+    chosen = [m for m in chosen if m not in elsewhere]  # (传统经典诵读活动有多少学生参加: those taking part, not all
+    # the students)
     chosen += [m for m in _units_asked_apart(r, index) if m not in chosen]
     chosen = _money_of(unique(chosen), r, index, kb)
     chosen = _rate_quoted(_people_of(_how_many_of_the_other(_asking_word_before(chosen, r, kb), r, kb), r, index, kb),

@@ -143,6 +143,12 @@ def passage(sentence: str) -> str:
 
 UNCERTAIN = "（原文此处排版错乱，数值不确定）"
 UNCLEAR = "（原文此处不清晰，数值不确定）"
+
+
+def unclear_as(written: str) -> str:
+    return f"（原文写作“{written}”，数值不确定）"
+
+
 RESTORED = "（原文此处有缺失，依据表内其他数据补全）"  # (the value, or the name of its row)
 COMPUTED = "根据报告数据计算"
 
