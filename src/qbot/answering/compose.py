@@ -55,7 +55,8 @@ def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     if note:
         lines.insert(0, note)
     passages = [_passage_source(result)] if result.passage else []
-    return Answer("answered", "\n".join(lines), refs(result), passages=passages, kind=kind,
+    status = "ambiguous" if result.unsettled else "answered"  # (a figure the report prints two ways)
+    return Answer(status, "\n".join(lines), refs(result), passages=passages, kind=kind,
                   series=[f.ref() for f in result.series], confidence=result.confidence)
 
 

@@ -95,3 +95,10 @@ class Result:
     def answered(self) -> bool:
         return self.kind in ANSWER_KINDS and bool(self.groups or self.computed or self.passage or self.names
                                                   or self.heading)
+
+    @property
+    def unsettled(self) -> bool:
+        """One figure asked, which the report prints so that it may read either way (电气自动化's 起薪: 2200 or 3200):
+        both readings are given, and the answer cannot say which one holds."""
+        return self.kind == "lookup" and len(self.groups) == 1 and not self.computed and len(self.groups[0]) > 1 \
+            and self.groups[0][0].uncertain
