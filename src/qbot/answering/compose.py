@@ -132,7 +132,10 @@ def _verdict(v: Verdict) -> str:
     if len(v.sides) == 2:
         gap = v.sides[0].value - v.sides[1].value
         diff = f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}"
-    return texts.compare_line(v.metric, sides, False, diff, MORE_WORDS.get(v.unit, "高"))
+    line = texts.compare_line(v.metric, sides, False, diff, MORE_WORDS.get(v.unit, "高"))
+    if v.times and len(v.sides) == 2 and v.sides[1].value:  # 汽修毕业人数是汽车制造与装配的几倍
+        line += texts.times_line(v.sides[0].label, v.sides[1].label, v.sides[0].value / v.sides[1].value)
+    return line
 
 
 def subject(fig: Fig) -> str:

@@ -422,7 +422,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
         candidates = having
     elif len(candidates) > 1:
         hinted = [n for n, k in zip(ask.names, ask.kinds) if r.kind and k == r.kind]
-        if not hinted and ("much" in r.intents or set(r.units) & MACHINE_UNITS):  # 学校电脑多不多 / 电脑有多少台:
+        if not hinted and ("much" in r.intents or set(r.units) & MACHINE_UNITS or r.intents & {"count", "quantity"}
+                           and not r.metrics and not r.groups and not set(r.units) & PEOPLE_UNITS):
+            # 学校电脑多不多 / 电脑有多少台 / 学校有多少电脑 (but 焊接毕业的才几个人: people, of the major):
             # the thing counted, not the major
             hinted = [n for n in candidates if any(f.unit in COUNT_UNITS and f.entity_type not in ("major", "school")
                                                    for f in index.by_entity.get(n, []))]
@@ -828,6 +830,10 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         # in the unit asked
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
+    if not chosen and r.asks_quantity and r.names and all(
+            index.entity_kind(n) not in ("school", "major", "department", "total", "") for n in r.names):
+        counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS)
+        chosen = counted if len(counted) == 1 else []  # 学校有多少电脑: how many of the things (数量), not their worth
     if not chosen and r.groups and (r.asks_quantity or r.intents & {"much"} or _quoted_count(r)):
         heads = [kb.headcounts[g] for g in r.groups if g in kb.headcounts]
         if len(heads) > 1 and "each" in r.intents and all(g in kb.exclusive for g in r.groups) and all(

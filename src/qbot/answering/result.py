@@ -62,6 +62,7 @@ class Verdict:
     metric: str
     sides: tuple[Side, ...]
     unit: str
+    times: bool = False  # 是…的几倍: how many times the lower the higher is, asked too
 
     @property
     def same(self) -> bool:

@@ -257,6 +257,11 @@ def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: st
     return f"{metric}{top}最{word}（{tv}）{rest}，{bottom}最{'少' if word == '多' else '低'}（{bv}）。"
 
 
+def times_line(high: str, low: str, ratio: float) -> str:
+    """How many times the lower the higher is, to one decimal (根据报告数据计算)."""
+    return f"{high}是{low}的{ratio:.1f}倍（根据报告数据计算）。"
+
+
 def majors_of(department: str, majors: list[str], source_label: str, count: bool, noun: str = "个专业") -> str:
     """The majors of a department (or the rows of a table, `noun` 项), counted when `count`."""
     if count:

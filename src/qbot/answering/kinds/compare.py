@@ -9,7 +9,7 @@ from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result, Side, Verdict
 
-COMPARE_INTENTS = frozenset({"compare", "same", "difference", "which"})
+COMPARE_INTENTS = frozenset({"compare", "same", "difference", "which", "times"})
 
 
 def compare(r: Reading, ctx: Context) -> Result | None:
@@ -30,7 +30,7 @@ def compare(r: Reading, ctx: Context) -> Result | None:
         figures += [f for _, f in sides]
         ordered = sorted(sides, key=lambda s: s[1].value, reverse=True)
         verdicts.append(Verdict(metric, tuple(Side(label, f.shown(), f.value) for label, f in ordered),
-                                ordered[0][1].unit))
+                                ordered[0][1].unit, times="times" in r.intents))
     if not verdicts:
         return None
     if "" in by_metric:  # 男孩多还是女孩多: two headcounts of one whole, each with its share of it
