@@ -406,6 +406,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
             others = [n for n in family if index.entity_kind(n) not in ("major", "school")]  # kind than the major
             kinded = others if len(others) == 1 else []
         candidates = kinded or candidates
+    if ask.how == "exact" and len(candidates) == 1 and wanted and not r.kind and r.table is None:
+        candidates += _named_longer(candidates[0], wanted, index)  # (蒙台梭利实训室花了多少钱: 表6's room and 表3's
+        # equipment of that room, two sums to pick from)
     counted = _all_counted(r, wanted, candidates, index)  # (混合所有制学校有几个)
     if wanted:
         having = [n for n in candidates if any(index.has_metric(n, m) for m in wanted)]
@@ -600,6 +603,22 @@ def _pronoun_of_nothing(r: Reading, focus: Focus, index: FigureIndex) -> Result 
     return replace(_ambiguous(r, said[0].text, names[:3]), reason="pronoun") if names else None
 
 
+#: Kinds of entities that are bodies of the school, not things (a major's name is no row of equipment).
+PEOPLES = ("school", "total", "major", "department", "")
+
+
+def _named_longer(name: str, wanted: list[str], index: FigureIndex) -> list[str]:
+    """Entities of another kind whose names begin with `name` and hold a metric asked that it holds (蒙台梭利实训室 →
+    蒙台梭利实训室实训设备, 表3's row): the name said may mean either."""
+    key = ("named_longer", name, tuple(wanted))
+    if key not in index.memo:
+        kind = index.entity_kind(name)
+        index.memo[key] = [n for n in index.by_entity if n != name and n.startswith(name) and kind not in PEOPLES and
+                           index.entity_kind(n) not in (kind, *PEOPLES) and any(index.stated(n, m) and
+                                                                                   index.stated(name, m) for m in wanted)]
+    return list(index.memo[key])  # type: ignore[call-overload]
+
+
 def _spelled_out(ask: EntityAsk) -> bool:
     """xin nengyuan qiche / 学钱教育: a name spelled in full (pinyin of eight letters or more, or four characters
     that sound like it) is meant, so it may be the name that lacks the figure (not a guess from two syllables)."""
@@ -623,10 +642,8 @@ def _ambiguous(r: Reading, surface: str, names: list[str], wanted: Sequence[str]
     start = r.text.find(surface)
     options = tuple(r.text[:start] + name + r.text[start + len(surface):] if start >= 0 else f"{name} {r.text}"
                     for name in names)
-    groups = tuple(tuple(index.by_entity_metric[(n, m)]) for n in names for m in wanted[:MAX_EACH_READING]
-                   if index is not None and index.by_entity_metric.get((n, m)))
-    if len(groups) != len(names) * len(wanted[:MAX_EACH_READING]):
-        groups = ()
+    shown = [m for m in wanted if index is not None and all(index.stated(n, m) for n in names)][:MAX_EACH_READING]
+    groups = tuple(tuple(index.by_entity_metric[(n, m)]) for n in names for m in shown) if index is not None else ()
     return Result("ambiguous", groups=groups, words=(surface, *names), options=options, reason="ambiguous",
                   confidence=0.5)
 
