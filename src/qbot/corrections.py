@@ -223,8 +223,8 @@ class CorrectionDesk:
         if text in self.engine.by_id:
             return self.engine.by_id[text].ref()
         answer = self.engine.ask(text)
-        if answer.status == "ambiguous":
-            return list(answer.options[:MAX_OPTIONS]) or None
+        if answer.status == "ambiguous" and (answer.options or not answer.figures):
+            return list(answer.options[:MAX_OPTIONS]) or None  # (a cell printed two ways is still one target)
         refs: list[FigureRef] = []
         for ref in answer.figures:  # one target per figure: the readings of an uncertain cell are one
             if not ref.computed and _base_id(ref.figure_id) not in {_base_id(r.figure_id) for r in refs}:
