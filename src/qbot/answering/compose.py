@@ -286,6 +286,8 @@ def _refusal(r: Reading, result: Result) -> Answer:
         text = texts.no_year("、".join(words)) if words else texts.no_year("")
     elif reason == "later":
         text = texts.no_later("、".join(words))
+    elif reason == "meaning":
+        text = texts.no_meaning(words[0])
     elif reason == "part_of_year":
         text = texts.part_of_year(words[0], words[1])
     elif reason == "group":

@@ -806,7 +806,7 @@ def _names_asked_by_unit(r: Reading) -> bool:
     """哪些项目花了多少钱: names are asked in the clause of the unit (帮扶的是哪个村 今年给了多少钱 asks them apart)."""
     clause = clause_of(r.tokens)
     asking = {clause.get(t.start) for t in r.tokens
-              if t.role == "intent" and any(s.name in ("list", "which", "what") for s in t.senses)}
+              if t.role == "intent" and any(s.name in ("list", "which", "what", "meaning") for s in t.senses)}
     return any(clause.get(t.start) in asking for t in r.tokens if t.role == "unit")
 
 

@@ -20,7 +20,7 @@ def narrative_first(r: Reading, ctx: Context) -> Result | None:
     """A name without a metric asked what / which / how (学校和哪些企业合作): the prose answers in words."""
     if r.asked or not (r.asks_names or r.intents & (PROSE_INTENTS | {"duration"}) or r.topics):
         return None
-    if r.names and not r.topics and r.intents <= {"what", "describe", "narrative"} and all(
+    if r.names and not r.topics and r.intents <= {"what", "meaning", "describe", "narrative"} and all(
             ctx.index.entity_kind(n) == "major" or ctx.index.majors_of.get(n) for n in r.names):
         return None  # 汽车制造与装配是干啥的: the report tells no more of a major than its card
     hit = narrative.narrative(r, ctx)
@@ -42,6 +42,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("year_before", lookup.year_before),
     ("year", refusals.year),
     ("later", refusals.later),
+    ("meaning", refusals.meaning),
     ("group", refusals.group),
     ("unknown_name", refusals.unknown_name),
     ("department_of", majors.department_of),

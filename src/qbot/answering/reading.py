@@ -233,6 +233,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 soft.append(year)
         elif role == "intent":
             intents.update(t.name for t in token.senses if t.role == "intent")
+            if any(t.name == "meaning" for t in token.senses):
+                intents.add("what")  # 九选五是啥意思: what it is, which the prose may tell
         elif role == "topn":
             top_n = int(token.meaning)
         elif role == "table":
@@ -851,7 +853,7 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
 def _asks_about(part: list[Token]) -> bool:
     """学校有啥德育活动 (before 听说有个六个一工程是啥): a clause asking what of a thing of the report."""
     return any(t.role == "topic" for t in part) and any(
-        t.role == "intent" and any(s.name in PROSE_INTENTS | {"what", "list", "which", "describe"} for s in t.senses)
+        t.role == "intent" and any(s.name in PROSE_INTENTS | {"what", "meaning", "list", "which", "describe"} for s in t.senses)
         for t in part)
 
 

@@ -49,6 +49,10 @@ def not_found(what: str = "") -> str:
     return f"抱歉，报告里没有{what}的数据。" if what else "抱歉，报告里没有找到这方面的数据。"
 
 
+def no_meaning(term: str) -> str:
+    return f"报告里只有“{term}”的数字，没有解释它是什么意思；具体含义可以咨询学校。"
+
+
 def no_later(what: str) -> str:
     return f"抱歉，报告里的{what}是本年度的数据，没有几年以后的数据。"
 

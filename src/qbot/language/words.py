@@ -37,6 +37,7 @@ INTENTS = frozenset({
     "rank", "rank_desc", "rank_asc", "rank_asc_all", "sum", "avg", "compare", "same", "difference", "list", "each",
     "count", "quantity", "ratio", "much", "describe", "yesno", "which", "what", "narrative", "followup", "duration",
     "place", "when", "remedy", "why", "verify", "parts", "whole_year", "locate", "times",
+    "meaning",
 })
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
 OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "schools", "teaching", "other"})

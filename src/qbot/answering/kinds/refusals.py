@@ -69,6 +69,20 @@ def year(r: Reading, ctx: Context) -> Result | None:
     return Result("refusal", reason="year", words=(), confidence=0.9)
 
 
+def meaning(r: Reading, ctx: Context) -> Result | None:
+    """双师型是啥意思 / 什么叫对口就业: what a term of the report's figures means, asked alone — the report counts it but
+    never says what it means, so a sentence that merely uses it (with its numbers) does not answer (九选五 or 订单班,
+    things the prose tells of, are left to the prose)."""
+    if "meaning" not in r.intents or r.intents - {"meaning", "what"} or r.numbers or r.clauses > 1 or r.names or \
+            r.topics or not (r.asked or r.qualifiers):
+        return None
+    if sum(len(t.text.strip()) for t in r.tokens) < len(re.sub(r"\s", "", r.text)):
+        return None  # 订单班是啥意思 进了订单班毕业直接进厂吗: one part of a question that asks more
+    terms = [m.text for m in r.metrics] or [t.text for t in r.tokens if t.role == "qualifier"]
+    return Result("refusal", reason="meaning", words=tuple(terms[:1]), confidence=0.8,
+                  options=tuple(_suggest(r, ctx, r.asked)))
+
+
 def later(r: Reading, ctx: Context) -> Result | None:
     """学焊接干个三年以后能拿多少钱: the report's figures are of its year, none of a time from now on."""
     future = ctx.index.year.isdigit() and any(y.isdigit() and int(y) > int(ctx.index.year) for y in
