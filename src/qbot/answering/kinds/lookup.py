@@ -178,7 +178,7 @@ def school(r: Reading, ctx: Context) -> Result | None:
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
             return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
-        if len(r.asked) == 1 and (readings := _readings(r, found)):
+        if len(r.asked) == 1 and (readings := _readings(r, found) or _two_totals(r, metric, entities, found, ctx)):
             return readings
         groups += found
     if not groups:
@@ -202,6 +202,37 @@ def _readings(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
     options = tuple(f"{label}的{found[0][0].metric}" for label in labels)
     return Result("ambiguous", groups=tuple(found), words=(said, *labels), options=options, reason="readings",
                   confidence=0.5)
+
+
+def _two_totals(r: Reading, metric: str, entities: list[str], found: list[tuple[Fig, ...]],
+                ctx: Context) -> Result | None:
+    """今年技能大赛一共拿了多少奖: the report states a total (75 of 各类技能大赛) and, elsewhere, parts that add up to
+    another (国家级 15 + 省级 63 + 市级 41) — both totals shown, and which one is meant asked."""
+    if not r.intents or not r.intents <= BARE_INTENTS | {"sum"} or set(r.years) - {ctx.index.year} or r.table or \
+            r.carried or r.clauses > 1:
+        return None
+    every = group(ctx.index.select_each(entities, metric, {}, []))
+    by_keys: dict[frozenset[str], list[tuple[Fig, ...]]] = {}
+    for g in every:
+        by_keys.setdefault(frozenset(g[0].qualifiers) - MANNER_QUALIFIERS - TIME_KEYS, []).append(g)
+    parts = [gs for gs in by_keys.values() if len(gs) >= 2]
+    wholes = [gs[0] for gs in by_keys.values() if len(gs) == 1]
+    if len(parts) != 1 or len(wholes) != 1 or any(g[0].uncertain for g in every):
+        return None
+    whole, parts_of = wholes[0], parts[0]
+    named = [v for k, v in whole[0].qualifiers.items() if k not in MANNER_QUALIFIERS | TIME_KEYS]
+    typed_year = whole[0].qualifiers.get("year") in set(r.years) - set(r.soft_years)
+    if named and all(v in r.text for v in named) or typed_year or r.section:
+        return None  # 2020年各类技能大赛获奖多少项 / 案例一里说…: the whole, named in full, by its year or its section
+    if r.qualifier_values & {v for g in parts_of for v in g[0].qualifiers.values()}:
+        return None  # 省里的比赛拿了几个奖: one of the parts
+    if abs(sum(g[0].value for g in parts_of) - whole[0].value) < 1e-9 or not all(
+            g in every for g in found) or any(_said_in_part(qualifier_text(g[0].qualifiers), r.text) for g in parts_of):
+        return None  # (the parts add up, or one of them is asked: 国家级获奖几项)
+    shown = [whole, *parts_of]
+    labels = [qualifier_text(g[0].qualifiers) for g in shown]
+    return Result("ambiguous", groups=tuple(shown), words=(r.metrics[0].text if r.metrics else metric, *labels),
+                  options=tuple(f"{label}的{metric}" for label in labels), reason="readings", confidence=0.5)
 
 
 def _headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
