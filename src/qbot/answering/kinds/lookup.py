@@ -52,9 +52,11 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
                 missing.append(f"{entity}的{metric}")
     if not groups and not computed:
         return None
-    if len(names) == 1 and len(r.asked) == 1 and not computed and (
-            readings := _readings(r, groups) or _headcounts(r, groups, ctx)):
-        return readings  # (学校培训了多少人 / 学校有多少老师)
+    if len(names) == 1 and len(r.asked) == 1 and not computed:
+        readings = _readings(r, groups) or _headcounts(r, groups, ctx) or (
+            _two_totals(r, r.asked[0], names, groups, ctx) if _is_school(names[0], index) else None)
+        if readings is not None:
+            return readings  # (学校培训了多少人 / 学校有多少老师 / 学校今年比赛总共得了多少奖项)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
                   focus=focus_of(r, ctx, tuple(names), r.asked), confidence=0.9)
 
