@@ -95,7 +95,7 @@ class Lexicon:
         return self._initials
 
     def flat_pinyin_forms(self) -> dict[str, list[str]]:
-        """pinyin_forms with zh/ch/sh spelled z/c/s (the retroflex initials many speakers do not tell apart)."""
+        """pinyin_forms with zh/ch/sh spelled z/c/s and -ing/-eng as -in/-en (sounds many speakers do not tell apart)."""
         if self._flat is None or self._by_pinyin is None:
             flat: dict[str, list[str]] = defaultdict(list)
             for py, surfaces in self.pinyin_forms().items():
@@ -173,9 +173,14 @@ class Lexicon:
         return list(self._families[key])
 
 
+#: -ing and -eng before a consonant or at the end (a syllable's end, not ng that may begin the next syllable: xin'gan).
+BACK_NASAL = re.compile(r"(?<=[ie])ng(?![aeiouv])")
+
+
 def _flat(pinyin: str) -> str:
-    """zh, ch, sh as z, c, s: no syllable ends in z, c or s, so in a spelling they are always an initial."""
-    return pinyin.replace("zh", "z").replace("ch", "c").replace("sh", "s")
+    """zh, ch, sh as z, c, s (no syllable ends in z, c or s, so in a spelling they are always an initial), and -ing,
+    -eng as -in, -en (计算机因用 for 应用): the sounds many speakers, and speech input, do not tell apart."""
+    return BACK_NASAL.sub("n", pinyin.replace("zh", "z").replace("ch", "c").replace("sh", "s"))
 
 
 def _spellings(readings: list[list[str]], known: dict[str, list[str]], prefixes: frozenset[str]) -> str | None:
