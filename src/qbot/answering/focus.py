@@ -61,6 +61,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 qualifiers.setdefault(key, []).append(value)
     names = _its_department(r, names, index)
     names, absent = _major_of_its_thing(r, names, absent, wanted, index, kb)
+    names = _thing_of_its_major(r, names, wanted, index)
     named = list(names)
     if not names or r.table is not None:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named
         # by a word of it (表7 国家级 省级 专业建设培训: each, beside the row named whole)
@@ -1177,6 +1178,20 @@ def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted:
             moved.append(name)
             names = [*names, majors[0]] if majors[0] not in names else names
     return names, [a for a in absent if a not in moved]
+
+
+def _thing_of_its_major(r: Reading, names: list[str], wanted: list[str], index: FigureIndex) -> list[str]:
+    """汽修专业买实训整车花了多少: one name (汽车维修, a major and a row of 表3) said with words it does not hold (实训,
+    整车), which one thing of the report holds together with the word said (学校汽修专业技能及教学实训整车购置项目):
+    that thing."""
+    words = [w for w in (*r.topics, *r.foreign) if len(w) >= 2]
+    if len(names) != 1 or index.entity_kind(names[0]) in ("school", "total", "department") or not words or \
+            not wanted or r.kind and any(f.entity_type == r.kind for f in index.by_entity.get(names[0], [])):
+        return names  # (焊接实训这块设备有多少台套: 表3's 焊接 row, the kind asked)
+    said = [a.text for a in r.entities if names[0] in a.names]
+    things = [n for n in index.by_entity if n != names[0] and index.entity_kind(n) not in PEOPLES and any(
+        s in n for s in said) and all(w in n for w in words) and any(index.stated(n, m) for m in wanted)]
+    return things if len(things) == 1 else names
 
 
 def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
