@@ -306,6 +306,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                                      False, counted_kind.how))
             kind = ""
     metrics = _off_the_topic(metrics, tokens)
+    if "each" in intents and _each_of_the_metrics(tokens, metrics):
+        intents.discard("each")  # 2020届毕业生的就业率与对口就业率各是多少: each of the figures named, not each major
     # 工资最低的是哪几个专业 转正以后的: a word meaning both pays gives way to the one named beside it
     # (but 一个月能挣多少钱转正以后呢: asked how much, then the other one asked after it — both)
     metrics = [m for m in metrics if not (m.both and any(o is not m and not o.both and set(o.names) < set(m.names)
@@ -879,3 +881,13 @@ def _asked_between(tokens: tuple[Token, ...], first: MetricAsk, then: MetricAsk)
     between = [t for t in tokens if first.start < t.start < then.start]
     return first.start < then.start and not any(t.role == "metric" for t in between) and any(
         t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in between)
+
+
+def _each_of_the_metrics(tokens: tuple[Token, ...], metrics: list[MetricAsk]) -> bool:
+    """就业率与对口就业率各是多少: 各 / 分别 after two or more metrics, with no kind of thing and no name of one, asks
+    each of those figures (the school's), not each major's."""
+    said = [m for m in metrics if m.start >= 0]
+    each = [t for t in tokens if t.role == "intent" and any(s.name == "each" for s in t.senses)]
+    return len(said) >= 2 and bool(each) and min(t.start for t in each) > max(m.start for m in said) and not any(
+        t.role in ("kind", "table") or t.role == "entity" and not any(s.kind == "school" for s in t.senses)
+        for t in tokens)
