@@ -116,6 +116,12 @@ def run(r: Reading, ctx: Context) -> Result:
             hit = narrative.narrative(r, ctx, beyond_figures=True)
             if hit is not None and hit.passage is not None and all(y in hit.passage.sentence for y in r.years):
                 return hit
+        if result.kind == "refusal" and result.reason == "year" and r.intents & {"compare", "difference"} and not (
+                r.intents & {"quantity", "count"} or _amount_asked(r)):  # (起薪比去年涨了多少钱: an amount)
+            # 学生结构跟上一年比有变化吗: no figure of that year, but the prose may tell the change
+            hit = narrative.narrative(r, ctx, strict=False, beyond_figures=True)
+            if hit is not None and hit.passage is not None and narrative.tells_change(hit.passage.sentence):
+                return hit
         words = grounding.unexplained(r, result, ctx)
         if result.kind == "locate":  # 就业质量那一节在第几页: the place answers; a figure beside it only when grounded
             return replace(result, groups=()) if words else result
@@ -185,3 +191,8 @@ def run(r: Reading, ctx: Context) -> Result:
         if hit is not None:
             return hit
     return refusals.not_found(r, ctx)
+
+
+def _amount_asked(r: Reading) -> bool:
+    """涨了多少 / 增加了几个: a change asked as an amount, which a sentence telling it in words (略有增长) does not give."""
+    return any(t.role == "intent" and ("多少" in t.text or "几" in t.text) for t in r.tokens)

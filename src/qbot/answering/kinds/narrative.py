@@ -39,6 +39,14 @@ CLOCK = re.compile(r"\d{1,2}\s*[:：点]\s*\d{0,2}|[一二三四五六七八九�
 REASON = re.compile(r"因为|由于|为了|为解决|原因|因此|所以|旨在|以便|目的")
 
 
+#: A change told in words (工资略有增长, 学生结构与上一年持平): what a sentence says of a figure against the year before.
+CHANGE = re.compile(r"增长|增加|提高|提升|上升|下降|减少|降低|持平|稳步|越来越")
+
+
+def tells_change(sentence: str) -> bool:
+    return bool(CHANGE.search(sentence))
+
+
 def tells_reason(sentence: str) -> bool:
     return bool(REASON.search(sentence))
 
