@@ -406,6 +406,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
         if not kinded and set(ask.kinds) == {"major"}:  # 3D打印那套设备: 表6's project, the one thing of another
             others = [n for n in family if index.entity_kind(n) not in ("major", "school")]  # kind than the major
             kinded = others if len(others) == 1 else []
+        if not kinded:  # 学电工的实训设备: 电工, the end of the major's word, is 表3's row of that kind
+            kinded = unique(t.name for k in range(1, len(ask.text) - 1) for t in kb.lexicon.forms.get(ask.text[k:], ())
+                            if t.role == "entity" and index.entity_kind(t.name) == r.kind)
         candidates = kinded or candidates
     if ask.how == "exact" and len(candidates) == 1 and wanted and not r.kind and r.table is None:
         candidates += _named_longer(candidates[0], wanted, index)  # (蒙台梭利实训室花了多少钱: 表6's room and 表3's
