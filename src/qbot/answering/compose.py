@@ -86,7 +86,7 @@ def _body(result: Result) -> list[str]:
         return [texts.check_line(c.name, c.stated, c.computed, c.ok, c.detail) for c in result.checks] + \
             figure_lines([g for g in result.groups if not any(f.id in checked for f in g)])
     lines: list[str] = []
-    if kind == "compare":
+    if kind in ("compare", "ranking"):  # (a ranking's two ends, compared: 最高和最低差多少)
         lines += [_verdict(v) for v in result.verdicts]
     if heading is not None:
         what = texts.KIND_NAMES.get(heading.what, "")
@@ -126,6 +126,11 @@ def _body(result: Result) -> list[str]:
 
 def _verdict(v: Verdict) -> str:
     sides = [(s.label, s.display) for s in v.sides]
+    if v.ends and len(v.sides) == 2:  # 最高和最低差多少: the highest and the lowest, whoever they are
+        gap = v.sides[0].value - v.sides[1].value
+        return texts.ends_line(v.metric, v.sides[0].display, v.sides[1].display,
+                               f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}",
+                               MORE_WORDS.get(v.unit, "高"))
     if v.same:
         return texts.compare_line(v.metric, sides, True)
     diff = ""

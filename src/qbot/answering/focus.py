@@ -876,7 +876,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         # up, rates do not (but 学校一共有几个专业就业率是百分之百的 counts the majors passing a rate)
         chosen = unique(counts_of.get(m, m) if kb.metrics.get(m) and kb.metrics[m].unit == "%" else m
                         for m in chosen)
-    if r.intents & {"difference"}:  # 转正后比起薪涨的最多: the derived difference of the two metrics named
+    if r.intents & {"difference"} and not {"rank_desc", "rank_asc"} <= r.intents:  # 转正后比起薪涨的最多: the derived
+        # difference of the two metrics named (but 毕业人数最多和最少的差多少: the gap between two ends of one)
         for info in kb.metrics.values():
             named = {info.parts[0], info.parts[2]} <= set(chosen) if info.parts else False
             # 那转正以后涨多少: the later one alone, with nothing to compare it with, rises from the earlier one

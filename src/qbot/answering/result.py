@@ -63,6 +63,7 @@ class Verdict:
     sides: tuple[Side, ...]
     unit: str
     times: bool = False  # 是…的几倍: how many times the lower the higher is, asked too
+    ends: bool = False  # the two ends of a ranking (最高和最低差多少), said as such, not by name
 
     @property
     def same(self) -> bool:

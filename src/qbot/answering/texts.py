@@ -261,6 +261,12 @@ def compare_line(metric: str, sides: list[tuple[str, str]], same: bool, diff: st
     return f"{metric}{top}最{word}（{tv}）{rest}，{bottom}最{'少' if word == '多' else '低'}（{bv}）。"
 
 
+def ends_line(metric: str, top: str, bottom: str, gap: str, word: str = "高") -> str:
+    """The gap between a ranking's two ends (最高和最低差多少), first."""
+    low = "少" if word == "多" else "低"
+    return f"{metric}最{word}的是{top}，最{low}的是{bottom}，相差{gap}。"
+
+
 def times_line(high: str, low: str, ratio: float) -> str:
     """How many times the lower the higher is, to one decimal (根据报告数据计算)."""
     return f"{high}是{low}的{ratio:.1f}倍（根据报告数据计算）。"

@@ -9,7 +9,7 @@ from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
 from qbot.answering.reading import Reading, Threshold
 from qbot.language.words import OPERATORS
-from qbot.answering.result import Heading, Result
+from qbot.answering.result import Heading, Result, Side, Verdict
 
 #: Which metric of a table a ranking means when the question names none: by the unit words asked.
 MONEY_UNITS = frozenset({"元", "万元", "万"})
@@ -132,9 +132,13 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     summed = ctx.index.total(chosen, "", metric) if "sum" in r.intents and len(chosen) > 1 else None
     if summed is None and "ratio" in r.intents and "占" in r.plain and len(chosen) == 1:
         summed = _share_of_total(chosen[0], ctx)  # 哪一类金额最大 占总值多少: the top one's share of the total row
+    gap = (Verdict(metric, (Side(ordered[0].entity, ordered[0].shown(), ordered[0].value),
+                            Side(ordered[-1].entity, ordered[-1].shown(), ordered[-1].value)), ordered[0].unit,
+                   ends=True),) if both and "difference" in r.intents and ordered[0].unit == ordered[-1].unit else ()
+    # (对口率最高和最低的专业差多少: the gap between the two ends)
     return Result("ranking", groups=tuple(group(chosen)), series=tuple(ordered), skipped=tuple(unsure),
                   computed=(summed,) if summed is not None else (),  # 表2 前三项合计: the top ones, added up
-                  heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
+                  heading=heading, verdicts=gap, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
 
 
