@@ -15,6 +15,8 @@ from qbot.answering.result import Focus
 
 #: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
 TERSE_ROLES = frozenset({"metric", "intent", "filler", "punct", "unit", "number", "time", "context"})
+#: Intents that set a ranking's order themselves (最高, 最低 …), against a place alone (那第二呢).
+RANK_INTENTS = frozenset({"rank", "rank_desc", "rank_asc", "rank_asc_all"})
 # (毕业才18个人啊, 毕业几个人啊 这么高: a remark)
 
 
@@ -159,8 +161,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         return replace(r, names=focus.entities, metrics=r.metrics or carried_metrics(focus), carried=True)
     if not wanted and r.order and all(index.entity_kind(n) in ("", "school") for n in names):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
+        order = focus.order if focus.order and not r.intents & RANK_INTENTS else r.order  # (那第二呢: the ranking's
+        # own order, the second lowest after the lowest)
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True, names=(),
-                       table=r.table if r.table is not None else focus.table)  # (表6 合计多少钱 … 最贵的是哪个)
+                       table=r.table if r.table is not None else focus.table, order=order)  # (表6 合计多少钱 … 最贵的是哪个)
     if not wanted and not names and r.threshold is not None and focus.kind:  # 对口率90%以上的专业有几个 … 低于90的呢:
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True,  # the same
                        table=r.table if r.table is not None else focus.table)  # filter, another threshold

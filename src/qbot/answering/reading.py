@@ -88,6 +88,7 @@ class Reading:
     intents: frozenset[str] = frozenset()
     order: str = ""  # "desc" | "asc" | "" (ranking)
     top_n: int | None = None
+    nth: bool = False  # top_n is a place (第二低: down to the second value), not a count of entities (前三)
     threshold: Threshold | None = None
     groups: tuple[str, ...] = ()  # groups of people named (教师, 学生 …)
     kind: str = ""  # the kind of entity asked about (major, department …)
@@ -344,7 +345,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     return Reading(
         text=text, plain=plain, tokens=tokens, entities=tuple(entities), metrics=tuple(metrics),
         qualifiers=tuple((k, tuple(v)) for k, v in qualifiers.items()), years=tuple(years),
-        intents=frozenset(intents), order=order, top_n=top_n, threshold=threshold, groups=tuple(groups),
+        intents=frozenset(intents), order=order, top_n=top_n, nth=place is not None, threshold=threshold,
+        groups=tuple(groups),
         kind=kind, table=table, section=section, pronoun=pronoun,
         followup="followup" in intents or pronoun or len(text) <= 6 or bool(SHORT_WITH_NE.match(text)),
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),

@@ -27,6 +27,7 @@ class Focus:
     kind: str = ""  # the entity kind of a ranking or column (那最低的呢)
     previous: tuple[str, ...] = ()  # the entities of the answer before (那电商呢 … 哪个高: both are compared)
     table: int | None = None  # the table asked about (表7 合计 … 那其中国家级多少)
+    order: str = ""  # the order of a ranking just given (对口率最低的 … 那第二呢: the second lowest)
 
     @property
     def empty(self) -> bool:

@@ -62,4 +62,5 @@ def merge_school_level(groups: list[tuple[Fig, ...]]) -> list[tuple[Fig, ...]]:
 
 def focus_of(r: Reading, ctx: Context, entities: list[str] | tuple[str, ...], metrics: list[str] | tuple[str, ...],
              kind: str = "") -> Focus:
-    return Focus(tuple(entities), tuple(metrics), r.qualifiers, r.years, ctx.edition, kind, table=r.table)
+    return Focus(tuple(entities), tuple(metrics), r.qualifiers, r.years, ctx.edition, kind, table=r.table,
+                 order=r.order)

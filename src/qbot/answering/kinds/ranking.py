@@ -15,7 +15,7 @@ from qbot.answering.result import Heading, Result, Side, Verdict
 MONEY_UNITS = frozenset({"元", "万元", "万"})
 
 
-PRICE_WORDS = ("最贵", "最便宜", "最值钱", "cheapest")
+PRICE_WORDS = ("最贵", "最便宜", "最值钱", "cheapest", "贵", "便宜")  # (第二贵的项目: 贵 after a place)
 
 
 def table_metric(r: Reading, ctx: Context) -> list[str]:
@@ -25,6 +25,8 @@ def table_metric(r: Reading, ctx: Context) -> list[str]:
         metrics = unique(f.metric for f in ctx.index.by_table.get(r.table, []))
     elif r.kind:
         metrics = unique(f.metric for f in ctx.index.figures if f.entity_type == r.kind)
+    elif len(r.names) > 1 and any(t.text in PRICE_WORDS for t in r.tokens):  # 工业机器人那几个实训平台哪个最贵: the
+        metrics = unique(f.metric for n in r.names for f in ctx.index.by_entity.get(n, []))  # names' own metrics
     else:
         return []
     if len(metrics) > 1:
@@ -121,7 +123,8 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
         return None
     desc = r.order == "desc"
     ordered = sorted(figs, key=lambda f: f.value, reverse=desc)
-    cutoff = _chosen([f.value for f in figs], r.order, n)
+    cutoff = _chosen(list({f.value for f in figs}) if r.nth else [f.value for f in figs], r.order, n)
+    # (起薪最低的 … 那第二呢: down to the second value, whatever the ties at the first)
     chosen = [f for f in ordered if (f.value >= cutoff if desc else f.value <= cutoff)]
     both = {"rank_desc", "rank_asc"} <= r.intents
     if both:  # 表2 培训人数最多和最少的: both ends (the heading says so)
