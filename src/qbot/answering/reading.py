@@ -89,6 +89,7 @@ class Reading:
     order: str = ""  # "desc" | "asc" | "" (ranking)
     top_n: int | None = None
     nth: bool = False  # top_n is a place (第二低: down to the second value), not a count of entities (前三)
+    aside: tuple[float, ...] = ()  # values set aside (除了100%的: a ranking of the rest)
     threshold: Threshold | None = None
     groups: tuple[str, ...] = ()  # groups of people named (教师, 学生 …)
     kind: str = ""  # the kind of entity asked about (major, department …)
@@ -319,6 +320,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     if "sum" in intents and _equals_a_number(tokens):
         intents.add("verify")  # 事业支出三块加起来等于12251不: a sum quoted to check, not asked
     threshold = None if "verify" in intents else _threshold(tokens)  # (等于2400吗 核一下: a figure quoted to check)
+    aside = _set_aside(tokens)
+    if threshold is not None and threshold.value in aside:
+        threshold = None  # 除了就业率100%的那几个 哪个最高: the value set aside, not the rows asked
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
     order = _order(intents) or ("desc" if top_n else "")
@@ -345,7 +349,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     return Reading(
         text=text, plain=plain, tokens=tokens, entities=tuple(entities), metrics=tuple(metrics),
         qualifiers=tuple((k, tuple(v)) for k, v in qualifiers.items()), years=tuple(years),
-        intents=frozenset(intents), order=order, top_n=top_n, nth=place is not None, threshold=threshold,
+        intents=frozenset(intents), order=order, top_n=top_n, nth=place is not None, aside=aside, threshold=threshold,
         groups=tuple(groups),
         kind=kind, table=table, section=section, pronoun=pronoun,
         followup="followup" in intents or pronoun or len(text) <= 6 or bool(SHORT_WITH_NE.match(text)),
@@ -893,3 +897,13 @@ def _each_of_the_metrics(tokens: tuple[Token, ...], metrics: list[MetricAsk]) ->
     return len(said) >= 2 and bool(each) and min(t.start for t in each) > max(m.start for m in said) and not any(
         t.role in ("kind", "table") or t.role == "entity" and not any(s.kind == "school" for s in t.senses)
         for t in tokens)
+
+
+def _set_aside(tokens: tuple[Token, ...]) -> tuple[float, ...]:
+    """除了100%的 / 除了就业率100%的那几个: the values a word setting things aside names (within a few words)."""
+    out: list[float] = []
+    for i, token in enumerate(tokens):
+        if token.role == "context" and any(s.name == "aside" for s in token.senses):
+            ahead = [t for t in tokens[i + 1:i + 5] if t.role != "punct"][:3]
+            out += [float(t.meaning.rstrip("%")) for t in ahead if t.role == "number"][:1]
+    return tuple(out)

@@ -119,6 +119,7 @@ def _chosen(values: list[float], order: str, n: int) -> float:
 
 def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure: list[Fig], kind: str,
                   n: int, within: str = "") -> Result | None:
+    figs = [f for f in figs if f.value not in r.aside]  # (除了100%的 就业率最高的: the highest of the rest)
     if len({f.entity for f in figs}) < 2:
         return None
     desc = r.order == "desc"
