@@ -617,9 +617,9 @@ def _named_longer(name: str, wanted: list[str], index: FigureIndex) -> list[str]
     key = ("named_longer", name, tuple(wanted))
     if key not in index.memo:
         kind = index.entity_kind(name)
+        held = [m for m in wanted if index.stated(name, m)]
         index.memo[key] = [n for n in index.by_entity if n != name and n.startswith(name) and kind not in PEOPLES and
-                           index.entity_kind(n) not in (kind, *PEOPLES) and any(index.stated(n, m) and
-                                                                                   index.stated(name, m) for m in wanted)]
+                           index.entity_kind(n) not in (kind, *PEOPLES) and any(index.stated(n, m) for m in held)]
     return list(index.memo[key])  # type: ignore[call-overload]
 
 

@@ -861,7 +861,8 @@ def _shared_values(tokens: tuple[Token, ...], qualifiers: dict[str, list[str]]) 
 def _asks_about(part: list[Token]) -> bool:
     """学校有啥德育活动 (before 听说有个六个一工程是啥): a clause asking what of a thing of the report."""
     return any(t.role == "topic" for t in part) and any(
-        t.role == "intent" and any(s.name in PROSE_INTENTS | {"what", "meaning", "list", "which", "describe"} for s in t.senses)
+        t.role == "intent" and any(s.name in PROSE_INTENTS | {"what", "meaning", "list", "which", "describe"}
+                                   for s in t.senses)
         for t in part)
 
 

@@ -95,7 +95,8 @@ class Lexicon:
         return self._initials
 
     def flat_pinyin_forms(self) -> dict[str, list[str]]:
-        """pinyin_forms with zh/ch/sh spelled z/c/s and -ing/-eng as -in/-en (sounds many speakers do not tell apart)."""
+        """pinyin_forms with zh/ch/sh spelled z/c/s and -ing/-eng as -in/-en (sounds many speakers do not tell
+        apart)."""
         if self._flat is None or self._by_pinyin is None:
             flat: dict[str, list[str]] = defaultdict(list)
             for py, surfaces in self.pinyin_forms().items():

@@ -353,10 +353,13 @@ def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]
 def _leftovers(r: Reading) -> bool:
     """Words no name explained (a foreign noun, an unread run, an English word): the question asks more than
     the entity's card holds."""
-    return bool(r.topics) or any(not any(w in n for n in r.names) for w in r.foreign) or any(t.role == "unknown" and (len(t.text) >= 2 and not t.text.isascii()
-                                                                      or len(t.text.strip()) >= 3)
-                                             and not any(t.text in n for n in r.names)  # (汽修整车购置项目: 购置,
-                                             for t in r.tokens)  # a word of the name it is named in part by)
+    def of_the_names(word: str) -> bool:  # (汽修整车购置项目: 整车, 购置, words of the name it is named in part by)
+        return any(word in n for n in r.names)
+
+    unread = [t for t in r.tokens if t.role == "unknown" and (len(t.text) >= 2 and not t.text.isascii() or
+                                                               len(t.text.strip()) >= 3)]
+    return bool(r.topics) or any(not of_the_names(w) for w in r.foreign) or any(not of_the_names(t.text)
+                                                                                for t in unread)
 
 
 def table(r: Reading, ctx: Context) -> Result | None:

@@ -142,7 +142,8 @@ def _rank_figures(r: Reading, ctx: Context, metric: str, figs: list[Fig], unsure
     # (对口率最高和最低的专业差多少: the gap between the two ends)
     return Result("ranking", groups=tuple(group(chosen)), series=tuple(ordered), skipped=tuple(unsure),
                   computed=(summed,) if summed is not None else (),  # 表2 前三项合计: the top ones, added up
-                  heading=heading, verdicts=gap, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
+                  heading=heading, verdicts=gap,
+                  focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
 
 
