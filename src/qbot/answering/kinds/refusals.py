@@ -156,14 +156,20 @@ def _said_so(r: Reading, ctx: Context, metric: str) -> bool:
 
 def unknown_name(r: Reading, ctx: Context) -> Result | None:
     """护理专业: a name the report does not have."""
-    if not r.unknown_names or r.names and not (all(ctx.index.entity_kind(n) == "school" for n in r.names)
-                                               and (ctx.kb.names_a_school(r.unknown_names[0])
-                                                    or r.kind in ("major", "department")
-                                                    and not _in_report(r.unknown_names[0], ctx))):
+    if not r.unknown_names or r.kind in ("major", "department") and _written(r.unknown_names[0], ctx):
+        return None  # (特色专业偏少: a kind of major the report speaks of; but 聊城市技师学院, another school it names)
+    if r.names and not (all(ctx.index.entity_kind(n) == "school" for n in r.names)
+                        and (ctx.kb.names_a_school(r.unknown_names[0])
+                             or r.kind in ("major", "department") and not _in_report(r.unknown_names[0], ctx))):
         return None  # (这学校跟聊城职业技术学院比哪个好: the school itself beside another school; 咱学校有没有烹饪专业
         # 就业咋样: a major the school does not have, whose figures the school's are not)
     return Result("refusal", reason="unknown_name", words=r.unknown_names[:1], confidence=0.8,
                   options=tuple(_suggest(r, ctx, r.asked)))
+
+
+def _written(name: str, ctx: Context) -> bool:
+    """特色专业: a word the report writes as such (a kind of major it speaks of, not the name of one it lacks)."""
+    return any(name in text for text in ctx.kb.section_texts.values())
 
 
 def _in_report(name: str, ctx: Context) -> bool:
