@@ -180,7 +180,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
             return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
-        if len(r.asked) == 1 and (readings := _readings(r, found) or _two_totals(r, metric, entities, found, ctx)):
+        if len(r.asked) == 1 and (readings := _readings(r, found) or _two_totals(r, metric, entities, found, ctx)
+                                  or _counted_elsewhere(r, metric, found, ctx)):
             return readings
         groups += found
     if not groups:
@@ -235,6 +236,30 @@ def _two_totals(r: Reading, metric: str, entities: list[str], found: list[tuple[
     labels = [qualifier_text(g[0].qualifiers) for g in shown]
     return Result("ambiguous", groups=tuple(shown), words=(r.metrics[0].text if r.metrics else metric, *labels),
                   options=tuple(f"{label}的{metric}" for label in labels), reason="readings", confidence=0.5)
+
+
+def _counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
+    """三二连读的学生多少人: a group's people of a kind (三二连读大专) that the report counts twice over — those in school
+    (278) and those enrolled this year (945) — both shown, and which one is meant asked."""
+    values = r.qualifier_values
+    if not values or metric not in ctx.kb.headcounts.values() or any(
+            t.role == "metric" and all(s.name != metric for s in t.senses) for t in r.tokens) or \
+            r.table or r.carried or r.clauses > 1 or not all(values <= set(g[0].qualifiers.values()) for g in found):
+        return None
+    group_word = ctx.kb.counted_groups.get(metric, "")
+    if not group_word or any(t.role == "metric" and group_word not in t.text for t in r.tokens):
+        return None  # (三二连读大专阶段在校生: the ones in school, named so)
+    others = [(f,) for m, fs in ctx.index.by_metric.items() if m != metric for f in fs
+              if f.unit == "人" and values <= set(f.qualifiers.values()) and _is_school(f.entity, ctx.index)
+              and "context" not in f.qualifiers]
+    words = [t.text for t in r.tokens if t.role in ("topic", "qualifier") and len(t.text) >= 2]
+    if not others or any(w in g[0].quote and not any(w in o[0].quote for o in others) for g in found for w in words
+                         if not any(w in v for v in values)):
+        return None  # (合作办学三二连读大专阶段的学生: 阶段, a word of the one figure's own sentence)
+    shown = [*found, *others]
+    labels = unique(g[0].metric for g in shown)
+    return Result("ambiguous", groups=tuple(shown), words=(group_word, *labels), options=tuple(
+        f"{' '.join(sorted(values))}{label}多少" for label in labels), reason="readings", confidence=0.5)
 
 
 def _headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
