@@ -678,11 +678,17 @@ def _equals_a_number(tokens: tuple[Token, ...]) -> bool:
                for t, nxt in zip(tokens, tokens[1:]))
 
 
+#: Words that join a metric to the number it is (就业率是100%, 就业率为100%).
+COPULAS = frozenset({"是", "为", "都是", "达到", "达"})
+
+
 def _metric_beside(tokens: tuple[Token, ...], i: int) -> bool:
-    """Whether a metric stands right before or after token `i`, spaces aside (就业率100% / a 100% employment rate)."""
+    """Whether a metric stands right before or after token `i`, spaces aside (就业率100% / a 100% employment rate / 就业率
+    是100%: a copula before the number)."""
     for step in (-1, 1):
         j = i + step
-        while 0 <= j < len(tokens) and tokens[j].role == "punct" and not tokens[j].text.strip():
+        while 0 <= j < len(tokens) and (tokens[j].role == "punct" and not tokens[j].text.strip() or
+                                        step < 0 and j == i - 1 and tokens[j].text in COPULAS):
             j += step
         if 0 <= j < len(tokens) and tokens[j].role == "metric":
             return True
