@@ -159,6 +159,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             e in index.majors_of or index.entity_kind(e) not in ("", "school", "total") for e in focus.entities):
         # 电气工程系有哪些专业 … 里面哪个就业率最高: the ranking among what was just named
         return replace(r, names=focus.entities, metrics=r.metrics or carried_metrics(focus), carried=True)
+    if "locate" in r.intents and not names and not wanted and not r.topics and r.table is None and not r.section \
+            and focus.metrics:  # 焊接转正后工资多少 … 出处在哪 / 在报告第几页: the figures just given, with their sources
+        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
+                       intents=r.intents - {"locate"}, qualifiers=r.qualifiers or focus.qualifiers)
     if not wanted and r.order and all(index.entity_kind(n) in ("", "school") for n in names):
         # 那最低的呢 / 咋这么低 是全校最低吗: the ranking of what was just asked (全校: among all of them)
         order = focus.order if focus.order and not r.intents & RANK_INTENTS else r.order  # (那第二呢: the ranking's
