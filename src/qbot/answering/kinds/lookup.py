@@ -5,22 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qbot.answering.figure import MANNER_QUALIFIERS, Fig, qualifier_text
+from qbot.answering.figure import Fig
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
-from qbot.answering.kinds import Context, focus_of, group, merge_school_level, narrative
+from qbot.answering.kinds import Context, asked_back, focus_of, group, merge_school_level, narrative
 from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
 
 MAX_LINES = 40
 MAX_QUALIFIED = 12
-#: A bare how-many of a figure the report gives this many ways or more (满意度 by aspect, 获奖 by level) is asked
-#: back, each reading shown; fewer are simply given (在职 and 离退休 党员).
-MIN_READINGS_ASKED_BACK = 3
-#: The intents of a bare how-many: nothing asked but the amount.
-BARE_INTENTS = frozenset({"quantity", "count", "ratio"})
-#: Qualifiers that place a figure in time (a series, not readings to pick from).
-TIME_KEYS = frozenset({"year", "cohort", "term"})
 
 
 def lookup(r: Reading, ctx: Context) -> Result | None:
@@ -53,8 +46,8 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
     if not groups and not computed:
         return None
     if len(names) == 1 and len(r.asked) == 1 and not computed:
-        readings = _readings(r, groups) or _headcounts(r, groups, ctx) or (
-            _two_totals(r, r.asked[0], names, groups, ctx) if _is_school(names[0], index) else None)
+        readings = asked_back.several_ways(r, groups) or asked_back.headcounts(r, groups, ctx) or (
+            asked_back.two_totals(r, r.asked[0], names, groups, ctx) if _is_school(names[0], index) else None)
         if readings is not None:
             return readings  # (学校培训了多少人 / 学校有多少老师 / 学校今年比赛总共得了多少奖项)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
@@ -180,109 +173,14 @@ def school(r: Reading, ctx: Context) -> Result | None:
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
             return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
-        if len(r.asked) == 1 and (readings := _readings(r, found) or _two_totals(r, metric, entities, found, ctx)
-                                  or _counted_elsewhere(r, metric, found, ctx)):
+        if len(r.asked) == 1 and (readings := asked_back.several_ways(r, found) or asked_back.two_totals(
+                r, metric, entities, found, ctx) or asked_back.counted_elsewhere(r, metric, found, ctx)):
             return readings
         groups += found
     if not groups:
         return None
     return Result("lookup", groups=tuple(groups), missing=tuple(f"{m}" for m in missing),
                   focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
-
-
-def _readings(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
-    """满意度多少 / 获奖多少项: one metric the report gives several ways, asked with nothing that picks one (no
-    qualifier, year, table, each or sum) — each reading shown, and which one is meant asked."""
-    labels = unique(qualifier_text(g[0].qualifiers) for g in found)
-    if len(found) < MIN_READINGS_ASKED_BACK or len(labels) != len(found) or "" in labels or not r.intents or \
-            not r.intents <= BARE_INTENTS or r.qualifiers or r.years or r.table or r.carried or r.clauses > 1:
-        return None
-    if all(set(g[0].qualifiers) - MANNER_QUALIFIERS <= TIME_KEYS for g in found):
-        return None  # 人才培养方案修订了多少个: a series over the cohorts, each part of what was done, given whole
-    if any(_said_in_part(label, r.text) for label in labels):
-        return None  # 说课 微课 教案 获奖人数: the readings are named
-    said = r.metrics[0].text if r.metrics else found[0][0].metric
-    options = tuple(f"{label}的{found[0][0].metric}" for label in labels)
-    return Result("ambiguous", groups=tuple(found), words=(said, *labels), options=options, reason="readings",
-                  confidence=0.5)
-
-
-def _two_totals(r: Reading, metric: str, entities: list[str], found: list[tuple[Fig, ...]],
-                ctx: Context) -> Result | None:
-    """今年技能大赛一共拿了多少奖: the report states a total (75 of 各类技能大赛) and, elsewhere, parts that add up to
-    another (国家级 15 + 省级 63 + 市级 41) — both totals shown, and which one is meant asked."""
-    if not r.intents or not r.intents <= BARE_INTENTS | {"sum"} or set(r.years) - {ctx.index.year} or r.table or \
-            r.carried or r.clauses > 1:
-        return None
-    every = group(ctx.index.select_each(entities, metric, {}, []))
-    by_keys: dict[frozenset[str], list[tuple[Fig, ...]]] = {}
-    for g in every:
-        by_keys.setdefault(frozenset(g[0].qualifiers) - MANNER_QUALIFIERS - TIME_KEYS, []).append(g)
-    parts = [gs for gs in by_keys.values() if len(gs) >= 2]
-    wholes = [gs[0] for gs in by_keys.values() if len(gs) == 1]
-    if len(parts) != 1 or len(wholes) != 1 or any(g[0].uncertain for g in every):
-        return None
-    whole, parts_of = wholes[0], parts[0]
-    named = [v for k, v in whole[0].qualifiers.items() if k not in MANNER_QUALIFIERS | TIME_KEYS]
-    typed_year = whole[0].qualifiers.get("year") in set(r.years) - set(r.soft_years)
-    if named and all(v in r.text for v in named) or typed_year or r.section:
-        return None  # 2020年各类技能大赛获奖多少项 / 案例一里说…: the whole, named in full, by its year or its section
-    if r.qualifier_values & {v for g in parts_of for v in g[0].qualifiers.values()}:
-        return None  # 省里的比赛拿了几个奖: one of the parts
-    if abs(sum(g[0].value for g in parts_of) - whole[0].value) < 1e-9 or not all(
-            g in every for g in found) or any(_said_in_part(qualifier_text(g[0].qualifiers), r.text) for g in parts_of):
-        return None  # (the parts add up, or one of them is asked: 国家级获奖几项)
-    shown = [whole, *parts_of]
-    labels = [qualifier_text(g[0].qualifiers) for g in shown]
-    return Result("ambiguous", groups=tuple(shown), words=(r.metrics[0].text if r.metrics else metric, *labels),
-                  options=tuple(f"{label}的{metric}" for label in labels), reason="readings", confidence=0.5)
-
-
-def _counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
-    """三二连读的学生多少人: a group's people of a kind (三二连读大专) that the report counts twice over — those in school
-    (278) and those enrolled this year (945) — both shown, and which one is meant asked."""
-    values = r.qualifier_values
-    if not values or metric not in ctx.kb.headcounts.values() or any(
-            t.role == "metric" and all(s.name != metric for s in t.senses) for t in r.tokens) or \
-            r.table or r.carried or r.clauses > 1 or not all(values <= set(g[0].qualifiers.values()) for g in found):
-        return None
-    group_word = ctx.kb.counted_groups.get(metric, "")
-    if not group_word or any(t.role == "metric" and group_word not in t.text for t in r.tokens):
-        return None  # (三二连读大专阶段在校生: the ones in school, named so)
-    others = [(f,) for m, fs in ctx.index.by_metric.items() if m != metric for f in fs
-              if f.unit == "人" and values <= set(f.qualifiers.values()) and _is_school(f.entity, ctx.index)
-              and "context" not in f.qualifiers]
-    words = [t.text for t in r.tokens if t.role in ("topic", "qualifier") and len(t.text) >= 2]
-    if not others or any(w in g[0].quote and not any(w in o[0].quote for o in others) for g in found for w in words
-                         if not any(w in v for v in values)):
-        return None  # (合作办学三二连读大专阶段的学生: 阶段, a word of the one figure's own sentence)
-    shown = [*found, *others]
-    labels = unique(g[0].metric for g in shown)
-    return Result("ambiguous", groups=tuple(shown), words=(group_word, *labels), options=tuple(
-        f"{' '.join(sorted(values))}{label}多少" for label in labels), reason="readings", confidence=0.5)
-
-
-def _headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
-    """学校有多少老师: a group's headcount asked bare, where people may mean other counts of it too (groups.csv
-    `readings`: 专任教师人数, 教职工总人数) — each shown, and which one is meant asked."""
-    said = [g for g in r.groups if ctx.kb.headcounts.get(g) in r.asked and g in ctx.kb.head_readings]
-    if len(said) != 1 or any(t.role in ("metric", "qualifier") for t in r.tokens) or not r.intents or \
-            not r.intents <= BARE_INTENTS or r.years or r.table or r.carried or r.clauses > 1:
-        return None
-    others = [tuple(figs[:1]) for m in ctx.kb.head_readings[said[0]] if (figs := [
-        f for f in ctx.index.by_metric.get(m, []) if _is_school(f.entity, ctx.index) and not f.qualifiers])]
-    if not others:
-        return None
-    shown = [*found, *others]
-    labels = [g[0].metric for g in shown]
-    word = next((t.text for t in r.tokens if t.role == "group"), said[0])
-    return Result("ambiguous", groups=tuple(shown), words=(word, *labels), options=tuple(
-        f"{label}多少" for label in labels), reason="readings", confidence=0.5)
-
-
-def _said_in_part(label: str, text: str) -> bool:
-    """理论 of 理论学习: two characters of the label said in the question."""
-    return any(label[i:i + 2] in text for i in range(len(label) - 1) if not label[i:i + 2].isdigit())
 
 
 def vague_card(r: Reading, ctx: Context) -> Result | None:
