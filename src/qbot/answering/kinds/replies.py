@@ -100,7 +100,7 @@ def _people(token, ctx: Context) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _suggestions(r: Reading, ctx: Context) -> list[str]:
-    if "opinion" in r.offtopic:
+    if "opinion" in r.offtopic or "difficulty" in r.offtopic:
         return ["各专业的就业率", "各专业的起薪", "哪个专业对口就业率最高"]
     if "fees" in r.offtopic:
         return ["助学金的资助标准是多少", "免学费的学生有多少"]
