@@ -1130,10 +1130,11 @@ def _money_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBa
 
 
 def _money_said(r: Reading, index: FigureIndex) -> set[str]:
-    """The units of the metrics asked when every one is a sum of money named by an everyday word (投了多少钱: 支援资金,
-    投资额, in 万元); else none."""
+    """The units of the metrics asked when every one is a sum of money named by an everyday word or an alias (投了多少钱:
+    支援资金, 投资额, in 万元; 投入), not by the metric's own name; else none."""
     units = {index.metrics[m].unit if index.metrics.get(m) else "" for a in r.metrics for m in a.names}
-    return units if r.metrics and units <= MONEY_UNITS and all(a.how == "word" for a in r.metrics) else set()
+    return units if r.metrics and units <= MONEY_UNITS and all(a.how == "word" or a.text not in a.names
+                                                                 for a in r.metrics) else set()
 
 
 def _money_metrics(name: str, index: FigureIndex, units: set[str]) -> list[str]:
