@@ -30,8 +30,8 @@ ROLES = {
     "kind": "an entity kind: major, department, equipment, project, training, teacher_training",
     "time": "years relative to the edition's year: 0, -1, 1 …",
     "unit": "the unit a number is counted in (人, 元, 万元 …)",
-    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion | difficulty "
-                "| schools | teaching | other",
+    "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion "
+                "| difficulty | schools | teaching | other",
     "topic": "nothing: a phrase of the report read whole (对口帮扶 is not 对口 + 帮扶), searched as written",
 }
 INTENTS = frozenset({
