@@ -72,6 +72,8 @@ def two_totals(r: Reading, metric: str, entities: list[str], found: list[tuple[F
         return None  # (the parts add up, or one of them is asked: 国家级获奖几项)
     shown = [whole, *parts_of]
     labels = [qualifier_text(g[0].qualifiers) for g in shown]
+    if "" in labels:
+        return None  # (a table's total row beside a sum of the prose: no reading to name)
     return _asked_back(shown, r.metrics[0].text if r.metrics else metric, labels,
                        [f"{label}的{metric}" for label in labels])
 
