@@ -126,17 +126,14 @@ def _body(result: Result) -> list[str]:
 
 def _verdict(v: Verdict) -> str:
     sides = [(s.label, s.display) for s in v.sides]
-    if v.ends and len(v.sides) == 2:  # 最高和最低差多少: the highest and the lowest, whoever they are
-        gap = v.sides[0].value - v.sides[1].value
-        return texts.ends_line(v.metric, v.sides[0].display, v.sides[1].display,
-                               f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}",
-                               MORE_WORDS.get(v.unit, "高"))
-    if v.same:
-        return texts.compare_line(v.metric, sides, True)
     diff = ""
     if len(v.sides) == 2:
         gap = v.sides[0].value - v.sides[1].value
         diff = f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}"
+    if v.ends and diff:  # 最高和最低差多少: the highest and the lowest, whoever they are
+        return texts.ends_line(v.metric, v.sides[0].display, v.sides[1].display, diff, MORE_WORDS.get(v.unit, "高"))
+    if v.same:
+        return texts.compare_line(v.metric, sides, True)
     line = texts.compare_line(v.metric, sides, False, diff, MORE_WORDS.get(v.unit, "高"))
     if v.times and len(v.sides) == 2 and v.sides[1].value:  # 汽修毕业人数是汽车制造与装配的几倍
         line += texts.times_line(v.sides[0].label, v.sides[1].label, v.sides[0].value / v.sides[1].value)

@@ -24,6 +24,11 @@ class Context:
     search: PassageSearch
 
 
+def is_school(name: str, index: FigureIndex) -> bool:
+    """Whether the entity is the school itself (学校, 学校党委 …), whose figures are the school's."""
+    return any(f.entity_type == "school" for f in index.by_entity.get(name, []))
+
+
 def checks_of(ctx: Context) -> list[Check]:
     """The edition's checks (the sums and rates `qbot audit` makes), or none when a data update left a declared
     figure behind: the answer then stands without them."""

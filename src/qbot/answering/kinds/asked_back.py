@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig, qualifier_text
 from qbot.answering.figures import unique
-from qbot.answering.kinds import Context, group
+from qbot.answering.kinds import Context, group, is_school
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
 
@@ -24,10 +24,6 @@ def _asked_back(shown: list[tuple[Fig, ...]], said: str, labels: list[str], opti
     """Every reading's figure, and a question for each to pick from."""
     return Result("ambiguous", groups=tuple(shown), words=(said, *labels), options=tuple(options), reason="readings",
                   confidence=0.5)
-
-
-def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]
-    return any(f.entity_type == "school" for f in index.by_entity.get(name, []))
 
 
 def several_ways(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
@@ -90,7 +86,7 @@ def counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx
     if not group_word or any(t.role == "metric" and group_word not in t.text for t in r.tokens):
         return None  # (三二连读大专阶段在校生: the ones in school, named so)
     others = [(f,) for m, fs in ctx.index.by_metric.items() if m != metric for f in fs
-              if f.unit == "人" and values <= set(f.qualifiers.values()) and _is_school(f.entity, ctx.index)
+              if f.unit == "人" and values <= set(f.qualifiers.values()) and is_school(f.entity, ctx.index)
               and "context" not in f.qualifiers]
     words = [t.text for t in r.tokens if t.role in ("topic", "qualifier") and len(t.text) >= 2]
     if not others or any(w in g[0].quote and not any(w in o[0].quote for o in others) for g in found for w in words
@@ -109,7 +105,7 @@ def headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result
             not r.intents <= BARE_INTENTS or r.years or r.table or r.carried or r.clauses > 1:
         return None
     others = [tuple(figs[:1]) for m in ctx.kb.head_readings[said[0]] if (figs := [
-        f for f in ctx.index.by_metric.get(m, []) if _is_school(f.entity, ctx.index) and not f.qualifiers])]
+        f for f in ctx.index.by_metric.get(m, []) if is_school(f.entity, ctx.index) and not f.qualifiers])]
     if not others:
         return None
     shown = [*found, *others]

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
-from qbot.answering.kinds import Context, asked_back, focus_of, group, merge_school_level, narrative
+from qbot.answering.kinds import Context, asked_back, focus_of, group, is_school, merge_school_level, narrative
 from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
@@ -47,7 +47,7 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
         return None
     if len(names) == 1 and len(r.asked) == 1 and not computed:
         readings = asked_back.several_ways(r, groups) or asked_back.headcounts(r, groups, ctx) or (
-            asked_back.two_totals(r, r.asked[0], names, groups, ctx) if _is_school(names[0], index) else None)
+            asked_back.two_totals(r, r.asked[0], names, groups, ctx) if is_school(names[0], index) else None)
         if readings is not None:
             return readings  # (学校培训了多少人 / 学校有多少老师 / 学校今年比赛总共得了多少奖项)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
@@ -201,11 +201,11 @@ def card(r: Reading, ctx: Context, *, named: bool = False) -> Result | None:
     if not r.names or r.asked or not named and _leftovers(r) or narrative.thing_asked(r):
         return None  # (焊接专业毕业的都去了哪些厂: the factories asked, which no figure of the major names)
     index = ctx.index
-    if all(_is_school(n, index) for n in r.names) and ("describe" not in r.intents or r.qualifiers or any(
+    if all(is_school(n, index) for n in r.names) and ("describe" not in r.intents or r.qualifiers or any(
             t.role == "word" and len(t.text) >= 2 for t in r.tokens)):  # (学校安不安全 … 咋样: 校园安全's figure)
         return None  # the school's headline figures answer 学校怎么样, not any question that mentions the school
         # (学校禁毒工作咋样: a word of the report tells what is asked of it)
-    names = [n for n in r.names if not _is_school(n, index)] or list(r.names)
+    names = [n for n in r.names if not is_school(n, index)] or list(r.names)
     groups: list[tuple[Fig, ...]] = []
     computed: list[Computed] = []
     for entity in names[:4]:
@@ -269,10 +269,6 @@ def _alone(r: Reading) -> bool:
     return len(numbers) == 1 and not others and not signed and "‰" not in r.text
 
 
-def _is_school(name: str, index) -> bool:  # type: ignore[no-untyped-def]
-    return any(f.entity_type == "school" for f in index.by_entity.get(name, []))
-
-
 def _leftovers(r: Reading) -> bool:
     """Words no name explained (a foreign noun, an unread run, an English word): the question asks more than
     the entity's card holds."""
@@ -322,7 +318,7 @@ def _each_kind(r: Reading, ctx: Context) -> str:
 def qualifiers(r: Reading, ctx: Context) -> Result | None:
     """Only a qualifier is named (三二连读大专, 国家示范专业, 餐厅): the figures it qualifies."""
     index = ctx.index
-    if r.asked or not r.qualifiers or any(not _is_school(n, index) for n in r.names):
+    if r.asked or not r.qualifiers or any(not is_school(n, index) for n in r.names):
         return None
     figs = [f for f in index.figures if not r.years or f.qualifiers.get("year", index.year) in r.years]
     asked = r.qualifier_map

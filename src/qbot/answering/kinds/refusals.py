@@ -174,8 +174,7 @@ def _written(name: str, ctx: Context) -> bool:
 
 def _in_report(name: str, ctx: Context) -> bool:
     """Whether the report writes the name, or its words before the kind (重点专业: 重点; not 烹饪专业)."""
-    stem = name[:-2] if len(name) > 2 else name
-    return any(stem in text for text in ctx.kb.section_texts.values())
+    return _written(name[:-2] if len(name) > 2 else name, ctx)
 
 
 def absent(r: Reading, ctx: Context) -> Result | None:
