@@ -209,8 +209,12 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     # 不是数控 你得问汽修的: the same question of the major named instead)
     if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
-        if kept:
-            return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True)
+        if kept:  # (明年汽修招多少人 … 那数控呢: of the year asked, which the report holds no figure of either)
+            return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True, years=r.years or focus.years)
+        if not r.years and focus.years and focus.metrics and not any(set(focus.years) & index.years_of(m)
+                                                                     for m in focus.metrics):
+            # (明年招多少人 … 那数控呢: of the year asked, which the report holds no figure of)
+            return replace(r, metrics=carried_metrics(focus), carried=True, years=focus.years)
         kinds = {f.entity_type for e in (*names, *focus.entities) for f in index.by_entity.get(e, [])[:1]}
         if focus.entities and len(kinds) == 1:  # 汽修起薪多少 … 那学前教育呢: it has none, which is the answer
             return replace(r, metrics=carried_metrics(focus), carried=True, absent=tuple(names), names=())

@@ -36,6 +36,8 @@ def average(r: Reading, ctx: Context) -> Result | None:
         kind = figs[0].entity_type if figs else ""
     else:
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        if kind == "school" and metric in ctx.kb.metrics and ctx.kb.metrics[metric].unit == ":1":
+            return None  # 平均一个老师教几个学生: the school's own ratio, not a mean over schools
         if not (r.kind or r.table or "each" in r.intents) and kind:
             # 20届毕业生平均月薪 / 毕业了平均工资能有几千: an average over the graduates is not the mean of the
             # majors' figures; 各专业平均起薪 (asked of the majors) is

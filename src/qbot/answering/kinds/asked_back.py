@@ -97,6 +97,19 @@ def counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx
     return _asked_back(shown, group_word, labels, [f"{' '.join(sorted(values))}{label}多少" for label in labels])
 
 
+def counted_twice(r: Reading, figs: list[Fig], ctx: Context) -> Result | None:
+    """三二连读 人数 / 三二连读有多少人: a kind of people named with nothing but a headcount asked, where the report counts
+    them twice over (在校生人数 278, 招生人数 945) — both shown, and which one is meant asked."""
+    metrics = unique(f.metric for f in figs)
+    if len(metrics) < 2 or len(metrics) != len(figs) or r.intents - BARE_INTENTS or r.groups or \
+            r.years or r.numbers or r.table or r.carried or any(f.unit != "人" for f in figs):
+        return None
+    shown = group(figs)
+    labels = [g[0].metric for g in shown]
+    values = " ".join(sorted(r.qualifier_values))
+    return _asked_back(shown, values, labels, [f"{values}{label}多少" for label in labels])
+
+
 def headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
     """学校有多少老师: a group's headcount asked bare, where people may mean other counts of it too (groups.csv
     `readings`: 专任教师人数, 教职工总人数) — each shown, and which one is meant asked."""

@@ -166,8 +166,10 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
         r = _against_the_school(r, ctx)
     if r.threshold is None or not r.asked:
         return None
-    if r.threshold.implied and any(ctx.index.entity_kind(n) not in ("", "school", "total") for n in r.names):
-        return None  # 市政工程施工 … 都找着工作了没: a yes-no about the major named, answered by its own figures
+    if (r.threshold.implied or not r.kind) and any(ctx.index.entity_kind(n) not in ("", "school", "total")
+                                                   for n in r.names):
+        return None  # 市政工程施工 … 都找着工作了没 / 汽修转正后达到4000吗: a yes-no about the major named, answered by its
+        # own figures
     wanted = [m for m in r.asked if (ctx.kb.metrics.get(m) and ctx.kb.metrics[m].unit == "%") == r.threshold.percent]
     if r.threshold.implied and not wanted:
         return None  # 全都 of 全都有哪些专业 is no threshold of a count

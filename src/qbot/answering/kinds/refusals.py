@@ -63,7 +63,7 @@ def year(r: Reading, ctx: Context) -> Result | None:
             return Result("lookup", computed=tuple(c for c in before if c is not None),
                           focus=focus_of(r, ctx, (), r.asked), confidence=0.7)
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.9,
-                      options=tuple(_suggest(r, ctx, r.asked)))
+                      options=tuple(_suggest(r, ctx, r.asked)), focus=focus_of(r, ctx, r.names, r.asked))
     if set(r.years) <= index.years:
         return None
     return Result("refusal", reason="year", words=(), confidence=0.9)
