@@ -42,8 +42,11 @@ def compose(r: Reading, result: Result, *, note: str = "") -> Answer:
     if kind == "ambiguous":
         surface, *names = result.words
         said = texts.which_one(surface, names) if result.reason == "pronoun" else texts.ambiguous(surface, names)
-        if result.groups:  # each reading's figure, while asking which one is meant
-            said = "\n".join([texts.ambiguous_figures(surface, names), *_body(replace(result, kind="lookup")),
+        if result.groups:  # each reading's figure, while asking which one is meant (and a total of some: 国家级、省级、
+            sums = [texts.parts_total_line([qualifier_text(p.qualifiers) for p in c.parts], c.ref.display)  # 市级合计
+                    for c in result.computed if c.how == "sum"]
+            said = "\n".join([texts.ambiguous_figures(surface, names),
+                              *_body(replace(result, kind="lookup", computed=())), *sums,
                               *source_lines(_sources(result)), texts.WHICH_ONE])
         return Answer("ambiguous", said, refs(result), options=list(result.options), kind=kind,
                       confidence=result.confidence)

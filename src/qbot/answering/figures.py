@@ -257,8 +257,10 @@ class FigureIndex:
         parts = a[1] + b[1]
         places = 0 if abs(value) >= 1000 and round(value, 3) != round(value, 9) else \
             3 if round(value, 3) == round(value, 9) else 2  # (a thousand or more: to the unit, as people count money)
-        ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit,
-                            f"{number(value, places)}{unit}", parts)
+        shown = f"{number(value, places)}{unit}"
+        if op == "/" and a[1][0].unit == "万" + unit and value >= 10000:
+            shown += f"，约{number(value / 10000, 2)}万{unit}"  # (12189元, as the 万元 it was divided from: 1.22万元)
+        ref = _computed_ref(f"computed/{entity}/{info.name}", entity, info.name, value, unit, shown, parts)
         # (an exact quotient in full, 单价 450.97 ÷ 10: 45.097; else rounded, 生均 9687.61 ÷ 7948: 1.22)
         return Computed(ref, parts, "formula", op)
 

@@ -290,10 +290,19 @@ def _in_years(r: Reading, index: FigureIndex) -> Reading:
         # 去年招生比前年多了多少, read the year after the report: 2020 against 2019
         return replace(r, years=tuple(str(int(y) + 1) for y in r.years),
                        versus=tuple(str(int(y) + 1) for y in r.versus))
-    covered = [m for m in r.asked if set(r.years) & index.years_of(m)]
+    covered = [m for m in r.asked if set(r.years) & index.years_of(m) or _asked_apart(r, m, ("year", "time"))]
     if covered and len(covered) < len(r.asked):
         return replace(r, asked=tuple(covered))
     return r
+
+
+def _asked_apart(r: Reading, metric: str, roles: tuple[str, ...]) -> bool:
+    """三二连读今年招了多少 毕业生升高职的有多少: a metric asked only in clauses of its own, none of them saying a word
+    of `roles` (a year, a qualifier), is not dropped for the year or qualifier of another clause."""
+    clause = clause_of(r.tokens)
+    dated = {clause[t.start] for t in r.tokens if t.role in roles}
+    asks = [m for m in r.metrics if metric in m.names]
+    return bool(asks) and all(m.start in clause and clause[m.start] not in dated for m in asks)
 
 
 def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:

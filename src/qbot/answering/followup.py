@@ -208,7 +208,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         index.entity_kind(e) == "major" for e in focus.entities)  # (俺孙子学数控的 一个月挣多少 … 奶奶 我学的是汽修
     # 不是数控 你得问汽修的: the same question of the major named instead)
     if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
-        kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in names))
+        sensed = [_sense_having(n, r, list(focus.metrics), index) for n in names]  # (数控专业起薪 … 那焊接的呢: 焊接加工,
+        kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in sensed))  # the major, not 表3's)
+        if kept and sensed != names and not any(t.role in ("kind", "unit", "topic") for t in r.tokens):
+            return replace(r, names=tuple(sensed), metrics=carried_metrics(Focus(metrics=kept)), carried=True,
+                           years=r.years or focus.years)
         if kept:  # (明年汽修招多少人 … 那数控呢: of the year asked, which the report holds no figure of either)
             return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True, years=r.years or focus.years)
         if not r.years and focus.years and focus.metrics and not any(set(focus.years) & index.years_of(m)

@@ -54,6 +54,7 @@ PLAN: tuple[tuple[str, Kind], ...] = (
     ("ranking", ranking.ranking),
     ("part_share", aggregate.part_share),
     ("share", aggregate.share),
+    ("per_head", aggregate.per_head),
     ("average", aggregate.average),
     ("total", aggregate.total),
     ("compare", compare.compare),

@@ -243,6 +243,11 @@ def check_line(name: str, stated: str, computed: str, ok: bool, how: str) -> str
     return f"核对 {name}：报告写的是{stated}，按组成数据算得{computed}，{verdict}（{how}）"
 
 
+def parts_total_line(labels: list[str], value: str) -> str:
+    """The total of some of the figures shown (国家级、省级、市级合计), beside another total the report states."""
+    return f"{'、'.join(labels)}合计：{value}（{COMPUTED}）"
+
+
 def total_line(label: str, value: str, count: int) -> str:
     return f"{label}合计：{value}（根据以上{count}项数据计算）"
 
@@ -269,8 +274,10 @@ def ends_line(metric: str, top: str, bottom: str, gap: str, word: str = "高") -
 
 
 def times_line(high: str, low: str, ratio: float) -> str:
-    """How many times the lower the higher is, to one decimal (根据报告数据计算)."""
-    return f"{high}是{low}的{ratio:.1f}倍（根据报告数据计算）。"
+    """How many times the lower the higher is, to two decimals and, where that differs, to one (根据报告数据计算)."""
+    exact, about = (f"{ratio:.{n}f}".rstrip("0").rstrip(".") for n in (2, 1))
+    rounded = f"约{about}倍，" if about != exact else ""
+    return f"{high}是{low}的{exact}倍（{rounded}根据报告数据计算）。"
 
 
 def majors_of(department: str, majors: list[str], source_label: str, count: bool, noun: str = "个专业") -> str:

@@ -7,10 +7,26 @@ from dataclasses import replace
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unqualified
-from qbot.answering.kinds import Context, checks_of, focus_of, group
-from qbot.answering.reading import Reading, clause_of
+from qbot.answering.kinds import Context, checks_of, focus_of, group, is_school, lookup
+from qbot.answering.reading import MetricAsk, Reading, clause_of
 from qbot.answering.result import Heading, Result
 from qbot.answering.texts import KIND_NAMES
+
+
+def per_head(r: Reading, ctx: Context) -> Result | None:
+    """平均每个在校生能摊几本纸质书 / 设备总值平均到每个在校生头上多少钱: a sum and a headcount asked together, per
+    head (平均, 每个), is the derived figure dividing them (derived.csv: 生均纸质图书 = 纸质图书 / 在校生人数) — only
+    the quotients curated there, never a sum shared out over people it does not belong to."""
+    wanted = {*r.asked, *(ctx.kb.headcounts[g] for g in r.groups if g in ctx.kb.headcounts)}
+    if not r.intents & {"avg", "each"} or len(wanted) != 2 or r.names and not all(
+            is_school(n, ctx.index) for n in r.names):
+        return None
+    for info in ctx.kb.metrics.values():
+        if info.derived and info.parts and info.parts[1] == "/" and {info.parts[0], info.parts[2]} == wanted:
+            asked = replace(r, asked=(info.name,), metrics=(MetricAsk("", -1, (info.name,), True),),
+                            intents=r.intents - {"avg", "each"})
+            return lookup.column(asked, ctx) or lookup.school(asked, ctx)
+    return None
 
 
 def average(r: Reading, ctx: Context) -> Result | None:
@@ -75,6 +91,7 @@ def total(r: Reading, ctx: Context) -> Result | None:
     quals = r.qualifier_map
     groups: list[tuple[Fig, ...]] = []
     totals: list[Computed] = []
+    whole: list[tuple[Fig, ...]] = []
     for metric in r.asked:
         if not r.names and (r.kind or r.table):  # 实训教学设备一共多少台套, 表7 total: the table's total row
             figs, _, _ = index.population(metric, quals, list(r.years), r.kind, r.table)
@@ -106,6 +123,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
             continue
         made = index.total(figs, label, metric)
         if made is None:
+            if len(r.asked) > 1 and len({(f.value, f.unit) for f in figs}) == 1:
+                whole += group(figs)  # 教职工一共多少人 (beside 老师): one figure printed in two places, stated whole
             continue
         groups += group(figs)
         totals.append(made)
@@ -122,6 +141,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
                 groups, totals = group(figs), [made]
     if not totals and not groups:
         return None
+    if whole and (totals or len(groups) + len(whole) >= len(r.asked)):
+        groups += whole  # (but 占地面积 and 建筑面积 in two units: neither added up, the lookup gives both)
     if not totals:
         return Result("lookup", groups=tuple(groups), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("total", groups=tuple(groups), computed=tuple(totals),

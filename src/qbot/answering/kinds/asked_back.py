@@ -6,7 +6,7 @@ reading's figure, and which one is meant is asked."""
 from __future__ import annotations
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig, qualifier_text
-from qbot.answering.figures import unique
+from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, group, is_school
 from qbot.answering.reading import Reading
 from qbot.answering.result import Result
@@ -20,10 +20,11 @@ BARE_INTENTS = frozenset({"quantity", "count", "ratio"})
 TIME_KEYS = frozenset({"year", "cohort", "term"})
 
 
-def _asked_back(shown: list[tuple[Fig, ...]], said: str, labels: list[str], options: list[str]) -> Result:
+def _asked_back(shown: list[tuple[Fig, ...]], said: str, labels: list[str], options: list[str],
+                computed: tuple[Computed, ...] = ()) -> Result:
     """Every reading's figure, and a question for each to pick from."""
     return Result("ambiguous", groups=tuple(shown), words=(said, *labels), options=tuple(options), reason="readings",
-                  confidence=0.5)
+                  computed=computed, confidence=0.5)
 
 
 def several_ways(r: Reading, found: list[tuple[Fig, ...]]) -> Result | None:
@@ -70,8 +71,9 @@ def two_totals(r: Reading, metric: str, entities: list[str], found: list[tuple[F
     labels = [qualifier_text(g[0].qualifiers) for g in shown]
     if "" in labels:
         return None  # (a table's total row beside a sum of the prose: no reading to name)
+    summed = ctx.index.total([g[0] for g in parts_of], "", metric)  # (the parts' own total: 15 + 63 + 41 = 119)
     return _asked_back(shown, r.metrics[0].text if r.metrics else metric, labels,
-                       [f"{label}的{metric}" for label in labels])
+                       [f"{label}的{metric}" for label in labels], (summed,) if summed is not None else ())
 
 
 def counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx: Context) -> Result | None:
