@@ -33,6 +33,7 @@ from qbot.language.pinyin import spell_out, spell_within
 from qbot.language.shapes import shapes_repaired
 from qbot.language.repair import unread_pinyin
 from qbot.language.tokens import Token, primary_role
+from qbot.language.withdrawn import withdrawn
 
 __all__ = ["Conversation", "Engine", "EngineError"]
 
@@ -199,6 +200,9 @@ class Engine:
         tokens leave unread (xuexiao you xinli zixun ma) is written in the characters it spells and read again."""
         text, plain = normalize(question)[:MAX_QUESTION], normalize(question, numerals=False)[:MAX_QUESTION]
         tokens = self._tokens(text)
+        while (kept := withdrawn(tokens, text)) != text:  # 那个系 不对 我是说电气技术应用…: what was taken back
+            text, plain = kept, normalize(kept, numerals=False)  # is not read
+            tokens = self._tokens(text)
         if typed_word_by_word(text):  # 老师 平均 年龄 多少: one clause, not four
             text, plain = text.replace(" ", ""), plain.replace(" ", "")
             tokens = self._tokens(text)

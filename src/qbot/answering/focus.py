@@ -311,9 +311,12 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
     if r.names and len(asked) > 1:
         held = [m for m in asked if any(index.has_metric(n, m) for n in r.names)]
         asked = held or asked
-    keys = {k for k, _ in r.qualifiers}
+    rows = [m for m in asked if r.kind and not r.names and r.qualifiers and any(f.entity_type == r.kind
+                                                                                for f in index.by_metric.get(m, []))]
+    asked = rows or asked  # 社会培训哪家单位培训人数最多: of the rows of that kind (表2's 培训人数, not the 培训人次 the
+    keys = {k for k, _ in r.qualifiers}  # qualifier 社会培训 names)
     values = r.qualifier_values
-    if values and asked and not any(v in q for m in asked for f in index.by_metric.get(m, [])
+    if values and asked and not rows and not any(v in q for m in asked for f in index.by_metric.get(m, [])
                                     for q in f.qualifiers.values() for v in values):
         # 校级提质培优立项了多少个项目: the figures qualified so are of another metric (项目数), which is meant
         owners = [m for m in unique(f.metric for f in index.figures if values & set(f.qualifiers.values()))

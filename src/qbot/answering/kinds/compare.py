@@ -61,8 +61,9 @@ def _change_on_the_year(r: Reading, ctx: Context) -> bool:
 
 def _than_between_metrics(r: Reading) -> bool:
     than = [t.start for t in r.tokens if t.text == "比"]
-    starts = [m.start for m in r.metrics if m.start >= 0]
-    return any(any(s < t for s in starts) and any(s > t for s in starts) for t in than)
+    said = [m for m in r.metrics if m.start >= 0]
+    return any(any(m.start < t and not any(set(m.names) & set(o.names) for o in said if o.start > t) for m in said)
+               and any(m.start > t for m in said) for t in than)  # (招生比2019年多招了多少: one metric said twice)
 
 
 def _metric_sides(r: Reading, ctx: Context) -> list[tuple[str, Fig]]:
