@@ -327,8 +327,26 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
             return units or owners
     if not keys or len(asked) < 2:
         return asked
-    carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))]
+    carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))
+                or _listed_apart(r, m)]
     return carrying or asked
+
+
+#: Words between the items of a list (社团数量、社团成员人数和活动参与人次).
+LIST_MARKS = frozenset({"、", "和", "及", "以及", ",", "，", ";", "；"})
+
+
+def _listed_apart(r: Reading, metric: str) -> bool:
+    """社团成员人数和活动参与人次: a metric listed as an item of its own, no qualifier word in its item, is not dropped
+    for the qualifier of another item (活动 of 参与人次)."""
+    item, items = 0, {}
+    for t in r.tokens:
+        item += t.text.strip() in LIST_MARKS
+        items[t.start] = item
+    qualified = {items[t.start] for t in r.tokens if t.role in ("qualifier", "topic") and t.start in items}
+    asks = [m for m in r.metrics if metric in m.names and m.start in items]
+    listed = {items[m.start] for m in r.metrics if m.start in items}  # (a list of figures asked, not 技能大赛和校企合作)
+    return len(listed) >= 2 and bool(asks) and all(items[m.start] not in qualified for m in asks)
 
 
 # ---------------------------------------------------------------- qualifiers written in part

@@ -52,6 +52,8 @@ def average(r: Reading, ctx: Context) -> Result | None:
         kind = figs[0].entity_type if figs else ""
     else:
         figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+        if not kind and (derived := index.derived_population(metric, r.kind)):
+            kind = derived[0].parts[0].entity_type  # 平均工资涨了多少: a derived figure is the majors' own too
         if kind == "school" and metric in ctx.kb.metrics and ctx.kb.metrics[metric].unit == ":1":
             return None  # 平均一个老师教几个学生: the school's own ratio, not a mean over schools
         if not (r.kind or r.table or "each" in r.intents) and kind:
