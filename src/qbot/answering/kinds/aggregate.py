@@ -145,6 +145,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
         return None
     if whole and (totals or len(groups) + len(whole) >= len(r.asked)):
         groups += whole  # (but 占地面积 and 建筑面积 in two units: neither added up, the lookup gives both)
+    if not totals and len(groups) == 1 and len(r.asked) == 1 and r.groups and all(is_school(n, index) for n in r.names):
+        return None  # 学校老师一共多少个: one figure stated whole, left to the lookup (which may ask back)
     if not totals:
         return Result("lookup", groups=tuple(groups), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("total", groups=tuple(groups), computed=tuple(totals),

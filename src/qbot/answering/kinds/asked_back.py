@@ -117,7 +117,7 @@ def headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result
     `readings`: 专任教师人数, 教职工总人数) — each shown, and which one is meant asked."""
     said = [g for g in r.groups if ctx.kb.headcounts.get(g) in r.asked and g in ctx.kb.head_readings]
     if len(said) != 1 or any(t.role in ("metric", "qualifier") for t in r.tokens) or not r.intents or \
-            not r.intents <= BARE_INTENTS or r.years or r.table or r.carried or r.clauses > 1:
+            not r.intents <= BARE_INTENTS | {"sum"} or r.years or r.table or r.carried or r.clauses > 1:
         return None
     others = [tuple(figs[:1]) for m in ctx.kb.head_readings[said[0]] if (figs := [
         f for f in ctx.index.by_metric.get(m, []) if is_school(f.entity, ctx.index) and not f.qualifiers])]
