@@ -132,7 +132,8 @@ def _verdict(v: Verdict) -> str:
     diff = ""
     if len(v.sides) == 2:
         gap = v.sides[0].value - v.sides[1].value
-        diff = f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap)}{v.unit}"
+        places = max(2, *(len(str(s.value).split(".")[1]) if "." in str(s.value) else 0 for s in v.sides[:2]))
+        diff = f"{number(gap)}个百分点" if v.unit == "%" else f"{number(gap, places)}{v.unit}"  # (4.5 − 4.495: 0.005)
     if v.ends and diff:  # 最高和最低差多少: the highest and the lowest, whoever they are
         return texts.ends_line(v.metric, v.sides[0].display, v.sides[1].display, diff, MORE_WORDS.get(v.unit, "高"))
     if v.same:

@@ -28,7 +28,7 @@ COUNT_UNITS = ("人", "名", "位", "个", "台套", "台/套", "套", "项", "�
 KIND_PREFERENCE = ("major", "department", "school", "equipment", "project", "training", "teacher_training")
 #: Intents under which a family of names means all of them, not "which one?".
 SET_INTENTS = frozenset({"each", "list", "compare", "sum", "avg", "rank", "rank_desc", "rank_asc", "same",
-                         "difference", "describe"})
+                         "difference", "describe", "which"})
 MAX_FAMILY = 8
 #: The metrics asked whose figures an ambiguous reply shows for each name (工资: 起薪 and 转正后工资).
 MAX_EACH_READING = 2
