@@ -102,7 +102,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     names, wanted = list(r.names), r.metric_names
     pair = any(t.role == "pronoun" and PAIR.search(t.text) for t in r.tokens)  # 这俩哪个好找工作: the two last asked
     comparing = bool(r.intents & {"compare", "same", "difference"}) or "which" in r.intents and (r.followup and len(
-        names) == 1 and names[0] not in focus.entities or pair and not names)  # 会计好找工作不 … 那会计电算化呢
+        names) == 1 and names[0] not in focus.entities or pair and not names or not names and wanted and not r.kind
+        and not r.order and bool(focus.previous))  # 会计好找工作不 … 那会计电算化呢 (焊接起薪 … 那数控呢 … 哪个转正后高)
     # 哪个好找工作
     if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
                            and names[0] not in focus.entities):
@@ -173,6 +174,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if not wanted and not names and r.threshold is not None and focus.kind:  # 对口率90%以上的专业有几个 … 低于90的呢:
         return replace(r, metrics=carried_metrics(focus), kind=r.kind or focus.kind, carried=True,  # the same
                        table=r.table if r.table is not None else focus.table)  # filter, another threshold
+    if not names and wanted and comparing and not r.kind and not r.order and len(focus.entities) == 1 and \
+            focus.previous and not r.absent:  # 焊接起薪 … 那数控呢 … 哪个转正后高: the two just asked, on the metric named
+        return replace(r, names=tuple(unique([*focus.previous, *focus.entities])), carried=True)
     if not names and not wanted and comparing:  # 哪个高 高多少: the last questions' entities, compared
         compared = focus.entities if len(focus.entities) >= 2 else unique([*focus.previous, *focus.entities])
         return replace(r, names=tuple(compared), metrics=carried_metrics(focus), carried=True)
