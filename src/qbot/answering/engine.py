@@ -236,6 +236,9 @@ class Engine:
         repaired_tokens = self._tokens(repaired)
         if _unread(repaired_tokens) >= _unread(tokens):
             return None
+        if len(repaired) == len(text) and any(t.role == "offtopic" and sum(
+                a != b for a, b in zip(text[t.start:t.end], repaired[t.start:t.end])) > 1 for t in repaired_tokens):
+            return None  # (会讲课 is no 会计证 written with two characters wrong)
         if len(plain) == len(text):  # (the same characters set right in the text with numerals as typed)
             plain = "".join(r if t != r and p == t else p for p, t, r in zip(plain, text, repaired))
         return repaired_tokens, repaired, plain

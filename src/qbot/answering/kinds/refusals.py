@@ -42,7 +42,8 @@ def year(r: Reading, ctx: Context) -> Result | None:
     # this year against the last (去年 read as the edition's year where the report has no figure of it)
     if (not r.years and len(set(r.soft_years)) >= 2 or against_last) and r.intents & {"difference", "compare"} and \
             r.asked and not any(set(r.soft_years) <= index.years_of(m) or ctx.kb.metrics.get(m) is not None and
-                                ctx.kb.metrics[m].change for m in r.asked):
+                                ctx.kb.metrics[m].change or any(i.change == m for i in ctx.kb.metrics.values())
+                                for m in r.asked):  # (招生增长率: the change against the year before, itself)
         # 去年毕业生起薪多少 今年涨了多少钱: the report states no pay of the year before
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.8,
                       options=tuple(_suggest(r, ctx, r.asked)))
