@@ -316,7 +316,12 @@ def _and_after(passage: str, sentence: str) -> str:
 
 
 def _find_all(text: str, word: str) -> list[int]:
-    return [m.start() for m in re.finditer(re.escape(word), text)]
+    """Where `word` starts in `text`, non-overlapping (str.find: no pattern compiled per word)."""
+    found, at = [], text.find(word) if word else -1
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
 
 
 def _ancestors(path: str) -> list[str]:
