@@ -219,7 +219,8 @@ class Repairer:
                                            for t in tokens) \
                 or len(inside) == 2 and all(len(t.text) == 1 and t.role in ("unknown", "context", "filler") for t in inside)
 
-        replacements: list[Token] = []
+        replacements = self._tiled(tokens, text)
+        unknown -= {i for t in replacements for i in range(t.start, t.end)}
         for run in re.finditer(r"[\u4e00-\u9fff]{2,}", text):
             if not unknown & set(range(run.start(), run.end())):
                 continue
@@ -234,6 +235,25 @@ class Repairer:
                 replacements.append(Token(start, end, text[start:end], primary_role(targets), targets,
                                           meaning=m.surface, how="pinyin"))
         return _splice(tokens, replacements, text)
+
+    def _tiled(self, tokens: tuple[Token, ...], text: str) -> list[Token]:
+        """专叶起心 (nine-key pinyin input: 专业 起薪 typed as other characters of the same sound): an unread run that
+        homophones of known words cover whole, two characters or more each, is read as them — though two characters
+        alone inside a longer run are not (继教院's 教院)."""
+        out: list[Token] = []
+        for t in tokens:
+            if t.role != "unknown" or len(t.text) < 4 or not all(CJK.match(c) for c in t.text):
+                continue
+            found = self.lexicon.homophones(t.text, self.readings(t.text))
+            if not found or sum(m.end - m.start for m in found) != len(t.text) or any(
+                    a.end != b.start for a, b in zip(found, found[1:])) or found[0].start:
+                continue
+            spelled = [(m, tuple(x for x in m.targets if x.role not in ("topic", "qualifier"))) for m in found]
+            if any(not targets for _, targets in spelled):
+                continue
+            out += [Token(t.start + m.start, t.start + m.end, text[t.start + m.start:t.start + m.end],
+                          primary_role(targets), targets, meaning=m.surface, how="pinyin") for m, targets in spelled]
+        return out
 
     def _rejoin(self, tokens: tuple[Token, ...], text: str) -> tuple[Token, ...]:
         """A one-character word read off the middle of a longer one (学 of 奖学金, 在 of 在职): where unread
