@@ -99,6 +99,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     """Reuse what the previous question was about: 那对口率呢？ 电商呢？ 那最低的呢？ 中职类呢？"""
     if focus.empty or r.topics or r.unknown_names or r.offtopic:
         return r
+    if _then(r) and not r.years and focus.years:  # 2013年学校有几个班 … 那会儿有多少学生: of that year
+        r = replace(r, years=focus.years)
     names, wanted = list(r.names), r.metric_names
     pair = any(t.role == "pronoun" and PAIR.search(t.text) for t in r.tokens)  # 这俩哪个好找工作: the two last asked
     comparing = bool(r.intents & {"compare", "same", "difference"}) or "which" in r.intents and (r.followup and len(
@@ -238,6 +240,11 @@ ITEM_UNITS = frozenset({"套", "台", "台套", "台/套", "个", "项"})
 PAIR = re.compile(r"俩|两|2|both|two")
 #: Words that put a question among the names just given (里面哪个最高, 这几个里谁最低).
 WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
+
+
+def _then(r: Reading) -> bool:
+    """那时候 / 那会儿 (words.csv context `then`): the time of the answer just given."""
+    return any(s.role == "context" and s.name == "then" for t in r.tokens for s in t.senses)
 
 
 def _unit(metric: str, index: FigureIndex) -> str:

@@ -525,8 +525,10 @@ def _negation(tokens: tuple[Token, ...], i: int, clause: dict[int, int]) -> bool
 
 
 #: Context categories whose clause, asking nothing, is talk whatever it names: a worry voiced (怕, 担心), a thing seen
-#: on a visit (今天看那些数控车床挺带劲的).
-TALK_OPENERS = frozenset({"worry", "seen"})
+#: on a visit (今天看那些数控车床挺带劲的), the asker's own past (我们那时候车间里就几台老车床).
+TALK_OPENERS = frozenset({"worry", "seen", "memory"})
+#: Of those, the ones whose clause tells, whatever words of asking it holds (就几台: how few there were).
+TOLD = frozenset({"memory"})
 
 
 def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -534,7 +536,8 @@ def _worries_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     asks, names nothing asked (男生 is the fear, 女生占比 the question)."""
     clause = clause_of(tokens)
     worried = {clause[t.start] for t in tokens if t.role == "context" and any(s.name in TALK_OPENERS for s in t.senses)}
-    asking = {clause[t.start] for t in tokens if t.role == "intent" and not (
+    told = {clause[t.start] for t in tokens if t.role == "context" and any(s.name in TOLD for s in t.senses)}
+    asking = {clause[t.start] for t in tokens if t.role == "intent" and clause[t.start] not in told and not (
         clause[t.start] in worried and all(s.name == "yesno" for s in t.senses))}  # (别是…跟学的没关系: 没 is the fear's)
     quiet = worried - asking
     named = {clause[t.start] for t in tokens if t.role in NAME_ROLES} - worried  # (学校是公办的吗 别是…: asked by 吗)
