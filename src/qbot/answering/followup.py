@@ -211,8 +211,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if any(all(f.qualifiers.get(k) in vs for k, vs in focus.qualifiers) for m in wanted
                for f in index.by_metric.get(m, [])):
             return replace(r, qualifiers=focus.qualifiers, years=r.years or focus.years, carried=True)
-    majors_again = not r.intents and all(index.entity_kind(n) == "major" for n in names) and all(
-        index.entity_kind(e) == "major" for e in focus.entities)  # (俺孙子学数控的 一个月挣多少 … 奶奶 我学的是汽修
+    majors = set(index.all_majors())  # (汽车维修 is a major and 表3's equipment alike)
+    majors_again = not r.intents and all(n in majors for n in names) and all(
+        e in majors for e in focus.entities)  # (俺孙子学数控的 一个月挣多少 … 奶奶 我学的是汽修
     # 不是数控 你得问汽修的: the same question of the major named instead)
     if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
         sensed = [_sense_having(n, r, list(focus.metrics), index) for n in names]  # (数控专业起薪 … 那焊接的呢: 焊接加工,
