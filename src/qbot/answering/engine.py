@@ -166,6 +166,12 @@ class Engine:
             again = self._answer(read_again, conv.focus, edition)
             if again.answered:
                 (tokens, text, plain), reading, result = written, read_again, again
+        if " " in text and result.reason == "which_figure" and not re.search(r"[A-Za-z]", text):
+            joined = self._tokens(text.replace(" ", "")), text.replace(" ", ""), plain.replace(" ", "")
+            read_again = self._read(*joined, edition)  # 学校仪器设备 总值 多少: a name typed in pieces
+            again = self._answer(read_again, conv.focus, edition)
+            if again.answered:
+                (tokens, text, plain), reading, result = joined, read_again, again
         parts = self._parts(tokens, text, plain, edition, conv.focus, result)
         if parts:  # 项目化课程 几门 精品资源共享课 推荐几门: each part answered on its own
             answer = compose_parts(reading, parts)

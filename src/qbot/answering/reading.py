@@ -754,7 +754,9 @@ def _adjacent(tokens: tuple[Token, ...], first: int, second: int) -> bool:
     """Nothing but 的 or 平均 (or nothing) between the token starting at `first` and the one starting at `second`
     (教职工的平均工资)."""
     between = [t for t in tokens if first < t.start < second]
-    return all(t.text == "的" or t.role == "intent" and any(s.name == "avg" for s in t.senses) for t in between)
+    return all(t.text == "的" or t.role == "intent" and any(s.name == "avg" for s in t.senses)
+               or t.role == "entity" and t.senses and all(s.kind == "school" for s in t.senses)  # 毕业生全校平均工资
+               for t in between)
 
 
 #: Roles that say what a part of a question asks for (an entity alone is what the parts are about).
