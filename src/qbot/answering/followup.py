@@ -221,7 +221,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if kept and sensed != names and not any(t.role in ("kind", "unit", "topic") for t in r.tokens):
             return replace(r, names=tuple(sensed), metrics=carried_metrics(Focus(metrics=kept)), carried=True,
                            years=r.years or focus.years)
-        if kept:  # (明年汽修招多少人 … 那数控呢: of the year asked, which the report holds no figure of either)
+        if kept:  # (2019年汽修就业率多少 … 那数控呢: of the year asked too)
             return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True, years=r.years or focus.years)
         if not r.years and focus.years and focus.metrics and not any(set(focus.years) & index.years_of(m)
                                                                      for m in focus.metrics):

@@ -99,7 +99,7 @@ def counted_elsewhere(r: Reading, metric: str, found: list[tuple[Fig, ...]], ctx
     return _asked_back(shown, group_word, labels, [f"{' '.join(sorted(values))}{label}多少" for label in labels])
 
 
-def counted_twice(r: Reading, figs: list[Fig], ctx: Context) -> Result | None:
+def counted_twice(r: Reading, figs: list[Fig]) -> Result | None:
     """三二连读 人数 / 三二连读有多少人: a kind of people named with nothing but a headcount asked, where the report counts
     them twice over (在校生人数 278, 招生人数 945) — both shown, and which one is meant asked."""
     metrics = unique(f.metric for f in figs)

@@ -332,7 +332,7 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     figs = [f for f in figs if all(kb.answers_for(g, f.metric) for g in r.groups)]
     if not figs or len(figs) > 8:
         return None
-    if readings := asked_back.counted_twice(r, figs, ctx):
+    if readings := asked_back.counted_twice(r, figs):
         return readings
     return Result("lookup", groups=tuple(group(figs)),
                   focus=focus_of(r, ctx, unique(f.entity for f in figs), unique(f.metric for f in figs)),
