@@ -388,3 +388,9 @@ def test_two_splits_of_one_count_are_never_added_up(engine: Engine) -> None:
     assert "15项" in answer.text and "75项" in answer.text
     assert "194" not in answer.text, answer.text  # (the parts' own total, 119, may be shown beside the 75)
     assert answer.text.count("合计") == answer.text.count("国家级、省级、市级合计：119项"), answer.text
+
+
+def test_a_whole_is_never_added_to_its_own_parts(engine: Engine) -> None:
+    answer = engine.ask("老师总共多少 专任的多少 兼职的多少")  # 专兼职教师总数 475 = 专任 465 + 兼职 10
+    assert "475人" in answer.text and "465人" in answer.text and "10人" in answer.text, answer.text
+    assert "950" not in answer.text and "合计" not in answer.text, answer.text

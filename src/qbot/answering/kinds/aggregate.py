@@ -80,6 +80,18 @@ def _with_readings(index, figs: list[Fig], unsure: list[Fig], kind: str, metric:
     return [c for f in unsure if (c := index.average(figs + [f], kind, metric, readings=True)) is not None]
 
 
+def _whole_beside_part(asked: tuple[str, ...], ctx: Context) -> bool:
+    """老师总共多少 专任的多少 兼职的多少: a metric the audit checks as the sum of others (专兼职教师总数 = 专任 + 兼职)
+    asked beside one of its parts — never added to them."""
+    by_id = ctx.index.by_id
+    for check in checks_of(ctx):
+        whole = by_id.get(check.figure_id)
+        parts = {by_id[i].metric for i in check.part_ids if i in by_id}
+        if whole is not None and whole.metric in asked and parts & set(asked) - {whole.metric}:
+            return True
+    return False
+
+
 def total(r: Reading, ctx: Context) -> Result | None:
     """一共 / 合计 / 加起来 over what the question names: several entities, or several values of a qualifier."""
     by_kind = not r.names and (r.kind or r.table) and r.asks_quantity and "each" not in r.intents
@@ -139,8 +151,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
         if all(each):
             figs = [f for fs in each for f in fs]
             made = index.total(figs, "", "、".join(r.asked))
-            if made is not None and len(made.parts) == len(r.asked):
-                groups, totals = group(figs), [made]
+            if made is not None and len(made.parts) == len(r.asked) and not _whole_beside_part(r.asked, ctx):
+                groups, totals, whole = group(figs), [made], []
     if not totals and not groups:
         return None
     if whole and (totals or len(groups) + len(whole) >= len(r.asked)):
