@@ -218,11 +218,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
         sensed = [_sense_having(n, r, list(focus.metrics), index) for n in names]  # (数控专业起薪 … 那焊接的呢: 焊接加工,
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in sensed))  # the major, not 表3's)
-        if kept and sensed != names and not any(t.role in ("kind", "unit", "topic") for t in r.tokens):
-            return replace(r, names=tuple(sensed), metrics=carried_metrics(Focus(metrics=kept)), carried=True,
+        if kept:  # (2019年汽修就业率多少 … 那数控呢: of the year asked too; 那学校焊接设备值多少钱: 表3's, as said)
+            named = names if any(t.role in ("kind", "unit", "topic") for t in r.tokens) else sensed
+            return replace(r, names=tuple(named), metrics=carried_metrics(Focus(metrics=kept)), carried=True,
                            years=r.years or focus.years)
-        if kept:  # (2019年汽修就业率多少 … 那数控呢: of the year asked too)
-            return replace(r, metrics=carried_metrics(Focus(metrics=kept)), carried=True, years=r.years or focus.years)
         if not r.years and focus.years and focus.metrics and not any(set(focus.years) & index.years_of(m)
                                                                      for m in focus.metrics):
             # (明年招多少人 … 那数控呢: of the year asked, which the report holds no figure of)

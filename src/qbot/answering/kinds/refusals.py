@@ -28,22 +28,27 @@ def part_of_year(r: Reading, ctx: Context) -> Result | None:
     return None
 
 
+def _on_the_year_before(metric: str, ctx: Context) -> bool:
+    """Whether the report states the metric's change on the year before (招生人数: 招生增长率), or the metric is such a
+    change itself (招生增长率)."""
+    info = ctx.kb.metrics.get(metric)
+    return info is not None and bool(info.change) or any(i.change == metric for i in ctx.kb.metrics.values())
+
+
 def year(r: Reading, ctx: Context) -> Result | None:
     """A year the figures asked about do not cover (19届就业率, 2018年招生), or compared with (平均薪资比上一年增长了
     百分之几: no pay of the year before, and the report states no change of it)."""
     index = ctx.index
     if r.versus and r.asked and not r.years and not any(
-            set(r.versus) & index.years_of(m) or ctx.kb.metrics.get(m) is not None and ctx.kb.metrics[m].change
-            or any(i.change == m for i in ctx.kb.metrics.values()) for m in r.asked):
+            set(r.versus) & index.years_of(m) or _on_the_year_before(m, ctx) for m in r.asked):
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.8,
                       options=tuple(_suggest(r, ctx, r.asked)))
     last = index.last_year
     against_last = set(r.soft_years) == {last} and set(r.years) <= {last, index.year}  # 在校生跟去年比 多了多少:
     # this year against the last (去年 read as the edition's year where the report has no figure of it)
     if (not r.years and len(set(r.soft_years)) >= 2 or against_last) and r.intents & {"difference", "compare"} and \
-            r.asked and not any(set(r.soft_years) <= index.years_of(m) or ctx.kb.metrics.get(m) is not None and
-                                ctx.kb.metrics[m].change or any(i.change == m for i in ctx.kb.metrics.values())
-                                for m in r.asked):  # (招生增长率: the change against the year before, itself)
+            r.asked and not any(set(r.soft_years) <= index.years_of(m) or _on_the_year_before(m, ctx)
+                                for m in r.asked):
         # 去年毕业生起薪多少 今年涨了多少钱: the report states no pay of the year before
         return Result("refusal", reason="year", words=tuple(r.asked), confidence=0.8,
                       options=tuple(_suggest(r, ctx, r.asked)))
