@@ -233,6 +233,12 @@ class PassageSearch:
             self._parallel[edition] = found
         return self._parallel[edition]
 
+    def lists_titled(self, edition: str, terms: list[str]) -> frozenset[str]:
+        """The parallel lists (`parallel_lists`) whose title holds one of `terms`: 专业方面有啥问题 asks the items of
+        存在的问题, which need not say 问题 (专业数量偏多)."""
+        titles = self._titles(edition)
+        return frozenset(p for p in self.parallel_lists(edition) if any(t in titles.get(p, "") for t in terms))
+
     def sections_named(self, edition: str, name: str) -> list[tuple[str, str]]:
         """(path, title) of the section a question names (案例一 → 七/案例一 and its subsections, 三(二) → 三(二)…)."""
         roots = [p for p in self._titles(edition) if p == name or p.endswith("/" + name)]
