@@ -147,8 +147,9 @@ def school(r: Reading, ctx: Context) -> Result | None:
         if not entities and len(holders) == 1 and (not _names_school(r) or kinds <= {"programme"}) and not kinds & {
                 "department", "major"}:  # 党员捐了多少 / 学校党员为种树捐了多少款: the one programme of the school the
             entities = holders  # report gives it for, named in the answer
-        if not entities and not r.qualifiers:
-            # 学校一共有多少班主任: the report counts one department's, which does not answer for the school
+        if not entities and (not r.qualifiers or _names_school(r) and kinds & {"department", "major"}):
+            # 学校一共有多少班主任: the report counts one department's, which does not answer for the school (nor
+            # 全校35岁以下的班主任占多少, though the qualifier names the one department's figure)
             missing.append(metric)
             continue
         entities = entities or holders
