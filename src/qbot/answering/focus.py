@@ -1176,9 +1176,14 @@ def _money_metrics(name: str, index: FigureIndex, units: set[str]) -> list[str]:
 
 
 def _own_money(ask: MetricAsk, r: Reading, index: FigureIndex) -> list[str]:
-    """婴幼儿卫生保健实训室投了多少钱: everyday words for sums of money (支援资金, 投资额) that no entity named has,
-    said of entities each stating one sum of money of their own (金额), ask that sum."""
+    """婴幼儿卫生保健实训室投了多少钱: everyday words for sums of money (支援资金, 投资额) that no entity named has (nor
+    any of the kind named), said of entities each stating one sum of money of their own (金额), ask that sum."""
     units = _money_said(r, index)
+    if not r.names and r.kind and units and ask.how == "word" and not any(
+            index.school_level(m) or any(f.entity_type == r.kind for f in index.by_metric.get(m, []))
+            for m in ask.names):  # (but teaching instruments' value: the school's, of every kind of them)
+        money = unique(f.metric for f in index.figures if f.entity_type == r.kind and f.unit in units)
+        return money if len(money) == 1 else []  # 教学资源一共投了多少钱: the projects' own sums (金额)
     if not r.names or not units or any(index.has_metric(e, m) for e in r.names for m in ask.names):
         return []
     own = [_money_metrics(e, index, units) for e in r.names]
