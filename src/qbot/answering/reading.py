@@ -577,8 +577,10 @@ def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
     clause, out = 0, {}
     for i, token in enumerate(tokens):
         if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)) or (
-                i and tokens[i - 1].text in END_PARTICLES and token.role != "punct"):
-            clause += 1  # (学啥好呢汽修还是数控: a question said by voice ends at its particle)
+                i and tokens[i - 1].text in END_PARTICLES and token.role != "punct") or i and tokens[i - 1].role != \
+                "punct" and token.role == "context" and any(s.name == "part" for s in token.senses):
+            clause += 1  # (学啥好呢汽修还是数控: a question said by voice ends at its particle; 招了多少人其中转段的多少:
+            # 其中 opens a clause asking a part)
         out[token.start] = clause
     return out
 
