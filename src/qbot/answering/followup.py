@@ -130,9 +130,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # 是百分百: or a figure heard of it is quoted, which the figure itself answers)
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True, threshold=None,
                        qualifiers=focus.qualifiers, years=r.years or focus.years)
-    if "sum" in r.intents and not names and not wanted and focus.table is not None and r.table is None and \
-            all(t.role in QUOTING_ROLES for t in r.tokens):  # 表7 校内培训多少人次 … total呢: the table's total
-        return replace(r, table=focus.table, metrics=carried_metrics(focus), carried=True)
+    table = focus.table if focus.table is not None else _table_of(focus, index)
+    if "sum" in r.intents and not names and not wanted and table is not None and r.table is None and \
+            all(t.role in QUOTING_ROLES for t in r.tokens):  # 表7 校内培训多少人次 … total呢: the table's total (国家级培训
+        return replace(r, table=table, metrics=carried_metrics(focus), carried=True)  # 多少人次 … 总共呢: of its row's)
     if "avg" in r.intents and not names and not wanted and r.table is None and focus.table is not None:
         # 表6合计多少 … 平均每个多少: the average over the rows of the table just summed (of what is not the count of
         # its rows, 17套, when something else was given: 金额)
@@ -245,6 +246,12 @@ WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
 def _then(r: Reading) -> bool:
     """那时候 / 那会儿 (words.csv context `then`): the time of the answer just given."""
     return any(s.role == "context" and s.name == "then" for t in r.tokens for s in t.senses)
+
+
+def _table_of(focus: Focus, index: FigureIndex) -> int | None:
+    """The one table whose rows the last answer's entities are (国家级培训: 表7), if they are rows of one table only."""
+    tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
+    return tables.pop() if len(tables) == 1 and None not in tables else None
 
 
 def _unit(metric: str, index: FigureIndex) -> str:

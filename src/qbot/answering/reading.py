@@ -406,7 +406,7 @@ def _is_comparison_side(tokens: tuple[Token, ...], i: int) -> bool:
 
 
 #: The end of a metric's name that says it counts (专业数, 毕业人数, 社团数).
-COUNTED = re.compile(r"(人数|数量|数)$")
+COUNTED = re.compile(r"(人数|人次|数量|数)$")
 
 
 def thing_counted(metric: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig, qualifier_text
 from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, group, is_school
-from qbot.answering.reading import Reading
+from qbot.answering.reading import Reading, thing_counted
 from qbot.answering.result import Result
 
 #: A bare how-many of a figure the report gives this many ways or more (满意度 by aspect, 获奖 by level) is asked
@@ -127,6 +127,27 @@ def headcounts(r: Reading, found: list[tuple[Fig, ...]], ctx: Context) -> Result
     labels = [g[0].metric for g in shown]
     word = next((t.text for t in r.tokens if t.role == "group"), said[0])
     return _asked_back(shown, word, labels, [f"{label}多少" for label in labels])
+
+
+def table_totals(r: Reading, metric: str, ctx: Context) -> Result | None:
+    """学校培训了多少人: what the metric counts (培训) is totalled in several tables, each of another kind of it (表2
+    社会培训 12468 人次, 表7 教师培训 766 人次) — each table's total shown, and which one is meant asked."""
+    if not r.intents <= BARE_INTENTS | {"sum"} or r.qualifiers or set(r.years) - {ctx.index.year} \
+            or r.table or r.carried or r.clauses > 1 or r.kind or r.groups:  # (老师培训一共多少人次: the teachers')
+        return None
+    thing = thing_counted(metric)
+    totals: dict[int, Fig] = {}
+    for name, figs in ctx.index.by_metric.items():
+        if thing_counted(name) == thing:
+            for f in figs:
+                if f.entity_type == "total" and f.table_no and not f.qualifiers:
+                    totals.setdefault(f.table_no, f)
+    if len(totals) < 2:
+        return None
+    shown = [(totals[t],) for t in sorted(totals)]
+    labels = [f"表{t} {totals[t].table_title}" for t in sorted(totals)]
+    said = r.metrics[0].text if r.metrics else metric
+    return _asked_back(shown, said, labels, [f"表{t}的{totals[t].metric}合计" for t in sorted(totals)])
 
 
 def _said_in_part(label: str, text: str) -> bool:

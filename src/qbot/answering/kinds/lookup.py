@@ -46,8 +46,10 @@ def lookup(r: Reading, ctx: Context) -> Result | None:
     if not groups and not computed:
         return None
     if len(names) == 1 and len(r.asked) == 1 and not computed:
-        readings = asked_back.several_ways(r, groups) or asked_back.headcounts(r, groups, ctx) or (
-            asked_back.two_totals(r, r.asked[0], names, groups, ctx) if is_school(names[0], index) else None)
+        schooled = is_school(names[0], index)
+        readings = (asked_back.table_totals(r, r.asked[0], ctx) if schooled else None) or asked_back.several_ways(
+            r, groups) or asked_back.headcounts(r, groups, ctx) or (
+            asked_back.two_totals(r, r.asked[0], names, groups, ctx) if schooled else None)
         if readings is not None:
             return readings  # (学校培训了多少人 / 学校有多少老师 / 学校今年比赛总共得了多少奖项)
     return Result("lookup", groups=tuple(groups), computed=tuple(computed), missing=tuple(missing),
@@ -174,7 +176,8 @@ def school(r: Reading, ctx: Context) -> Result | None:
             found = merge_school_level(found)
         if len(found) > MAX_QUALIFIED:
             return Result("refusal", reason="too_many", words=(metric,), confidence=0.3)
-        if len(r.asked) == 1 and (readings := asked_back.several_ways(r, found) or asked_back.two_totals(
+        if len(r.asked) == 1 and (readings := asked_back.table_totals(r, metric, ctx) or asked_back.several_ways(
+                r, found) or asked_back.two_totals(
                 r, metric, entities, found, ctx) or asked_back.counted_elsewhere(r, metric, found, ctx)):
             return readings
         groups += found
