@@ -42,7 +42,7 @@ INTENTS = frozenset({
 })
 CHITCHAT = frozenset({"greeting", "thanks", "ack", "bye", "praise", "who"})
 OFFTOPIC = frozenset({"fees", "housing", "admission", "schedule", "contact", "opinion", "difficulty", "schools",
-                      "teaching", "other"})
+                      "teaching", "courses", "other"})
 OPERATORS = frozenset({">", ">=", "<", "<=", "=="})
 #: One Chinese character (shapes.csv).
 CHARACTER = re.compile(r"[\u4e00-\u9fff]")
