@@ -328,10 +328,29 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
     if not keys or len(asked) < 2:
         return asked
     carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))
-                or _listed_apart(r, m)]
+                or _listed_apart(r, m) or _asked_apart(r, m, ("qualifier", "topic")) and _qualified_own(r) and not
+                _kin_qualified(m, keys, index)]  # (文化课合格率多少？专业技能考试率呢; but 体质测试优秀的多少 合格的多少: 合格 is
+    # counted of the 体质测试 too, as its rate)
     return carrying or asked
 
 
+def _qualified_own(r: Reading) -> bool:
+    """Whether every clause saying a qualifier asks a metric of its own (文化课合格率多少: yes; 实习工位 比上年新增多少:
+    no, 新增 qualifies the 实习工位 of the clause before)."""
+    clause = clause_of(r.tokens)
+    qualified = {clause[t.start] for t in r.tokens if t.role in ("qualifier", "topic")}
+    return qualified <= {clause[m.start] for m in r.metrics if m.start in clause}
+
+
+def _kin_qualified(metric: str, keys: set[str], index: FigureIndex) -> bool:
+    """Whether a metric counting the same thing (合格人数, 合格率: 合格) has figures the qualifier keys qualify."""
+    thing = KIN.sub("", metric)
+    return any(KIN.sub("", m) == thing and any(keys & set(f.qualifiers) for f in figs)
+               for m, figs in index.by_metric.items())
+
+
+#: The endings of metrics that count or rate the same thing (合格人数, 合格率).
+KIN = re.compile(r"(人数|人次|数量|数|率)$")
 #: Words between the items of a list (社团数量、社团成员人数和活动参与人次).
 LIST_MARKS = frozenset({"、", "和", "及", "以及", ",", "，", ";", "；"})
 
