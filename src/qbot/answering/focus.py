@@ -42,7 +42,7 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         return unmeant
     r = _cohorts(_table_by_title(_members_of_entity(_joined_topics(_year_before_the_last(r, focus, index), kb), index,
                                                     kb), index), index)
-    r = _population_named(_groups_counted_beside(r, kb), kb)
+    r = _own_words(_population_named(_groups_counted_beside(r, kb), kb), index)
     r = of_the_last(_the_groups_own(r, kb), focus, kb)  # (纸质图书多少 … 电子的呢: 电子图书, not a name of 电子…)
     said_values = r.qualifier_values  # (the qualifier words of the question itself)
     wanted = r.metric_names
@@ -1207,6 +1207,23 @@ def _own_money(ask: MetricAsk, r: Reading, index: FigureIndex) -> list[str]:
         return []
     own = [_money_metrics(e, index, units) for e in r.names]
     return unique(m for ms in own for m in ms) if all(len(ms) == 1 for ms in own) else []
+
+
+def _own_words(r: Reading, index: FigureIndex) -> Reading:
+    """产教联盟开发了多少门教材: a metric word (教材: 教材采购量) that no entity named has a figure of, said of entities
+    that each have one metric of their own holding that word (开发教材数), asks that metric."""
+    named = [n for e in r.entities for n in e.names]
+    if not named or not r.metrics:
+        return r
+    metrics = []
+    for ask in r.metrics:
+        word = ask.text.strip()
+        own = [unique(f.metric for f in index.by_entity.get(e, []) if word in f.metric) for e in named]
+        if len(word) >= 2 and ask.start >= 0 and not any(index.has_metric(e, m) for e in named for m in ask.names) \
+                and all(len(ms) == 1 for ms in own) and len({ms[0] for ms in own}) == 1:
+            ask = replace(ask, names=(own[0][0],))
+        metrics.append(ask)
+    return replace(r, metrics=tuple(metrics))
 
 
 def _unit_names(tokens: Iterable[Token]) -> list[str]:

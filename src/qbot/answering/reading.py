@@ -382,6 +382,9 @@ def _previous(tokens: tuple[Token, ...], i: int) -> Token | None:
 def _past_the_average(tokens: tuple[Token, ...], i: int) -> Token | None:
     """The token before `i`, past the average the number restates (高于全校平均92.04%: 高于)."""
     before = _previous(tokens, i)
+    if before is not None and before.role == "entity" and all(s.kind == "school" for s in before.senses):
+        earlier = _previous(tokens, tokens.index(before))  # 高于全校98.50%: the school's figure, restated
+        return earlier if earlier is not None and earlier.role == "operator" else before
     if before is None or before.role != "intent" or not any(s.name == "avg" for s in before.senses):
         return before
     k = tokens.index(before)

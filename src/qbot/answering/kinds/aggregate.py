@@ -97,9 +97,9 @@ def total(r: Reading, ctx: Context) -> Result | None:
     by_kind = not r.names and (r.kind or r.table) and r.asks_quantity and "each" not in r.intents
     if not ("sum" in r.intents or by_kind) or not r.asked:
         return None
-    if not by_kind and not _sum_over_qualifiers(r) and any(
+    if all(is_school(n, ctx.index) for n in r.names) and not _sum_over_qualifiers(replace(r, names=())) and any(
             unqualified(f) for m in r.asked for f in ctx.index.by_metric.get(m, []) if f.entity_type == "school"):
-        return None  # 一共多少专业 国家示范专业几个 省品牌几个: 一共 asks the whole the report states, not the parts
+        return None  # (学校)一共多少专业 国家示范专业几个 省品牌几个: 一共 asks the whole the report states, not the parts
         # asked after it added up (but 党员一共多少 在职多少 离退休多少: no whole is stated, the parts add up to it)
     index = ctx.index
     quals = r.qualifier_map

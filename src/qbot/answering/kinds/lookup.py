@@ -238,11 +238,21 @@ def _with_whole(figs: list[Fig], r: Reading, ctx: Context) -> list[Fig]:
     """党支部数 在职 离退休 / 科研立项 省级 市级: two values of one qualifier asked of a figure that the report also
     states whole — the whole beside its parts."""
     split = [k for k, vs in r.qualifiers if len(vs) >= 2]
-    if not split or not figs:
+    if not (split or _whole_asked_apart(r)) or not figs:
         return figs
     whole = [f for f in ctx.index.by_entity_metric.get((figs[0].entity, figs[0].metric), [])
              if unqualified(f) and f not in figs]
     return whole[:1] + figs
+
+
+def _whole_asked_apart(r: Reading) -> bool:
+    """学校一共有多少学生？其中三二连读的有多少: an amount asked in a clause before the one naming the qualifier asks
+    the whole too."""
+    clause = clause_of(r.tokens)
+    quals = {clause[t.start] for t in r.tokens if t.role == "qualifier"}
+    asking = {clause[t.start] for t in r.tokens if t.role == "intent" and any(
+        s.name in ("quantity", "sum", "count") for s in t.senses)}
+    return bool(quals) and any(c < min(quals) for c in asking)
 
 
 def _parts_beside(whole: Fig, ctx: Context) -> list[Fig]:
