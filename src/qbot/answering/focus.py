@@ -328,7 +328,7 @@ def _narrowed(asked: list[str], r: Reading, index: FigureIndex) -> list[str]:
     if not keys or len(asked) < 2:
         return asked
     carrying = [m for m in asked if any(keys & set(f.qualifiers) for f in index.by_metric.get(m, []))
-                or _listed_apart(r, m) or _asked_apart(r, m, ("qualifier", "topic")) and _qualified_own(r) and not
+                or (_listed_apart(r, m) or _asked_apart(r, m, ("qualifier", "topic")) and _qualified_own(r)) and not
                 _kin_qualified(m, keys, index)]  # (文化课合格率多少？专业技能考试率呢; but 体质测试优秀的多少 合格的多少: 合格 is
     # counted of the 体质测试 too, as its rate)
     return carrying or asked
