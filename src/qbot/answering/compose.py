@@ -246,7 +246,10 @@ def _notes(r: Reading, result: Result) -> list[str]:
     notes = []
     if result.missing:
         notes.append(texts.missing(list(result.missing)))
-    if result.skipped and result.kind in ("ranking", "filter", "place"):
+    if result.contested:
+        notes.append(texts.contested([(f.entity, display(f.raw, f.unit)) for f in result.contested],
+                                     result.heading.order == "asc" if result.heading else True))
+    elif result.skipped and result.kind in ("ranking", "filter", "place"):
         notes.append(texts.skipped(unique(f.entity for f in result.skipped),
                                    "筛选" if result.kind == "filter" else "排名"))
     told = result.passage is not None and any(t.text in result.passage.sentence for t in r.tokens

@@ -105,3 +105,14 @@ class Result:
         both readings are given, and the answer cannot say which one holds."""
         return self.kind == "lookup" and len(self.groups) == 1 and not self.computed and len(self.groups[0]) > 1 \
             and self.groups[0][0].uncertain
+
+    @property
+    def contested(self) -> tuple:
+        """起薪最低的专业: the figures left out of a ranking as uncertain, one of whose readings would come first (电气自动化
+        at 2200 below the 2800 of the eight tied): the note says so (the ranking stands on the certain figures)."""
+        if self.kind != "ranking" or not self.skipped or self.heading is None or self.heading.order not in ("asc", "desc") \
+                or not self.groups:
+            return ()
+        shown = [f.value for g in self.groups for f in g]
+        first = min(shown) if self.heading.order == "asc" else max(shown)
+        return tuple(f for f in self.skipped if (f.value < first if self.heading.order == "asc" else f.value > first))

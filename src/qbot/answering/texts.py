@@ -181,6 +181,12 @@ def skipped(names: list[str], what: str) -> str:
     return "注：" + "、".join(names) + f"的数值在原文中不确定，未参与{what}。"
 
 
+def contested(readings: list[tuple[str, str]], lowest: bool) -> str:
+    """注：电气自动化设备安装与维修的数值在原文中不确定，若按2200元计，它才是最低的。"""
+    said = "；".join(f"{name}的数值在原文中不确定，若按{value}计，它才是最{'低' if lowest else '高'}的" for name, value in readings)
+    return f"注：{said}。请以学校核实的数字为准。"
+
+
 def rank_head(metric: str, order: str, what: str, n: int, chosen: int, within: str = "") -> str:
     """起薪最高的专业 / 经济管理系里起薪最高的专业 (`within`: the department ranked over)."""
     where = f"{within}里" if within else ""
