@@ -14,6 +14,7 @@ from qbot.answering.figure import Fig
 from qbot.answering.kinds import Context
 from qbot.answering.reading import ASKING_IN_NAME, ENGLISH_WORD, Reading, clause_of
 from qbot.answering.result import Result
+from qbot.language.tokens import Token
 
 SENTENCE_END = re.compile(r"[。；！？]")
 #: What a refusal quotes when a length of time was asked and the figures found are not one.
@@ -57,6 +58,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             words.append("人数")  # 21届毕业生有多少人: a headcount asked of a qualifier, found only in 个 (人才培养方案修订数)
     words += [w for w in _per_head(r, figs, ctx) if w not in words]
     words += [w for w in _subgroup(r, ctx) if w not in words and not explained(w, context)]
+    words += [w for w in _split_of_another(r, figs, ctx) if w not in words]
     words += [w for w in _among_others(r, ctx) if w not in words]
     if r.kind in ("training", "teacher_training") and not any(f.entity_type == r.kind for f in figs):
         # 教师培训花了多少钱: not the equipment's sums (a kind of training named, none of its figures given)
@@ -80,6 +82,29 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
 PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
 #: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.
 COUNTED_UNITS = frozenset({"人", "个", "项", "门", "家", "所", "类", "种", "台套", "套", "人次", "次"})
+
+
+def _split_of_another(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
+    """毕业生男女各多少: a headcount's word right before a metric of another group of people (男生人数, of all the
+    students) asks that split of the people counted first, which the figures of the other group are not."""
+    out: list[str] = []
+    given = {f.metric for f in figs}
+    said = [t for t in r.tokens if t.text != "的"]  # (毕业的男女比例)
+    for a, b in zip(said, said[1:]):
+        if a.role != "metric" or b.role != "metric" or b.start - a.end > 1 or len(_metric_names(b)) < 2:
+            continue  # (a split said in one word, 男女 / 男女比例; not 男生女生, two groups listed)
+        counted = {ctx.kb.metrics[m].counts for m in _metric_names(a) if m in ctx.kb.metrics}
+        about = {ctx.kb.metrics[m].group for m in _metric_names(b) if m in ctx.kb.metrics and m in given}
+        counted.discard("")
+        about.discard("")
+        if counted and about and not any(ctx.kb.compatible(x, y) for x in counted for y in about):
+            out.append(a.text + b.text)
+    return out
+
+
+def _metric_names(token: Token) -> list[str]:
+    """The metrics a metric token's senses name (男女: 男生人数+女生人数)."""
+    return [m for s in token.senses for m in s.name.replace("+", "|").split("|") if m]
 
 
 def _subgroup(r: Reading, ctx: Context) -> list[str]:

@@ -319,8 +319,11 @@ def table(r: Reading, ctx: Context) -> Result | None:
 
 def _each_kind(r: Reading, ctx: Context) -> str:
     """各专业 / 每个系: the kind of rows an each-word names ("" when it names none)."""
-    for token in r.tokens:
+    for i, token in enumerate(r.tokens):
         if token.role == "intent" and any(s.name == "each" for s in token.senses):
+            after = r.tokens[i + 1] if i + 1 < len(r.tokens) else None
+            if after is not None and after.role == "kind" and after.start == token.end and after.senses:
+                return after.senses[0].name  # (各 系: the kind said right after the each-word)
             for k in range(len(token.text)):
                 for end in range(len(token.text), k + 1, -1):
                     kinds = [t.name for t in ctx.kb.lexicon.forms.get(token.text[k:end], []) if t.role == "kind"]
