@@ -72,7 +72,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             qualifiers = {k: vs for k, vs in qualifiers.items() if vs}
     tabled = {f.entity for f in index.by_table.get(r.table, [])} if r.table is not None else None
     if tabled is not None:  # 表6 新能源汽车大赛设备: a name of that table, written in part
-        if names and not set(names) & tabled:
+        if names and not set(names) & tabled and not any(set(index.majors_of.get(n, ())) & tabled for n in names):
+            # (表4 电气工程系 毕业生合计: a department whose majors are the table's rows stays named)
             starts = [a.start for a in r.entities]
             names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
     if not names or r.intents & SET_INTENTS:  # (北方汽车, 诺伯特, 千岛山庄, 清大东方): every name written in part
