@@ -101,7 +101,7 @@ def _body(result: Result) -> list[str]:
         elif kind == "filter":
             if not result.groups:
                 return [texts.filter_none(what, heading.count, heading.metric)]
-            lines.append(texts.filter_head(what, heading.ties))
+            lines.append(texts.filter_head(what, heading.ties, heading.within))
         elif kind == "column":
             lines.append(texts.column_head(heading.metric, what, heading.count))
         elif kind == "average":

@@ -635,7 +635,9 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         unit = next((t for t in tokens[i + 1:] if t.role != "punct"), None)
         paid = unit is not None and unit.role == "unit" and any("元" in s.name for s in unit.senses) and not any(
             t.role == "entity" for t in tokens)
-        if (percent or paid) and _metric_beside(tokens, i) and any(asks_rows):
+        ended = i == len(tokens) - 1 or all(t.role == "punct" for t in tokens[i + 1:])
+        if (percent or paid or ended and i and tokens[i - 1].role == "metric" and any(asks_rows[:i])) and \
+                _metric_beside(tokens, i) and any(asks_rows):  # (智能制造系有几个专业起薪3500: the value that ends it)
             return Threshold("==", value, percent)  # 有几个专业就业率100% / Which majors had a 100% employment rate?
             # (哪些专业起薪3500元 / Which majors start at 3500 yuan? — a sum of money, of no row named)
     for i, token in enumerate(tokens):  # 全都找着工作了: a word that is a threshold with its value

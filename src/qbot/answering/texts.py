@@ -212,8 +212,10 @@ def column_head(metric: str, what: str, count: int) -> str:
     return f"各{what}的{metric}（共{count}个）："
 
 
-def filter_head(what: str, count: int) -> str:
-    return f"符合条件的{what}共{count}个（根据报告数据筛选）："
+def filter_head(what: str, count: int, within: str = "") -> str:
+    """符合条件的专业共4个 / 智能制造系里符合条件的专业共3个 (`within`: the department filtered over)."""
+    where = f"{within}里" if within else ""
+    return f"{where}符合条件的{what}共{count}个（根据报告数据筛选）："
 
 
 def filter_none(what: str, count: int, metric: str) -> str:

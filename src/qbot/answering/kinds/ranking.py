@@ -7,7 +7,7 @@ from dataclasses import replace
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unique
 from qbot.answering.kinds import Context, focus_of, group
-from qbot.answering.reading import Reading, Threshold
+from qbot.answering.reading import Reading, Threshold, clause_of
 from qbot.language.words import OPERATORS
 from qbot.answering.result import Heading, Result, Side, Verdict
 
@@ -175,13 +175,25 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
         return None  # 全都 of 全都有哪些专业 is no threshold of a count
     metric = _beside_the_number(r, wanted) or (wanted or list(r.asked))[0]
     figs, unsure, kind = ctx.index.population(metric, r.qualifier_map, list(r.years), r.kind, r.table)
+    within = [n for n in r.names if ctx.index.majors_of.get(n) and _said_with_the_number(r, n)]  # 智能制造系有几个
+    # 专业起薪3500: among its majors (but 起薪3500的有几个专业 是不是都是我们智造系的: all of them, the department checked)
+    if within and kind == "major":
+        members = {m for n in within for m in ctx.index.majors_of[n]}
+        figs, unsure = [f for f in figs if f.entity in members], [f for f in unsure if f.entity in members]
     if len({f.entity for f in figs}) < 2:
         return None
     chosen = [f for f in figs if r.threshold.holds(f.value)]
-    heading = Heading(metric, kind, count=len({f.entity for f in figs}), ties=len(chosen))
+    heading = Heading(metric, kind, count=len({f.entity for f in figs}), ties=len(chosen), within="、".join(within))
     return Result("filter", groups=tuple(group(chosen)), series=tuple(chosen), skipped=tuple(unsure),
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
                   confidence=0.85)
+
+
+def _said_with_the_number(r: Reading, name: str) -> bool:
+    """Whether the name is said in the clause of the threshold's number."""
+    clause = clause_of(r.tokens)
+    numbers = {clause[t.start] for t in r.tokens if t.role == "number"}
+    return any(clause[e.start] in numbers for e in r.entities if name in e.names and e.start in clause)
 
 
 def _beside_the_number(r: Reading, wanted: list[str]) -> str:
