@@ -213,6 +213,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if any(all(f.qualifiers.get(k) in vs for k, vs in focus.qualifiers) for m in wanted
                for f in index.by_metric.get(m, [])):
             return replace(r, qualifiers=focus.qualifiers, years=r.years or focus.years, carried=True)
+    if "sum" in r.intents and names and not wanted and r.followup and focus.entities and all(
+            n not in focus.entities for n in names):  # 表7 国家级培训 … 省级的呢 加起来多少: both, added up
+        sensed = [_sense_having(n, r, list(focus.metrics), index) for n in names]  # (焊接: 焊接加工, the major)
+        return replace(r, names=tuple(unique([*focus.entities, *sensed])), metrics=carried_metrics(focus) or r.metrics,
+                       carried=True)
     majors = set(index.all_majors())  # (汽车维修 is a major and 表3's equipment alike)
     majors_again = not r.intents and all(n in majors for n in names) and all(
         e in majors for e in focus.entities)  # (俺孙子学数控的 一个月挣多少 … 奶奶 我学的是汽修
