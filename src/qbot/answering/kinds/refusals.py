@@ -253,8 +253,11 @@ def _told_in_prose(r: Reading, ctx: Context) -> bool:
     sentence = hit.passage.paragraph or hit.passage.sentence if hit is not None and hit.passage is not None else ""
     if "duration" in r.intents and not measures:  # 多长时间去一回: 1-2 周 (查安全隐患 … 多长时间查一回: 每月)
         return bool(DURATION_STATED.search(sentence)) or narrative.tells_how_often(sentence)
-    return bool(sentence) and bool(measures) and all(re.search(narrative.COUNT_IN_WORDS + re.escape(m), sentence)
-                                                     for m in measures)  # (两个等级: a count in words too)
+    if not measures:  # 门牌号多少: the number of a thing the topic names whole (办学地点 … 199号)
+        return bool(sentence) and any(t.role == "topic" and t.meaning and t.meaning != t.text and t.meaning in sentence
+                                      for t in r.tokens) and narrative.states_figure(sentence)
+    return bool(sentence) and all(re.search(narrative.COUNT_IN_WORDS + re.escape(m), sentence)
+                                  for m in measures)  # (两个等级: a count in words too)
 
 
 def topics(r: Reading, ctx: Context, words: tuple[str, ...]) -> Result:
