@@ -894,7 +894,8 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
                      if any(values & set(f.qualifiers.values()) for f in index.by_metric.get(m, []))]
         having = [m for m in ask.names if any(index.has_metric(e, m) for e in r.names)] if r.names else \
             [m for m in ask.names if index.school_level(m)]
-        chosen += qualified[:1] or having[:1] or ask.names[:1]
+        echoed = [m for m in ask.names if any(m in a.names for a in r.metrics if a is not ask)]  # (招了多少优秀人才:
+        chosen += echoed[:1] or qualified[:1] or having[:1] or ask.names[:1]  # 招录人数, which 优秀人才 names)
     if not chosen and r.asks_quantity and r.units and all(index.entity_kind(n) == "school" for n in r.names):
         chosen = [h for g in r.groups[:1] if len(r.groups) == 1 and (h := kb.headcounts.get(g)) and any(
             f.unit in r.units for f in index.by_metric.get(h, []))]  # 学校跟哪些企业合作 一共多少家: the group counted
