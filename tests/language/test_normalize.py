@@ -22,7 +22,7 @@ from qbot.language.normalize import lone_characters_joined, normalize, typed_wor
     ("毕业生过一百的专业有几个", "毕业生过100的专业有几个"),
     ("对口率低于八十五的", "对口率低于85的"),
     ("关于十八大", "关于十八大"),
-    ("过一百万", "过一百万"),
+    ("过一百万", "过100万"),  # (a threshold in 万: 100 of 万元, or 1000000 of 元; reading.Threshold.in_unit)
     ("毕业生九成多都在山东上班", "毕业生90%多都在山东上班"),
     ("学校成立七成员", "学校成立七成员"),
     ("请问一下😊汽修就业率", "请问一下汽修就业率"),

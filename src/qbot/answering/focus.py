@@ -1147,8 +1147,9 @@ def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> 
     heads = set(kb.headcounts.values())
     clause = clause_of(r.tokens)
     asking = [m for m in r.metrics if set(m.names) <= heads and ASKING_IN_NAME.search(m.text)]
-    counted = [m for m in r.metrics if m not in asking and any(
+    counted = [m for m in r.metrics if m not in asking and not ASKING_IN_NAME.search(m.text) and any(
         kb.metrics.get(n) is not None and kb.metrics[n].unit in ("人", "名") and n not in heads for n in m.names)]
+    # (机械装配毕业多少人就业多少人: each says its own how-many, two counts asked)
     dropped = {n for a in asking for n in a.names
                if any(clause.get(a.start) == clause.get(c.start) for c in counted)}
     return [m for m in chosen if m not in dropped]

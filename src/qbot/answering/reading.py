@@ -68,6 +68,11 @@ class Threshold:
     value: float
     percent: bool
     implied: bool = False  # said by a word alone (全都 = 100%), so only a rate can be meant
+    wan: bool = False  # said in 万 (超过30万): in 万 of a figure counted in 万元, else ten thousand of it
+
+    def in_unit(self, unit: str) -> Threshold:
+        """The threshold in a figure's unit: 30万 is 30 of 万元 but 300000 of 元 (起薪超过1万: 10000)."""
+        return replace(self, value=self.value * 10000, wan=False) if self.wan and not unit.startswith("万") else self
 
     def holds(self, value: float) -> bool:
         return {
@@ -618,6 +623,7 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         value = float(token.meaning.rstrip("%"))
         percent = token.meaning.endswith("%")
         j = i + 1
+        wan = j < len(tokens) and tokens[j].role == "unit" and tokens[j].text == "万" and tokens[j].start == token.end
         if j < len(tokens) and tokens[j].role == "unit":
             j += 1
         after = tokens[j] if j < len(tokens) else None
@@ -625,7 +631,7 @@ def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
         for side in (after, before):
             if side is not None and side.role == "operator":
                 carried = OPERATOR_WITH_VALUE.fullmatch(side.senses[0].name)  # (全部都 100%: its own op, this value)
-                return Threshold(carried["op"] if carried else side.senses[0].name, value, percent)
+                return Threshold(carried["op"] if carried else side.senses[0].name, value, percent, wan=wan)
         if after is not None and after.text == "的" and j + 1 < len(tokens) and tokens[j + 1].role in ("kind",
                                                                                                        "intent"):
             return Threshold("==", value, percent)

@@ -182,7 +182,7 @@ def threshold(r: Reading, ctx: Context) -> Result | None:
         figs, unsure = [f for f in figs if f.entity in members], [f for f in unsure if f.entity in members]
     if len({f.entity for f in figs}) < 2:
         return None
-    chosen = [f for f in figs if r.threshold.holds(f.value)]
+    chosen = [f for f in figs if r.threshold.in_unit(f.unit).holds(f.value)]
     heading = Heading(metric, kind, count=len({f.entity for f in figs}), ties=len(chosen), within="、".join(within))
     return Result("filter", groups=tuple(group(chosen)), series=tuple(chosen), skipped=tuple(unsure),
                   heading=heading, focus=focus_of(r, ctx, unique(f.entity for f in chosen), (metric,), kind),
