@@ -121,8 +121,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=carried)
     quoted = r.threshold is not None and r.threshold.op == "==" and not focus.kind  # (not 3000以下的呢, a filter)
-    asking = r.intents and r.intents <= {"quantity", "count", "yesno", "verify", "which", "list"} and r.threshold is None \
-        and (not r.intents & {"which", "list"} or len(focus.entities) > 1) or quoted \
+    asking = r.intents and r.intents <= {"quantity", "count", "yesno", "verify", "which", "list"} and \
+        r.threshold is None and (not r.intents & {"which", "list"} or len(focus.entities) > 1) or quoted \
         and r.intents <= {"quantity", "count", "yesno", "narrative"}  # (俺咋听说是百分百: 咋, how come; 他说的九十八点五
     # 对不对: the figure heard, checked against the one just given)
     if not names and not wanted and asking and focus.entities and focus.metrics and \

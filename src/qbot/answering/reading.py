@@ -267,8 +267,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 topics.append(token.text)  # 三二连读是跟哪个大学连的: a school the figures must name
             before = _previous(tokens, i)
             if before is not None and before.role in ("unknown", "topic") and len(before.text) >= 2 \
-                    and not before.text.isdigit() and before.meaning in ("", before.text) and not any(t.text in AND_WORDS for t in tokens[
-                        tokens.index(before) + 1:i]):  # (名师和专业带头人: two things, not a major 名师专业)
+                    and not before.text.isdigit() and before.meaning in ("", before.text) and not any(
+                        t.text in AND_WORDS for t in tokens[tokens.index(before) + 1:i]):  # (名师和专业带头人: two
+                # things, not a major 名师专业; 承认专业方面: a word read as another, 问题, names no major)
                 unknown_names.append(before.text + token.text)
         elif role == "pronoun":
             pronoun = True

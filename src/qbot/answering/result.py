@@ -110,8 +110,8 @@ class Result:
     def contested(self) -> tuple:
         """起薪最低的专业: the figures left out of a ranking as uncertain, one of whose readings would come first (电气自动化
         at 2200 below the 2800 of the eight tied): the note says so (the ranking stands on the certain figures)."""
-        if self.kind != "ranking" or not self.skipped or self.heading is None or self.heading.order not in ("asc", "desc") \
-                or not self.groups:
+        if self.kind != "ranking" or not self.skipped or self.heading is None or not self.groups or \
+                self.heading.order not in ("asc", "desc"):
             return ()
         shown = [f.value for g in self.groups for f in g]
         first = min(shown) if self.heading.order == "asc" else max(shown)

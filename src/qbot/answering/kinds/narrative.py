@@ -249,7 +249,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         if n <= len(items):
             hit = replace(hit, sentence=items[n - 1])
     admitted = ctx.search.lists_titled(ctx.edition, ctx.search.terms(text)) if "remedy" not in r.intents else None
-    if admitted and not r.asks_number and not ordinal:  # 专业方面有啥问题: the item of 存在的问题 about 专业, not a sentence naming both
+    if admitted and not r.asks_number and not ordinal:  # 专业方面有啥问题: the item of 存在的问题 about 专业, not a
+        # sentence naming both words in passing
         hit = ctx.search.search(text, ctx.edition, min_coverage=0.5, within=admitted, listing=r.asks_names) or hit
     if "remedy" in r.intents:  # 名师少 学校打算咋改: the measure the report sets against the problem it admits
         problems = frozenset(ctx.search.parallel_lists(ctx.edition))
