@@ -107,6 +107,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         names) == 1 and names[0] not in focus.entities or pair and not names or not names and wanted and not r.kind
         and not r.order and bool(focus.previous))  # 会计好找工作不 … 那会计电算化呢 (焊接起薪 … 那数控呢 … 哪个转正后高)
     # 哪个好找工作
+    departments = unique(d for e in focus.entities for d, majors in index.majors_of.items() if e in majors)
+    if r.pronoun and r.kind == "department" and not names and departments and not any(
+            e in index.majors_of for e in focus.entities):  # 市政工程施工就业率多少 … 这个系还有哪些专业: its department
+        said = next((s.name for t in r.tokens if t.role == "kind" for s in t.senses if s.role == "kind"), "")
+        return replace(r, names=tuple(departments), carried=True, kind=said)  # (… 哪些专业: the kind then asked)
     if focus.entities and (r.pronoun and (comparing or not names) or comparing and len(names) == 1
                            and names[0] not in focus.entities):
         # 比上一个高吗 / 那它就业率呢: the previous entities are (one side of) this question's.
