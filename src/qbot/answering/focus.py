@@ -344,14 +344,12 @@ def _qualified_own(r: Reading) -> bool:
 
 
 def _kin_qualified(metric: str, keys: set[str], index: FigureIndex) -> bool:
-    """Whether a metric counting the same thing (合格人数, 合格率: 合格) has figures the qualifier keys qualify."""
-    thing = KIN.sub("", metric)
-    return any(KIN.sub("", m) == thing and any(keys & set(f.qualifiers) for f in figs)
-               for m, figs in index.by_metric.items())
+    """Whether the metric's rate, or the count it is the rate of (metrics.csv's ratio column: 合格人数, 合格率), has
+    figures the qualifier keys qualify."""
+    info = index.metrics.get(metric)
+    kin = {m for m, i in index.metrics.items() if i.ratio == metric} | ({info.ratio} if info and info.ratio else set())
+    return any(keys & set(f.qualifiers) for m in kin for f in index.by_metric.get(m, []))
 
-
-#: The endings of metrics that count or rate the same thing (合格人数, 合格率).
-KIN = re.compile(r"(人数|人次|数量|数|率)$")
 #: Words between the items of a list (社团数量、社团成员人数和活动参与人次).
 LIST_MARKS = frozenset({"、", "和", "及", "以及", ",", "，", ";", "；"})
 
@@ -1221,10 +1219,10 @@ def _own_words(r: Reading, index: FigureIndex) -> Reading:
     metrics = []
     for ask in r.metrics:
         word = ask.text.strip()
-        own = [unique(f.metric for f in index.by_entity.get(e, []) if word in f.metric) for e in named]
-        if len(word) >= 2 and ask.start >= 0 and not any(index.has_metric(e, m) for e in named for m in ask.names) \
-                and all(len(ms) == 1 for ms in own) and len({ms[0] for ms in own}) == 1:
-            ask = replace(ask, names=(own[0][0],))
+        if len(word) >= 2 and ask.start >= 0 and not any(index.has_metric(e, m) for e in named for m in ask.names):
+            own = [unique(f.metric for f in index.by_entity.get(e, []) if word in f.metric) for e in named]
+            if all(len(ms) == 1 for ms in own) and len({ms[0] for ms in own}) == 1:
+                ask = replace(ask, names=(own[0][0],))
         metrics.append(ask)
     return replace(r, metrics=tuple(metrics))
 

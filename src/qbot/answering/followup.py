@@ -26,8 +26,7 @@ def rows_named(r: Reading, focus: Focus, index: FigureIndex) -> list[tuple[str, 
     各几人次: 国家级培训 and 省级培训)."""
     table = r.table if r.table is not None else focus.table if r.followup else None
     if table is None and r.followup and focus.entities:
-        tables = {f.table_no for e in focus.entities for f in index.by_entity.get(e, [])}
-        table = tables.pop() if len(tables) == 1 else None
+        table = _table_of(focus, index)
     if table is None:
         return []
     figs = index.by_table.get(table, [])

@@ -14,7 +14,6 @@ from qbot.answering.figure import Fig
 from qbot.answering.kinds import Context
 from qbot.answering.reading import ASKING_IN_NAME, ENGLISH_WORD, Reading, clause_of
 from qbot.answering.result import Result
-from qbot.language.tokens import Token
 
 SENTENCE_END = re.compile(r"[。；！？]")
 #: What a refusal quotes when a length of time was asked and the figures found are not one.
@@ -89,22 +88,16 @@ def _split_of_another(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
     students) asks that split of the people counted first, which the figures of the other group are not."""
     out: list[str] = []
     given = {f.metric for f in figs}
-    said = [t for t in r.tokens if t.text != "的"]  # (毕业的男女比例)
-    for a, b in zip(said, said[1:]):
-        if a.role != "metric" or b.role != "metric" or b.start - a.end > 1 or len(_metric_names(b)) < 2:
-            continue  # (a split said in one word, 男女 / 男女比例; not 男生女生, two groups listed)
-        counted = {ctx.kb.metrics[m].counts for m in _metric_names(a) if m in ctx.kb.metrics}
-        about = {ctx.kb.metrics[m].group for m in _metric_names(b) if m in ctx.kb.metrics and m in given}
+    for a, b in ((a, b) for a in r.metrics for b in r.metrics if 0 <= a.start < b.start):
+        if len(b.names) < 2 or r.text[a.start + len(a.text):b.start] not in ("", "的"):
+            continue  # (a split said in one word, 男女 / 男女比例, right after: 毕业生的男女比例; not 男生女生)
+        counted = {ctx.kb.metrics[m].counts for m in a.names if m in ctx.kb.metrics}
+        about = {ctx.kb.metrics[m].group for m in b.names if m in ctx.kb.metrics and m in given}
         counted.discard("")
         about.discard("")
         if counted and about and not any(ctx.kb.compatible(x, y) for x in counted for y in about):
             out.append(a.text + b.text)
     return out
-
-
-def _metric_names(token: Token) -> list[str]:
-    """The metrics a metric token's senses name (男女: 男生人数+女生人数)."""
-    return [m for s in token.senses for m in s.name.replace("+", "|").split("|") if m]
 
 
 def _subgroup(r: Reading, ctx: Context) -> list[str]:
