@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
+from itertools import takewhile
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
@@ -1133,10 +1134,19 @@ def _asking_word_before(chosen: list[str], r: Reading, kb: KnowledgeBase) -> lis
         units = {UNIT_FAMILIES.get(kb.metrics[n].unit, kb.metrics[n].unit) for n in (*a.names, *b.names)
                  if n in kb.metrics}
         if a.start + len(a.text) == b.start and ASKING_IN_NAME.search(a.text) and not ASKING_IN_NAME.search(b.text) \
-                and not set(a.names) & set(b.names) and len(units) == 1:  # (both counts of people; but 毕业的有几个
-            # 找着工作了 asks how many of the graduates found work)
+                and not set(a.names) & set(b.names) and len(units) == 1 and not _asked_after(r, b):  # (both counts
+            # of people; but 毕业的有几个找着工作了 asks how many of the graduates found work, and 挣多少钱转正以后又是多少
+            # asks the second pay after the first)
             dropped |= set(a.names) - set(b.names)
     return [m for m in chosen if m not in dropped] if dropped and set(chosen) - dropped else chosen
+
+
+def _asked_after(r: Reading, ask: MetricAsk) -> bool:
+    """转正以后又是多少 / 转正以后呢: a metric followed, before any other metric, by an asking word or 呢 of its own."""
+    after = [t for t in r.tokens if t.start > ask.start]
+    ahead = list(takewhile(lambda t: t.role != "metric", after))
+    return any(t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) or t.text == "呢"
+               for t in ahead)
 
 
 def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:

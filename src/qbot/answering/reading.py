@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace, field
+from itertools import takewhile
 
 from qbot.language.tokens import CJK, EMPTY_ROLES, Token
 from qbot.language.words import OPERATOR_WITH_VALUE
@@ -800,6 +801,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         leading = bool(parts) and _only_qualifiers(parts[-1])  # 本科 升学 人数: a bare qualifier before a
         if targets and not leading and (not parts or any(t.role in TARGET_ROLES for t in parts[-1])  # metric
                                         or _asks_of_entity(parts[-1]) or _claim(parts[-1])  # qualifies it
+                                        or _asks_which_kind(parts[-1])
                                         or _after_a_count(group, parts)
                                         or claim and _asks_about(parts[-1])):
             parts.append(list(group))
@@ -808,7 +810,7 @@ def segments_of(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
         else:
             parts.append(list(group))
     return [tuple(p) for p in parts if any(t.role in TARGET_ROLES for t in p) or _group_counted(p) or _asks_of_entity(
-        p) or _claim(p) or (people_asked(p) or _asks_amount(p)) and len(parts) > 1
+        p) or _asks_which_kind(p) or _claim(p) or (people_asked(p) or _asks_amount(p)) and len(parts) > 1
             or _counts_kind(p) or (_asks_about(p) or _names_topic(p)) and len(parts) > 1]
 
 
@@ -865,6 +867,13 @@ def _after_a_count(group: list[Token] | tuple[Token, ...], parts: list[list[Toke
     return bool(parts) and _counts_kind(parts[-1]) and (_asks_amount(group) or any(t.role == "metric" for t in group))
 
 
+def _asks_which_kind(part: list[Token]) -> bool:
+    """铁路客运服务是哪个系的 (就业率多少): a part naming a thing and asking which of a kind it belongs to."""
+    return any(t.role == "entity" for t in part) and any(
+        t.role == "intent" and any(s.name == "which" for s in t.senses) and i + 1 < len(part)
+        and part[i + 1].role == "kind" for i, t in enumerate(part))
+
+
 def _asks_of_entity(part: list[Token]) -> bool:
     """顾庄村 学校出了多少钱 / 五中全会宣讲几次: a part naming a thing and asking a number in a unit is whole without
     a metric."""
@@ -912,8 +921,15 @@ def _next_past_groups(tokens: tuple[Token, ...], i: int) -> Token | None:
 def _asked_between(tokens: tuple[Token, ...], first: MetricAsk, then: MetricAsk) -> bool:
     """一个月能挣多少钱 转正以后呢: the amount asked between a word of both pays and the one named after it."""
     between = [t for t in tokens if first.start < t.start < then.start]
-    return first.start < then.start and not any(t.role == "metric" for t in between) and any(
-        t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) for t in between)
+    after = [t for t in tokens if t.start > then.start]
+    asked_after = any(t.text == "呢" or _asks_how_many(t) for t in takewhile(lambda t: t.role != "metric", after))
+    return first.start < then.start and not any(t.role == "metric" for t in between) and (
+        any(_asks_how_many(t) for t in between) or bool(ASKING_IN_NAME.search(first.text)) and asked_after)
+    # (能挣多少转正以后呢: the how-much said within the first, the second asked after it)
+
+
+def _asks_how_many(token: Token) -> bool:
+    return token.role == "intent" and any(s.name in ("quantity", "count") for s in token.senses)
 
 
 def _each_of_the_metrics(tokens: tuple[Token, ...], metrics: list[MetricAsk]) -> bool:

@@ -97,6 +97,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
     by_kind = not r.names and (r.kind or r.table) and r.asks_quantity and "each" not in r.intents
     if not ("sum" in r.intents or by_kind) or not r.asked:
         return None
+    if (r.versus or len(r.years) >= 2) and r.intents & {"compare", "difference"}:
+        return None  # 一共招了多少学生 比前一年多了没有: the whole against another year, which compare answers
     if all(is_school(n, ctx.index) for n in r.names) and not _sum_over_qualifiers(replace(r, names=())) and any(
             unqualified(f) for m in r.asked for f in ctx.index.by_metric.get(m, []) if f.entity_type == "school"):
         return None  # (学校)一共多少专业 国家示范专业几个 省品牌几个: 一共 asks the whole the report states, not the parts
