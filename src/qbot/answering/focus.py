@@ -878,7 +878,10 @@ def _plain(r: Reading, kb: KnowledgeBase) -> bool:
     """Nothing in the question but the group, the asking and filler (学生有多少): its headcount is meant (and words of
     that headcount's name: 跟企业有合作吗 合作的有几家 — 合作企业数)."""
     heads = " ".join(kb.headcounts.get(g, "") for g in r.groups)
-    return not any(t.role == "unknown" or t.role == "topic" and (t.meaning or t.text) not in heads for t in r.tokens)
+    clause = clause_of(r.tokens)
+    taken_in = {clause[t.start] for t in r.tokens if t.role == "context" and any(s.name == "include" for s in t.senses)}
+    return not any(t.role == "unknown" or t.role == "topic" and (t.meaning or t.text) not in heads
+                   for t in r.tokens if clause[t.start] not in taken_in)  # (包括大专的: what the whole takes in)
 
 
 def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:

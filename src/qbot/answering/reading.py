@@ -178,7 +178,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     to the metric counting things of that kind (专业 → 专业数)."""
     headcounts = headcounts or {}
     kinds_counted = kinds_counted or {}
-    tokens = _fees_of_a_metric(_spent_on(talk_as_context(tokens)))
+    tokens = fees_paid(_fees_of_a_metric(_spent_on(talk_as_context(tokens))))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -439,6 +439,16 @@ def _fees_of_a_metric(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     metrics = [t.text for t in tokens if t.role == "metric"]
     return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic"
                  and any(t.text in m and t.text != m for m in metrics) else t for t in tokens)
+
+
+def fees_paid(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """学费在哪交 / 学费怎么交 网上能交不: how fees are paid, which the prose tells (山东非税统交平台), not how much
+    they are (学费一年交多少 is still about fees)."""
+    paying = any(t.how == "synonym" and t.meaning == "缴费" for t in tokens)
+    if not paying or any(_asks_how_many(t) for t in tokens):
+        return tokens
+    return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and any(s.name == "fees" for s in t.senses)
+                 else t for t in tokens)
 
 
 def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

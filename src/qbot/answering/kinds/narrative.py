@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from qbot.answering.kinds import Context, focus_of
-from qbot.answering.reading import Reading, clause_of, talk_as_context, thing_counted
+from qbot.answering.reading import Reading, clause_of, fees_paid, talk_as_context, thing_counted
 from qbot.answering.result import Result
 from qbot.language.tokens import Token
 
@@ -181,7 +181,7 @@ def _asides(tokens) -> set[int]:  # type: ignore[no-untyped-def]
 
 def plain_tokens(r: Reading, ctx: Context) -> tuple[Token, ...]:
     """The question as typed (Chinese numerals kept), read into tokens: what `search_text` searches by."""
-    return talk_as_context(ctx.kb.read(r.plain), introductions=False)
+    return fees_paid(talk_as_context(ctx.kb.read(r.plain), introductions=False))  # (学费在哪交: paying, not 学费)
 
 
 def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_figures: bool = False) -> Result | None:
