@@ -952,7 +952,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
             continue
         many = any(metric in a.names and a.text.endswith("多") for a in r.metrics) and not r.intents & {
             "compare", "difference"}  # 女生多吗 (but 男生比女生多多少人)
-        if info.ratio and (r.intents & {"ratio", "much", "yesno"} or many) and info.ratio not in chosen:
+        share = metric in kb.headcounts.values() and kb.metrics.get(info.ratio, info).unit == "%" and not r.intents & {
+            "compare", "difference", "times"}  # 男生有多少 … 女孩呢: a group's headcount with its share of the students
+        if info.ratio and (r.intents & {"ratio", "much", "yesno"} or many or share) and info.ratio not in chosen:
             out.append(info.ratio)  # 女生多不多 / 双师型的有多少，占比多少 / 都是本科以上吗 / 有研究生不
         wants_rate = "ratio" in r.intents and kb.metrics.get(info.change, info).unit == "%"
         last = index.last_year
