@@ -118,7 +118,8 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         wanted_here = [n for m in carried for n in m.names]
         names = [_sense_having(name, r, wanted_here, index) for name in names]  # 汽修起薪 … 比焊接高吗: 焊接加工,
         merged = unique([*focus.entities, *names])  # the major, not 表3's 焊接 equipment
-        if comparing and not names and len(focus.entities) < 2:  # 比上一个高吗: this one against the one before
+        if (comparing or pair and "sum" in r.intents) and not names and len(focus.entities) < 2:  # 比上一个高吗: this
+            # one against the one before (会计电算化 … 那会计呢 … 俩加起来: the two added up)
             merged = unique([*focus.previous, *focus.entities])
         if wanted and not comparing and not any(index.has_metric(e, m) for e in merged for m in wanted):
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer

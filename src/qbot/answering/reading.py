@@ -31,7 +31,7 @@ ENGLISH_WORD = re.compile(r"[a-z]{5,}(?:[ -][a-z]{5,})*")
 #: "May we …?": a yes/no question about being allowed to (能免学费不, 也能免学费吗, 能不能申请).
 MAY = re.compile(r"能不能|可不可以|(?:能|可以)[^，。,\s]{0,12}(?:不|吗|么|没)\s*[?？]?\s*$")
 #: 对口的呢 多少: a short first clause ending in 呢 asks about something else of what was just answered.
-SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,5}呢(?:[\s,，。?？]|$)")
+SHORT_WITH_NE = re.compile(r"^[^\s,，。?？]{1,10}呢(?:[\s,，。?？]|$)")
 #: 党员总数(含离退休): a qualifier after these words is included in the figure asked, not chosen.
 INCLUDING = frozenset({"含", "包括", "包含", "连同"})
 #: A time counted from now on (干个三年以后, 工作五年后, in five years): no figure of the report is about it.
