@@ -59,6 +59,7 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     words += [w for w in _subgroup(r, ctx) if w not in words and not explained(w, context)]
     words += [w for w in _split_of_another(r, figs, ctx) if w not in words]
     words += [w for w in _among_others(r, ctx) if w not in words]
+    words += [w for w in _one_of_a_list(r, figs, ctx) if w not in words]
     if r.kind in ("training", "teacher_training") and not any(f.entity_type == r.kind for f in figs):
         # 教师培训花了多少钱: not the equipment's sums (a kind of training named, none of its figures given)
         words += [t.text for t in r.tokens if t.role == "kind" and not t.text.isascii() and t.text not in words
@@ -151,6 +152,29 @@ def _among_others(r: Reading, ctx: Context) -> list[str]:
         if population and not population & within and all(
                 ctx.kb.metrics.get(m) is not None and ctx.kb.metrics[m].unit in PERSON_UNITS for m in population if m):
             out.append(f"{before.text}里的{after.text}")  # (报告里没有关于“毕业生里的女生”的数据)
+    return out
+
+
+def _one_of_a_list(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
+    """跟海尔集团的订单班有多少人: an item of the list in the figure's sentence (聊建集团、…、海尔集团、…), named by its
+    first words, asked its own part of what the figure counts for the whole list, which the report does not break
+    down."""
+    if not r.asks_number:
+        return []
+    out: list[str] = []
+    said = [t for t in r.tokens if t.role not in ("filler", "punct")]
+    for thing, metric in zip(said, said[1:]):
+        if thing.role != "topic" or metric.role != "metric":
+            continue
+        forms = ctx.kb.written(thing.meaning or thing.text)
+        for fig in figs:
+            own = " ".join([fig.entity, fig.metric, *fig.qualifiers.values()])
+            sentence = "" if fig.table_no else _sentence(
+                ctx.kb.section_texts.get((fig.edition, fig.section_path), ""), fig.quote)
+            if not any(w in own for w in forms) and any(
+                    re.search(f"[、与（(]{re.escape(w)}[^、，,。；;]{{0,4}}[、等]", sentence) for w in forms):
+                out.append(f"{thing.text}的{metric.text}")  # (报告里没有关于“海尔集团的订单班”的数据)
+                break
     return out
 
 
