@@ -178,7 +178,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     to the metric counting things of that kind (专业 → 专业数)."""
     headcounts = headcounts or {}
     kinds_counted = kinds_counted or {}
-    tokens = fees_paid(_fees_of_a_metric(_spent_on(talk_as_context(tokens))))
+    tokens = fees_paid(_fees_of_a_metric(_spent_on(_years_as_values(talk_as_context(tokens)))))
     entities: list[EntityAsk] = []
     metrics: list[MetricAsk] = []
     qualifiers: dict[str, list[str]] = {}
@@ -439,6 +439,15 @@ def _fees_of_a_metric(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     metrics = [t.text for t in tokens if t.role == "metric"]
     return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic"
                  and any(t.text in m and t.text != m for m in metrics) else t for t in tokens)
+
+
+def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """培训人数超过2000的单位: four bare digits right after a comparing word are a value, not the year 2000 (but
+    2019到2020: a year against another)."""
+    years = [t for t in tokens if t.role == "year"]
+    return tuple(replace(t, role="number", senses=(), meaning=t.text) if t.role == "year" and t.text.isdigit()
+                 and len(t.text) == 4 and len(years) == 1 and i and tokens[i - 1].role == "operator" else t
+                 for i, t in enumerate(tokens))
 
 
 def fees_paid(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
