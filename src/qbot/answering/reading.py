@@ -263,7 +263,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         elif role == "kind":
             named = next(t.name for t in token.senses if t.role == "kind")
             if named != "school":  # (大学 / 职专 only name schools the report does not know: 聊城大学)
-                kind = kind or named
+                kind = named if kind == "major" and named == "equipment" else kind or named  # (电商专业有啥实训设备:
+                # the major's equipment, 表3's row of its name)
             else:
                 topics.append(token.text)  # 三二连读是跟哪个大学连的: a school the figures must name
             before = _previous(tokens, i)
