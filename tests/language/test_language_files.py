@@ -59,6 +59,7 @@ def append(path: Path, line: str) -> Callable[[Path], None]:
     (append(Path("language/words.csv"), "请问,filler,,"), "“请问”重复"),
     (append(Path("language/words.csv"), "最最高,intent,rank_top,"), "未知意图 'rank_top'"),
     (append(Path("language/words.csv"), "校友,group,校友,"), "未知人群 '校友'"),
+    (append(Path("language/words.csv"), "那时节,time,long_ago,"), "时间词的含义应为相对年份（整数）或 earlier"),
     (append(Path("language/words.csv"), "饭馆,synonym,饭店,"), "既不是已知名称，也不在报告原文中"),
     (append(Path("language/words.csv"), "去年今日,time,last,"), "相对年份（整数）"),
     (append(Path("language/groups.csv"), "校友,毕业班,,"), "包含未知人群 毕业班"),

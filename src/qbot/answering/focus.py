@@ -278,6 +278,10 @@ def _metric_words_as_qualifiers(r: Reading, index: FigureIndex) -> Reading:
 def _in_years(r: Reading, index: FigureIndex) -> Reading:
     """Years against the figures: 去年毕业多少人 means the report's graduates when the report has graduates of
     one year only; 2013年合并建校的时候有多少学生 keeps the metrics that have figures of 2013."""
+    if r.earlier and r.asked:  # 班级数现在多少个 以前多少个: the earliest year stated of each, beside any year said
+        first = [min(before) for m in r.asked if (before := [y for y in index.years_of(m) if y < index.year])]
+        if first:
+            r = replace(r, years=tuple(unique([*r.years, *first])))
     if not r.years or not r.asked:
         return r
     dated = [m for m in r.asked if any("year" in f.qualifiers for f in index.by_metric.get(m, []))]

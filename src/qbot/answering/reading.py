@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace, field
 from itertools import takewhile
 
 from qbot.language.tokens import CJK, EMPTY_ROLES, Token
-from qbot.language.words import OPERATOR_WITH_VALUE
+from qbot.language.words import EARLIER, OPERATOR_WITH_VALUE
 
 #: Intent meanings that ask for a number.
 QUANTITY_INTENTS = frozenset({"quantity", "count", "ratio", "much", "sum", "avg", "difference", "duration"})
@@ -120,6 +120,7 @@ class Reading:
     versus: tuple[str, ...] = ()  # years on the other side of a comparison (比去年)
     soft_years: tuple[str, ...] = ()  # years said relatively (去年): the report's own year may be meant
     later: bool = False  # a time counted from now on is asked (三年以后能拿多少钱)
+    earlier: bool = False  # the earliest year stated is asked (以前多少个 / 合并那会儿)
 
     # ---------------------------------------------------------------- derived views
 
@@ -194,6 +195,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     numbers: list[str] = []
     units: list[str] = []
     unknown_names: list[str] = []
+    earlier = False
     kind = ""
     table: int | None = None
     section = ""
@@ -231,6 +233,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
                 versus.append(token.meaning)  # 招生比19年涨了多少: 2019 is the other side of 2020
             elif token.meaning not in years:
                 years.append(token.meaning)
+        elif role == "time" and (token.senses[0].name if token.senses else token.meaning) == EARLIER:
+            earlier = earlier or _asked_in_its_clause(tokens, token)  # 班级数现在多少个 以前多少个: the earliest year
+            # the report states (but 以前没领上补助的 后来补发了没: when something happened, not a figure asked of then)
         elif role == "time":
             year = str(edition_year + int(token.senses[0].name if token.senses else token.meaning or 0))
             if _is_comparison_side(tokens, i):
@@ -365,7 +370,7 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
         foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
         clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus), soft_years=tuple(soft),
-        later=bool(LATER.search(text)),
+        later=bool(LATER.search(text)), earlier=earlier,
     )
 
 
@@ -440,6 +445,13 @@ def _fees_of_a_metric(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     metrics = [t.text for t in tokens if t.role == "metric"]
     return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic"
                  and any(t.text in m and t.text != m for m in metrics) else t for t in tokens)
+
+
+def _asked_in_its_clause(tokens: tuple[Token, ...], token: Token) -> bool:
+    """Whether the clause of `token` asks how many (多少 / 几, alone or in a metric's words)."""
+    clause = clause_of(tokens)
+    return any(clause[t.start] == clause[token.start] and (
+        _asks_how_many(t) or t.role == "metric" and bool(ASKING_IN_NAME.search(t.text))) for t in tokens)
 
 
 def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:

@@ -28,7 +28,7 @@ ROLES = {
     "operator": "a comparison of a threshold: > >= < <= ==, or one with its value (==100%)",
     "pronoun": "optional entity kind it refers back to (这个专业 → major)",
     "kind": "an entity kind: major, department, equipment, project, training, teacher_training",
-    "time": "years relative to the edition's year: 0, -1, 1 …",
+    "time": "years relative to the edition's year: 0, -1, 1 …; earlier: the earliest year a figure is stated for",
     "unit": "the unit a number is counted in (人, 元, 万元 …)",
     "offtopic": "a topic such reports never cover: fees | housing | admission | schedule | contact | opinion "
                 "| difficulty | schools | teaching | other",
@@ -51,6 +51,8 @@ OPERATOR_WITH_VALUE = re.compile(r"(?P<op>>=|<=|==|>|<)(?P<value>\d+(?:\.\d+)?%?
 KINDS = frozenset({"major", "department", "equipment", "project", "training", "teacher_training", "school"})
 #: Roles whose words carry no content: they may never also be a name.
 EMPTY_ROLES = frozenset({"filler", "context"})
+#: The meaning of a time word that asks the earliest year the report states a figure for (以前 / 当初).
+EARLIER = "earlier"
 
 
 @dataclass(frozen=True)
@@ -233,11 +235,11 @@ def check_meaning(role: str, meaning: str, metrics: set[str], groups: dict[str, 
         return f"代词所指的类别未知：{meaning!r}"
     if role == "group" and meaning not in groups:
         return f"未知人群 {meaning!r}（见 language/groups.csv）"
-    if role == "time":
+    if role == "time" and meaning != EARLIER:
         try:
             int(meaning)
         except ValueError:
-            return f"时间词的含义应为相对年份（整数）：{meaning!r}"
+            return f"时间词的含义应为相对年份（整数）或 {EARLIER}：{meaning!r}"
     if role in ("synonym", "unit") and not meaning:
         return f"{role} 的 meaning 不能为空"
     return ""
