@@ -153,7 +153,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                            carried=True)
     counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
-        return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True,
+        return replace(r, names=focus.entities, metrics=carried_metrics(_qualified_by(r, focus, index)), carried=True,
                        qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
                        years=r.years or focus.years)
     schooled = all(index.entity_kind(n) in ("school", "total") for n in names)  # (这个在全校算低的不: among the
@@ -268,6 +268,18 @@ def _table_of(focus: Focus, index: FigureIndex) -> int | None:
 def _unit(metric: str, index: FigureIndex) -> str:
     info = index.metrics.get(metric)
     return info.unit if info is not None else ""
+
+
+def _qualified_by(r: Reading, focus: Focus, index: FigureIndex) -> Focus:
+    """继续教育学院在校生多少 … 高起专占多少: the figures of the entity just asked that the qualifier named qualifies,
+    when those just given have none (学生结构占比, not 在校生人数)."""
+    values = r.qualifier_values
+    if not values or any(values & set(f.qualifiers.values()) for e in focus.entities for m in focus.metrics
+                         for f in index.by_entity_metric.get((e, m), [])):
+        return focus
+    others = unique(f.metric for e in focus.entities for f in index.by_entity.get(e, [])
+                    if values & set(f.qualifiers.values()))
+    return replace(focus, metrics=tuple(others)) if others else focus
 
 
 def carried_metrics(focus: Focus) -> tuple:
