@@ -3,6 +3,7 @@ it returns are grounded before they are given."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -78,6 +79,10 @@ PLAN: tuple[tuple[str, Kind], ...] = (
 COUNTING_INTENTS = frozenset({"quantity", "count", "sum", "avg", "much"})
 COUNT_UNITS = frozenset({"个", "项", "门", "家", "种", "所", "类"})
 HEAD_UNITS = frozenset({"人", "人次", "名"})
+
+
+#: A question ending in a particle asking yes or no (班主任能力大赛拿过全国的奖吗): not keywords naming a figure.
+YES_NO_END = re.compile(r"[吗嘛么][\s?？!！。]*$")
 
 
 def _quoted(number: str, fig: Fig) -> bool:
@@ -182,7 +187,7 @@ def run(r: Reading, ctx: Context) -> Result:
                     narrative.tells_how_often(hit.passage.sentence):
                 hit = None  # (a duration asked: only a sentence telling how long or how often answers it)
             if hit is not None and hit.passage is not None and _ends_in_metric(r) and not r.intents and \
-                    not narrative.states_figure(hit.passage.sentence):
+                    not YES_NO_END.search(r.plain) and not narrative.states_figure(hit.passage.sentence):
                 hit = None  # 跨专业就业人数 (keywords naming a figure): a sentence telling that it grew, without the
                 # count, does not answer it
             told = [w for w in words if not ("duration" in r.intents and w == grounding.HOW_LONG)]  # (a sentence
