@@ -191,7 +191,18 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     extra += _carriers(r, index)
     asked = _narrowed(unique([*_metrics(r, index, kb), *(extra if r.metrics else [])]), r, index)
     asked = _in_table(_like_the_last(asked, r, focus, kb), r, index)
-    return _in_years(replace(r, asked=tuple(asked)), index)
+    return _in_years(_school_of_its_kind(replace(r, asked=tuple(asked)), index, kb), index)
+
+
+def _school_of_its_kind(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> Reading:
+    """学校设备有多少台: the school named beside a kind of thing whose figures it does not hold itself is where all
+    of them are: the kind's figures are asked (表3's total), not the school's."""
+    if not (r.kind and r.names and r.asked and all(_school(n, index, kb) for n in r.names)):
+        return r
+    if any(index.has_metric(n, m) for n in r.names for m in r.asked) or not any(
+            f.entity_type == r.kind for m in r.asked for f in index.by_metric.get(m, [])):
+        return r
+    return replace(r, names=())
 
 
 def _like_the_last(asked: list[str], r: Reading, focus: Focus, kb: KnowledgeBase) -> list[str]:
@@ -797,10 +808,11 @@ def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
 
 # ---------------------------------------------------------------- metrics
 
-def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
+def _by_unit(r: Reading, index: FigureIndex, kb: KnowledgeBase, of_kind: bool = False) -> list[str]:
     """A number asked without naming its metric (特殊工种培训基地值多少钱, 教师培训一共多少人次): the one metric
-    of what was named that is counted in the unit asked (or its only metric)."""
-    if r.names:
+    of what was named that is counted in the unit asked (or its only metric); `of_kind`: of the kind named, not of
+    the names."""
+    if r.names and not of_kind:
         figs = [f for n in r.names for f in index.by_entity.get(n, [])]
         if r.kind:  # 汽修的设备多不多: the equipment row of 汽车维修, not the major's figures
             figs = [f for f in figs if f.entity_type == r.kind] or figs
@@ -908,6 +920,9 @@ def _metrics(r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
         # in the unit asked
     if not chosen and r.asks_quantity:
         chosen = _by_unit(r, index, kb)
+        if not chosen and r.kind and r.names and all(index.entity_kind(n) == "school" for n in r.names):
+            chosen = _by_unit(r, index, kb, of_kind=True)  # 学校设备有多少台: the kind's, the school being where all
+            # of them are (but 学校有几个专业: the school's own count)
     if not chosen and r.asks_quantity and r.names and all(
             index.entity_kind(n) not in ("school", "major", "department", "total", "") for n in r.names):
         counted = unique(f.metric for n in r.names for f in index.by_entity.get(n, []) if f.unit in COUNT_UNITS)
