@@ -189,7 +189,7 @@ class Engine:
         answer = compose(reading, result, note=note)
         if result.focus is not None:  # the conversation is updated once, from the answer
             before = conv.focus.entities if conv.focus.entities != result.focus.entities else conv.focus.previous
-            conv.focus = replace(result.focus, edition=edition, previous=before)
+            conv.focus = replace(result.focus, edition=edition, previous=before, chain=_chained(conv.focus, result.focus))
         return answer
 
     def read(self, question: str) -> Reading:
@@ -399,6 +399,15 @@ class Engine:
 
 #: Roles of a part that only sets when and which (20年春季那学期): it asks nothing of its own.
 SETTING_ROLES = frozenset({"year", "qualifier", "filler", "punct", "time"})
+
+
+def _chained(before: Focus, now: Focus) -> tuple[str, ...]:
+    """电气技术应用毕业多少人 … 电气自动化呢 … 机电技术应用呢: the entities asked one after another of the same metrics
+    (for 一共多少 after them)."""
+    if now.metrics and now.metrics == before.metrics and len(now.entities) == 1 and before.entities and \
+            now.entities[0] not in before.entities:
+        return tuple(dict.fromkeys([*(before.chain or before.entities), *now.entities]))
+    return now.entities
 
 
 def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:

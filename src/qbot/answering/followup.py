@@ -125,6 +125,17 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
             # 有学前教育专业吗 … 那这个专业就业率多少: it has none, which is the answer
             return replace(r, absent=tuple(merged), names=(), carried=True)
         return replace(r, names=tuple(merged), carried=True, metrics=carried)
+    if "sum" in r.intents and r.intents <= {"sum", "quantity", "count"} and not names and not wanted and \
+            r.table is None and focus.metrics and all(t.role in QUOTING_ROLES for t in r.tokens):
+        # 电气技术应用毕业多少人 … 电气自动化呢 … 机电技术应用呢 … 一共多少: the ones asked in a row, added up (学校党员
+        # 多少人 … 加起来呢: or the parts just given of the one that holds them)
+        holders = unique(h for m in focus.metrics for h in index.holders(m))
+        summed = focus.chain if len(focus.chain) > 1 else focus.entities or tuple(holders[:1] if len(holders) == 1
+                                                                               else ())
+        tabled = len(focus.chain) < 2 and (focus.table is not None or _table_of(focus, index) is not None)
+        if summed and not tabled:  # (表7 国家级培训多少人次 … 合计呢: the table's total, below)
+            return replace(r, names=tuple(summed), metrics=carried_metrics(focus), carried=True,
+                           qualifiers=focus.qualifiers, years=r.years or focus.years)
     quoted = r.threshold is not None and r.threshold.op == "==" and not focus.kind  # (not 3000以下的呢, a filter)
     asking = r.intents and r.intents <= {"quantity", "count", "yesno", "verify", "which", "list"} and \
         r.threshold is None and (not r.intents & {"which", "list"} or len(focus.entities) > 1) or quoted \
