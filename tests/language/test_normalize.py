@@ -23,6 +23,7 @@ from qbot.language.normalize import lone_characters_joined, normalize, typed_wor
     ("对口率低于八十五的", "对口率低于85的"),
     ("关于十八大", "关于十八大"),
     ("过一百万", "过100万"),  # (a threshold in 万: 100 of 万元, or 1000000 of 元; reading.Threshold.in_unit)
+    ("毕业人数过百的专业", "毕业人数过100的专业"),  # (百 alone after 过: one hundred)
     ("毕业生九成多都在山东上班", "毕业生90%多都在山东上班"),
     ("学校成立七成员", "学校成立七成员"),
     ("请问一下😊汽修就业率", "请问一下汽修就业率"),

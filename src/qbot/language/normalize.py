@@ -55,7 +55,7 @@ def _arabic(match: re.Match[str]) -> str:
     try:
         if len(run) == 4 and all(c in "零〇一二三四五六七八九" for c in run):
             return "".join(str("零一二三四五六七八九".index(c.replace("〇", "零"))) for c in run)
-        return str(cn2an.cn2an(run, "smart"))
+        return str(cn2an.cn2an("一" + run if run[0] in "百千" else run, "smart"))  # (过百: 过100)
     except (ValueError, KeyError):
         return run
 
