@@ -368,7 +368,8 @@ class Engine:
 
     def _read(self, tokens: tuple[Token, ...], text: str, plain: str, edition: str) -> Reading:
         year = int(edition) if edition.isdigit() else 0
-        return read(tokens, text, plain, year, self._counts, self.kb.headcounts, self.kb.kinds_counted)
+        return read(tokens, text, plain, year, self._counts, self.kb.headcounts, self.kb.kinds_counted,
+                    self.kb.counted_kinds)
 
     def _answer(self, reading: Reading, focus: Focus, edition: str) -> Result:
         index = self.kb.index(edition)

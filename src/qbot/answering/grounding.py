@@ -43,8 +43,10 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     if not named and not any(not all(k == "school" for k in e.kinds) for e in r.entities):
         words += [w for w in _studied(r) if w not in words and not explained(w, context)]  # 想学护理 … 就业咋样
     families = asked_families = _asked_families(r)
-    if families == {"count"} and not all(f.unit == "%" for f in figs):
-        families = set()  # (a count asked and answered in another count's unit, 万字 or 万册, is left to the kinds)
+    if families == {"count"} and (not all(f.unit == "%" for f in figs) or result.kind == "filter"
+                                  and "count" in r.intents):
+        families = set()  # (a count asked and answered in another count's unit, 万字 or 万册, is left to the kinds;
+        # 对口率低于90%的专业有多少个: the rows passing, counted)
     if families and not any(UNIT_FAMILIES.get(f.unit) in families for f in figs):
         # 一顿饭多少钱 answered in percent, 多久转正 in 元, 退学的多少人 in percent (巩固率): not it
         said = next((t.text.rstrip("的") for t in r.tokens if t.role == "metric"), "")

@@ -80,6 +80,13 @@ class KnowledgeBase:
         return {word: metric[0] for word in kinds if (metric := [
             t.name for ask in ("几个", "多少个") for t in forms.get(ask + word, ()) if t.role == "metric"])}
 
+    @cached_property
+    def counted_kinds(self) -> dict[str, str]:
+        """The metric counting a kind of things -> that kind (专业数 → major)."""
+        forms = self.lexicon.forms
+        return {metric: next(t.name for t in forms[word] if t.role == "kind")
+                for word, metric in self.kinds_counted.items()}
+
     def index(self, edition: str) -> FigureIndex:
         """The figure index of one edition (built on first use)."""
         if edition not in self._indexes:

@@ -173,7 +173,8 @@ class Reading:
 
 
 def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, counts: dict[str, str],
-         headcounts: dict[str, str] | None = None, kinds_counted: dict[str, str] | None = None) -> Reading:
+         headcounts: dict[str, str] | None = None, kinds_counted: dict[str, str] | None = None,
+         counted_kinds: dict[str, str] | None = None) -> Reading:
     """What the question asks. `counts` maps a headcount metric to the group it counts (专任教师人数 → 教师),
     `headcounts` a group to the metric counting its members (学生 → 在校生人数), `kinds_counted` a word of a kind
     to the metric counting things of that kind (专业 → 专业数)."""
@@ -333,12 +334,22 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         units += DURATION_UNITS
     if "sum" in intents and _equals_a_number(tokens):
         intents.add("verify")  # 事业支出三块加起来等于12251不: a sum quoted to check, not asked
-    threshold = None if "verify" in intents else _threshold(tokens)  # (等于2400吗 核一下: a figure quoted to check)
+    counting = counted_kinds or {}
+    counted = [m for m in metrics if len(m.names) == 1 and m.names[0] in counting and ASKING_IN_NAME.search(m.text)]
+    counted = counted if len(metrics) > len(counted) else []  # 多少个专业是百分之百就业的: the rows of a kind, counted
+    threshold = None if "verify" in intents else _threshold(tokens, bool(counted))  # (等于2400吗 核一下: a figure
+    # quoted to check)
     aside = _set_aside(tokens)
     if threshold is not None and threshold.value in aside:
         threshold = None  # 除了就业率100%的那几个 哪个最高: the value set aside, not the rows asked
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
+        if kind and "quantity" in intents:
+            intents.add("count")  # 对口率低于90%的专业有多少个: how many of the rows pass
+        if counted:  # 多少个专业是百分之百就业的: the majors passing, counted
+            metrics = [m for m in metrics if m not in counted]
+            intents.add("count")
+            kind = kind or counting[counted[0].names[0]]
     order = _order(intents) or ("desc" if top_n else "")
     place = next((t for t in tokens if t.role == "topn" and t.text.startswith("第")), None)
     if place is not None and not _order(intents) and text[place.end:place.end + 1] in ASCENDING_AFTER_PLACE:
@@ -645,12 +656,13 @@ def _off_the_topic(metrics: list[MetricAsk], tokens: tuple[Token, ...]) -> list[
             and not (set(m.names) & about and clause.get(m.start, -1) not in named)]
 
 
-def _threshold(tokens: tuple[Token, ...]) -> Threshold | None:
+def _threshold(tokens: tuple[Token, ...], rows_asked: bool = False) -> Threshold | None:
     """A number with an operator next to it (90%以上, 不少于90%, 超过3500元), or a number naming what it
-    qualifies (起薪3500的专业, 就业率100%的)."""
+    qualifies (起薪3500的专业, 就业率100%的). `rows_asked`: a metric counting rows of a kind is said (多少个专业)."""
     claimed = _claimed(tokens)
-    asks_rows = [t.role == "kind" or t.role == "intent" and any(s.name in ("which", "list", "count") for s in t.senses)
-                 for t in tokens]  # (哪几个专业 / 有几个专业: rows of a kind are asked)
+    asks_rows = [rows_asked or t.role == "kind" or t.role == "intent" and any(
+        s.name in ("which", "list", "count") for s in t.senses) for t in tokens]  # (哪几个专业 / 有几个专业: rows of a
+    # kind are asked)
     for i, token in enumerate(tokens):
         if token.role != "number" or i in claimed:
             continue  # (招生的说百分百 / 另一个职专说他们就业率99%: a figure someone claims, not a threshold asked)
