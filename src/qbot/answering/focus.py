@@ -1350,6 +1350,13 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
         rest = [n for m in r.metrics if m is not head and (m.start > head.start or head.text.isascii())
                 and clause.get(m.start) == clause.get(head.start) for n in m.names]  # (the employment rate for
         # female graduates: English names whose figure after it)
+        said = {t.start for t in r.tokens if t.role == "group"}
+        parts = [m for m in r.metrics if m is not head and m.start > head.start and clause.get(m.start) == clause.get(
+            head.start)]
+        if parts and all(m.start in said and all(groups.get(n) in kb.groups.get(group, ()) and groups.get(n) != group
+                                                 for n in m.names) for m in parts):
+            dropped.add(head.start)  # 在校生男孩女孩各多少: the groups that split the population named, asked (but
+            continue  # 在校生和毕业生: another headcount, 毕业人数)
         if not rest or any(kb.answers_for(group, n) for n in rest):
             continue
         if all(n in groups for n in rest) and (group in kb.exclusive or not all(
@@ -1358,7 +1365,7 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
             # 教职工里男女各多少: the students' parts asked of the staff)
         named.append(group)
         dropped.add(head.start)
-    if not named:
+    if not named and not dropped:
         return r
     return replace(r, metrics=tuple(m for m in r.metrics if m.start not in dropped),
                    groups=tuple(dict.fromkeys((*r.groups, *named))))

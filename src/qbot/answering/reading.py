@@ -340,8 +340,9 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
     threshold = None if "verify" in intents else _threshold(tokens, bool(counted))  # (等于2400吗 核一下: a figure
     # quoted to check)
     aside = _set_aside(tokens)
-    if threshold is not None and threshold.value in aside:
-        threshold = None  # 除了就业率100%的那几个 哪个最高: the value set aside, not the rows asked
+    if threshold is not None and threshold.value in aside and threshold.op not in (">", "<"):
+        threshold = None  # 除了就业率100%的那几个 哪个最高: the value set aside, not the rows asked (but 超过4000（不含
+        # 4000）: the bound left out, as 超过 says)
     if threshold is not None:
         numbers = [n for n in numbers if float(n.rstrip("%")) != threshold.value]
         if kind and "quantity" in intents:
