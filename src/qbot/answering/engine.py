@@ -189,7 +189,8 @@ class Engine:
         answer = compose(reading, result, note=note)
         if result.focus is not None:  # the conversation is updated once, from the answer
             before = conv.focus.entities if conv.focus.entities != result.focus.entities else conv.focus.previous
-            conv.focus = replace(result.focus, edition=edition, previous=before, chain=_chained(conv.focus, result.focus))
+            conv.focus = replace(result.focus, edition=edition, previous=before, chain=_chained(conv.focus, result.focus),
+                                 chain_qualifiers=_chained_qualifiers(conv.focus, result.focus))
         return answer
 
     def read(self, question: str) -> Reading:
@@ -409,6 +410,15 @@ def _chained(before: Focus, now: Focus) -> tuple[str, ...]:
             now.entities[0] not in before.entities:
         return tuple(dict.fromkeys([*(before.chain or before.entities), *now.entities]))
     return now.entities
+
+
+def _chained_qualifiers(before: Focus, now: Focus) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """2019秋季技工类免学费多少人 … 中职类呢: the qualifier values asked one after another of the same figure."""
+    if not (now.metrics and now.metrics == before.metrics and now.entities == before.entities
+            and now.qualifiers != before.qualifiers):
+        return now.qualifiers
+    earlier = dict(before.chain_qualifiers or before.qualifiers)
+    return tuple((key, tuple(dict.fromkeys([*earlier.get(key, ()), *values]))) for key, values in now.qualifiers)
 
 
 def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:

@@ -135,7 +135,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         tabled = len(focus.chain) < 2 and (focus.table is not None or _table_of(focus, index) is not None)
         if summed and not tabled:  # (表7 国家级培训多少人次 … 合计呢: the table's total, below)
             return replace(r, names=tuple(summed), metrics=carried_metrics(focus), carried=True,
-                           qualifiers=focus.qualifiers, years=r.years or focus.years)
+                           qualifiers=focus.chain_qualifiers or focus.qualifiers, years=r.years or focus.years)
     quoted = r.threshold is not None and r.threshold.op == "==" and not focus.kind  # (not 3000以下的呢, a filter)
     asking = r.intents and r.intents <= {"quantity", "count", "yesno", "verify", "which", "list"} and \
         r.threshold is None and (not r.intents & {"which", "list"} or len(focus.entities) > 1) or quoted \

@@ -165,17 +165,21 @@ def _one_of_a_list(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
         return []
     out: list[str] = []
     said = [t for t in r.tokens if t.role not in ("filler", "punct")]
-    for thing, metric in zip(said, said[1:]):
+    for i, (thing, metric) in enumerate(zip(said, said[1:])):
         if thing.role != "topic" or metric.role != "metric":
             continue
-        forms = ctx.kb.written(thing.meaning or thing.text)
+        j = i
+        while j and said[j - 1].role == "topic" and said[j - 1].end == said[j].start:
+            j -= 1  # (奔驰 汽车 订单班: the name said in two words, 奔驰汽车)
+        joined = "".join(t.text for t in said[j:i + 1])
+        forms = [*ctx.kb.written(thing.meaning or thing.text), *([joined] if joined != thing.text else [])]
         for fig in figs:
             own = " ".join([fig.entity, fig.metric, *fig.qualifiers.values()])
             sentence = "" if fig.table_no else _sentence(
                 ctx.kb.section_texts.get((fig.edition, fig.section_path), ""), fig.quote)
             if not any(w in own for w in forms) and any(
                     re.search(f"[、与（(]{re.escape(w)}[^、，,。；;]{{0,4}}[、等]", sentence) for w in forms):
-                out.append(f"{thing.text}的{metric.text}")  # (报告里没有关于“海尔集团的订单班”的数据)
+                out.append(f"{joined}的{metric.text}")  # (报告里没有关于“海尔集团的订单班”的数据)
                 break
     return out
 

@@ -29,6 +29,7 @@ class Focus:
     table: int | None = None  # the table asked about (表7 合计 … 那其中国家级多少)
     order: str = ""  # the order of a ranking just given (对口率最低的 … 那第二呢: the second lowest)
     chain: tuple[str, ...] = ()  # the entities asked one after another of the same metrics (X多少 … Y呢 … Z呢)
+    chain_qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the values asked so (技工类多少 … 中职类呢)
 
     @property
     def empty(self) -> bool:
