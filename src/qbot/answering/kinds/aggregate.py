@@ -3,7 +3,9 @@ entities or over the values of a qualifier (秋季 + 春季, 技工类 + 中职�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from os.path import commonprefix
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import Computed, unqualified
@@ -146,7 +148,8 @@ def total(r: Reading, ctx: Context) -> Result | None:
         totals.append(made)
     whose = {ctx.kb.metrics[m].group if m in ctx.kb.metrics else m for m in r.asked}
     if not totals and "sum" in r.intents and "each" not in r.intents and len(r.asked) >= 2 and not r.names \
-            and len(whose) == 1:  # (专任老师有多少个 学生一共多少: teachers and students are not added up)
+            and len(whose) == 1 and _of_one_kind(r.asked):  # (专任老师有多少个 学生一共多少: teachers and students are
+        # not added up; nor the total income and the expenditure, which name no whole of both)
         # 正高+副高+中级 合计人数: one figure of each metric named, added up (but 在校生一共多少 男的女的各多少 asks
         # each)
         each = [index.select_each(index.school_level(m), m, quals, list(r.years)) for m in r.asked]
@@ -165,6 +168,13 @@ def total(r: Reading, ctx: Context) -> Result | None:
         return Result("lookup", groups=tuple(groups), focus=focus_of(r, ctx, (), r.asked), confidence=0.85)
     return Result("total", groups=tuple(groups), computed=tuple(totals),
                   focus=focus_of(r, ctx, r.names, r.asked), confidence=0.85)
+
+
+def _of_one_kind(metrics: Sequence[str]) -> bool:
+    """正高级职称人数 + 副高级职称人数 (职称人数) / 人员支出 + 公用支出 (支出): metrics whose names end alike are parts of
+    one kind of thing, which add up."""
+    ending = commonprefix([m[::-1] for m in metrics])
+    return len(ending) >= 2
 
 
 def share(r: Reading, ctx: Context) -> Result | None:
