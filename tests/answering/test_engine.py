@@ -396,7 +396,8 @@ def test_a_whole_is_never_added_to_its_own_parts(engine: Engine) -> None:
     assert "950" not in answer.text and "合计" not in answer.text, answer.text
 
 
-@pytest.mark.parametrize("question", ["总收入和事业支出一共多少", "What were the total income and the expenditure reported for 2020?"])
+@pytest.mark.parametrize("question", ["总收入和事业支出一共多少",
+                                      "What were the total income and the expenditure reported for 2020?"])
 def test_income_and_expenditure_are_never_added_up(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert "14687" in answer.text and "12251" in answer.text, answer.text
