@@ -466,6 +466,9 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
             f.entity_type == r.kind for n in candidates for f in index.by_entity.get(n, [])):  # (电商实训设备: 表3's row)
         # 3D打印那个采购项目: the project named with 3D打印, not the major of that alias (汽修整车购置项目: nor 汽修's)
         family = _family(ask.text, [], index, kb, majors_first=False)
+        if "department" in ask.kinds:  # 表6 城建系的项目: its rows named by any of its names (城市建设系建筑装饰实训室…)
+            family = unique(family + [n for w in _names_of(candidates, kb) if w != ask.text
+                                      for n in _family(w, [], index, kb, majors_first=False)])
         kinded = [n for n in family if index.entity_kind(n) == r.kind]
         if not kinded and set(ask.kinds) == {"major"}:  # 3D打印那套设备: 表6's project, the one thing of another
             others = [n for n in family if index.entity_kind(n) not in ("major", "school")]  # kind than the major
@@ -512,6 +515,12 @@ def _resolve(ask: EntityAsk, wanted: list[str], r: Reading, index: FigureIndex, 
         meant = _talked_of(candidates, talked_of)
         return (meant, []) if meant is not None else _ambiguous(r, ask.text, candidates, wanted, index)
     return candidates, []
+
+
+def _names_of(entities: list[str], kb: KnowledgeBase) -> list[str]:
+    """The names and aliases of `entities` (城建系: 城市建设系, 城建 …), of three characters or more."""
+    return [w for w, targets in kb.lexicon.forms.items() if len(w) >= 3 and any(
+        t.role == "entity" and t.name in entities for t in targets)]
 
 
 def _talked_of(names: list[str], talked_of: tuple[str, ...]) -> list[str] | None:
