@@ -97,7 +97,7 @@ def _body(result: Result) -> list[str]:
             lines.append(texts.rank_head(heading.metric, heading.order, what, heading.n, heading.ties, heading.within))
         elif kind == "place":
             lines.append(texts.place_line(result.names[0][0], heading.metric, heading.order, what, heading.n,
-                                          heading.count, heading.ties))
+                                          heading.count, heading.ties, heading.within))
         elif kind == "filter":
             if not result.groups:
                 return [texts.filter_none(what, heading.count, heading.metric)]

@@ -171,6 +171,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if schooled and not wanted and "place" in r.intents and focus.entities and not all(  # school's majors)
             index.entity_kind(e) in ("school", "total") for e in focus.entities):  # 汽修起薪多少 … 这个在所有专业里算
         return replace(r, names=focus.entities, metrics=carried_metrics(focus), carried=True)  # 高的吗
+    if "place" in r.intents and not wanted and names and focus.metrics and all(
+            any(e in index.majors_of.get(n, ()) for e in focus.entities) for n in names):
+        # 工程造价对口率多少 … 在城建系里排第几: where the one just asked stands within its department
+        return replace(r, names=tuple(unique([*focus.entities, *names])), metrics=carried_metrics(focus),
+                       carried=True)
     if "avg" in r.intents and not wanted and names and schooled and focus.metrics and not all(
             index.entity_kind(e) in ("school", "total") for e in focus.entities):
         # 无人机对口率多少 … 咋这么低 全校平均是多少: the school's figure of what was just asked (or, of a figure the

@@ -201,11 +201,13 @@ def rank_head(metric: str, order: str, what: str, n: int, chosen: int, within: s
     return head + "："
 
 
-def place_line(entity: str, metric: str, order: str, what: str, place: int, count: int, tied: int) -> str:
+def place_line(entity: str, metric: str, order: str, what: str, place: int, count: int, tied: int,
+               within: str = "") -> str:
+    """工程造价的对口就业率在城建系4个专业中从高到低排第3 (`within`: the department ranked over)."""
     word = "从高到低" if order == "desc" else "从低到高"
     shared = f"（与另外{tied - 1}个并列）" if tied > 1 else ""
     top = "，是最高的" if place == 1 and order == "desc" else "，是最低的" if place == 1 else ""
-    return f"{entity}的{metric}在{count}个{what}中{word}排第{place}{shared}{top}（根据报告数据排序）："
+    return f"{entity}的{metric}在{within}{count}个{what}中{word}排第{place}{shared}{top}（根据报告数据排序）："
 
 
 def column_head(metric: str, what: str, count: int) -> str:

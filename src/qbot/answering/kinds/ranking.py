@@ -71,6 +71,8 @@ def place(r: Reading, ctx: Context) -> Result | None:
     with the best of them beside it. Of the school itself the report states no place (its rank among schools)."""
     index = ctx.index
     own = [n for n in r.names if index.entity_kind(n) not in ("", "school", "total")]
+    within = [d for d in r.names if any(n in index.majors_of.get(d, ()) for n in own)]  # 工程造价 … 在城建系里排第几
+    own = [n for n in own if n not in within]
     if not ("place" in r.intents or r.order and "yesno" in r.intents and len(own) == 1):
         return None  # (会计电算化的对口率是不是全校最高的: where it stands, with the best beside it)
     if not own or not r.asked:  # 学校在全省排第几 / 学校在山东中职里排第几: no ranking of the school, or of a figure
@@ -80,6 +82,9 @@ def place(r: Reading, ctx: Context) -> Result | None:
     metric, entity = r.asked[0], own[0]
     kind = next((f.entity_type for f in index.by_entity.get(entity, []) if f.metric == metric), "")
     figs, unsure, kind = index.population(metric, r.qualifier_map, list(r.years), kind, r.table)
+    if within:  # (among the department's majors only)
+        figs = [f for f in figs if f.entity in index.majors_of[within[0]]]
+        unsure = [f for f in unsure if f.entity in index.majors_of[within[0]]]
     mine = [f for f in figs if f.entity == entity]
     if not mine or len({f.entity for f in figs}) < 2:
         return None
@@ -90,7 +95,7 @@ def place(r: Reading, ctx: Context) -> Result | None:
     top = (max if desc else min)(f.value for f in figs)
     best = [f for f in figs if f.value == top and f.entity != entity]
     heading = Heading(metric, kind, "desc" if desc else "asc", len(before) + 1, len({f.entity for f in figs}),
-                      len(tied))
+                      len(tied), within[0] if within else "")
     return Result("place", groups=tuple(group(mine + best)), series=tuple(figs), skipped=tuple(unsure),
                   heading=heading, focus=focus_of(r, ctx, (entity,), (metric,), kind), names=((entity, ()),),
                   confidence=0.8)
