@@ -189,7 +189,8 @@ class Engine:
         answer = compose(reading, result, note=note)
         if result.focus is not None:  # the conversation is updated once, from the answer
             before = conv.focus.entities if conv.focus.entities != result.focus.entities else conv.focus.previous
-            conv.focus = replace(result.focus, edition=edition, previous=before, chain=_chained(conv.focus, result.focus),
+            conv.focus = replace(result.focus, edition=edition, previous=before,
+                                 chain=_chained(conv.focus, result.focus),
                                  chain_qualifiers=_chained_qualifiers(conv.focus, result.focus))
         return answer
 

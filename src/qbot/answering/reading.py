@@ -481,8 +481,8 @@ def fees_paid(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     paying = any(t.how == "synonym" and t.meaning == "缴费" for t in tokens)
     if not paying or any(_asks_how_many(t) for t in tokens):
         return tokens
-    return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and any(s.name == "fees" for s in t.senses)
-                 else t for t in tokens)
+    return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and any(
+        s.name == "fees" for s in t.senses) else t for t in tokens)
 
 
 def _introductions_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
