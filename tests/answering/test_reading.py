@@ -45,3 +45,14 @@ def test_family_of_names_is_ambiguous_unless_all_are_meant(engine: Engine) -> No
     ambiguous = settle(engine.read("建筑专业就业率多少"), Conversation().focus, index, engine.kb)
     assert not isinstance(ambiguous, Reading) and ambiguous.kind == "ambiguous"
     assert {"建筑工程施工", "建筑装饰"} <= set(settled(engine, "建筑的各个专业就业率").names)
+
+
+def test_a_count_of_rows_beside_a_threshold_counts_the_rows_passing(engine: Engine) -> None:
+    r = engine.read("学校一共多少个专业是百分之百就业的")  # 多少个专业 counts the majors, 百分百 is their threshold
+    assert r.threshold is not None and r.threshold.value == 100 and r.kind == "major" and "count" in r.intents
+    assert [m.names for m in r.metrics] == [("就业率",)]
+
+
+def test_a_strict_threshold_keeps_the_bound_it_leaves_out(engine: Engine) -> None:
+    r = engine.read("转正后工资超过4000（不含4000）的专业有几个")
+    assert r.threshold is not None and (r.threshold.op, r.threshold.value) == (">", 4000)
