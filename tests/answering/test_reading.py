@@ -56,3 +56,9 @@ def test_a_count_of_rows_beside_a_threshold_counts_the_rows_passing(engine: Engi
 def test_a_strict_threshold_keeps_the_bound_it_leaves_out(engine: Engine) -> None:
     r = engine.read("转正后工资超过4000（不含4000）的专业有几个")
     assert r.threshold is not None and (r.threshold.op, r.threshold.value) == (">", 4000)
+
+
+def test_a_name_of_two_things_asks_back(engine: Engine) -> None:
+    index = engine.kb.index(engine.edition)  # 蒙台梭利: 表6's room or 表3's equipment of it, each with its own sum
+    ambiguous = settle(engine.read("蒙台梭利 金额"), Conversation().focus, index, engine.kb)
+    assert not isinstance(ambiguous, Reading) and ambiguous.kind == "ambiguous"

@@ -17,7 +17,7 @@ from itertools import takewhile
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import carried_metrics, follow_up, of_the_last, rows_named
-from qbot.answering.grounding import MONEY_UNITS, UNIT_FAMILIES
+from qbot.answering.grounding import AMONG, MONEY_UNITS, UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, asks_how_many,
                                     clause_of, thing_counted)
@@ -1362,7 +1362,8 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
         said = {t.start for t in r.tokens if t.role == "group"}
         parts = [m for m in r.metrics if m is not head and m.start > head.start and clause.get(m.start) == clause.get(
             head.start)]
-        if parts and all(m.start in said and all(groups.get(n) in kb.groups.get(group, ()) and groups.get(n) != group
+        among = r.text[head.start + len(head.text):].startswith(tuple(AMONG))  # (在校生里男孩子多还是女孩子多)
+        if parts and all((m.start in said or among) and all(groups.get(n) in kb.groups.get(group, ()) and groups.get(n) != group
                                                  for n in m.names) for m in parts):
             dropped.add(head.start)  # 在校生男孩女孩各多少: the groups that split the population named, asked (but
             continue  # 在校生和毕业生: another headcount, 毕业人数)
