@@ -12,15 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
-from itertools import takewhile
 
 from qbot.answering.figure import MANNER_QUALIFIERS, Fig
 from qbot.answering.figures import FigureIndex, unique, unqualified
 from qbot.answering.followup import carried_metrics, follow_up, of_the_last, rows_named
 from qbot.answering.grounding import AMONG, MONEY_UNITS, UNIT_FAMILIES
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, asks_how_many,
-                                    clause_of, thing_counted)
+from qbot.answering.reading import (ASKING_IN_NAME, MAY, PROSE_INTENTS, EntityAsk, MetricAsk, Reading, asked_after,
+                                    asks_how_many, clause_of, thing_counted)
 from qbot.answering.result import Focus, Result
 from qbot.language.lexicon import Target
 from qbot.language.tokens import CJK, Token
@@ -1167,19 +1166,11 @@ def _asking_word_before(chosen: list[str], r: Reading, kb: KnowledgeBase) -> lis
         units = {UNIT_FAMILIES.get(kb.metrics[n].unit, kb.metrics[n].unit) for n in (*a.names, *b.names)
                  if n in kb.metrics}
         if a.start + len(a.text) == b.start and ASKING_IN_NAME.search(a.text) and not ASKING_IN_NAME.search(b.text) \
-                and not set(a.names) & set(b.names) and len(units) == 1 and not _asked_after(r, b):  # (both counts
+                and not set(a.names) & set(b.names) and len(units) == 1 and not asked_after(r.tokens, b.start):  # (both counts
             # of people; but 毕业的有几个找着工作了 asks how many of the graduates found work, and 挣多少钱转正以后又是多少
             # asks the second pay after the first)
             dropped |= set(a.names) - set(b.names)
     return [m for m in chosen if m not in dropped] if dropped and set(chosen) - dropped else chosen
-
-
-def _asked_after(r: Reading, ask: MetricAsk) -> bool:
-    """转正以后又是多少 / 转正以后呢: a metric followed, before any other metric, by an asking word or 呢 of its own."""
-    after = [t for t in r.tokens if t.start > ask.start]
-    ahead = list(takewhile(lambda t: t.role != "metric", after))
-    return any(t.role == "intent" and any(s.name in ("quantity", "count") for s in t.senses) or t.text == "呢"
-               for t in ahead)
 
 
 def _how_many_of_the_other(chosen: list[str], r: Reading, kb: KnowledgeBase) -> list[str]:
@@ -1363,8 +1354,8 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
         parts = [m for m in r.metrics if m is not head and m.start > head.start and clause.get(m.start) == clause.get(
             head.start)]
         among = r.text[head.start + len(head.text):].startswith(tuple(AMONG))  # (在校生里男孩子多还是女孩子多)
-        if parts and all((m.start in said or among) and all(groups.get(n) in kb.groups.get(group, ()) and groups.get(n) != group
-                                                 for n in m.names) for m in parts):
+        if parts and all((m.start in said or among) and all(
+                groups.get(n) in kb.groups.get(group, ()) and groups.get(n) != group for n in m.names) for m in parts):
             dropped.add(head.start)  # 在校生男孩女孩各多少: the groups that split the population named, asked (but
             continue  # 在校生和毕业生: another headcount, 毕业人数)
         if not rest or any(kb.answers_for(group, n) for n in rest):

@@ -463,7 +463,7 @@ def _asked_in_its_clause(tokens: tuple[Token, ...], token: Token) -> bool:
     """Whether the clause of `token` asks how many (多少 / 几, alone or in a metric's words)."""
     clause = clause_of(tokens)
     return any(clause[t.start] == clause[token.start] and (
-        _asks_how_many(t) or t.role == "metric" and bool(ASKING_IN_NAME.search(t.text))) for t in tokens)
+        asks_how_many(t) or t.role == "metric" and bool(ASKING_IN_NAME.search(t.text))) for t in tokens)
 
 
 def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
@@ -476,10 +476,10 @@ def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def fees_paid(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    """学费在哪交 / 学费怎么交 网上能交不: how fees are paid, which the prose tells (山东非税统交平台), not how much
-    they are (学费一年交多少 is still about fees)."""
+    """学费在哪交: where fees are paid, which the prose tells (新生缴费一站式服务), not how much they are (学费一年交
+    多少 is still about fees). Paying is a word whose meaning (words.csv) is the report's 缴费."""
     paying = any(t.how == "synonym" and t.meaning == "缴费" for t in tokens)
-    if not paying or any(_asks_how_many(t) for t in tokens):
+    if not paying or any(asks_how_many(t) for t in tokens):
         return tokens
     return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and any(
         s.name == "fees" for s in t.senses) else t for t in tokens)
@@ -966,15 +966,17 @@ def _next_past_groups(tokens: tuple[Token, ...], i: int) -> Token | None:
 def _asked_between(tokens: tuple[Token, ...], first: MetricAsk, then: MetricAsk) -> bool:
     """一个月能挣多少钱 转正以后呢: the amount asked between a word of both pays and the one named after it."""
     between = [t for t in tokens if first.start < t.start < then.start]
-    after = [t for t in tokens if t.start > then.start]
-    asked_after = any(t.text == "呢" or _asks_how_many(t) for t in takewhile(lambda t: t.role != "metric", after))
     return first.start < then.start and not any(t.role == "metric" for t in between) and (
-        any(_asks_how_many(t) for t in between) or bool(ASKING_IN_NAME.search(first.text)) and asked_after)
-    # (能挣多少转正以后呢: the how-much said within the first, the second asked after it)
+        any(asks_how_many(t) for t in between) or bool(ASKING_IN_NAME.search(first.text))
+        and asked_after(tokens, then.start))  # (能挣多少转正以后呢: the how-much said within the first, the second
+    # asked after it)
 
 
-def _asks_how_many(token: Token) -> bool:
-    return token.role == "intent" and any(s.name in ("quantity", "count") for s in token.senses)
+def asked_after(tokens: tuple[Token, ...], start: int) -> bool:
+    """转正以后又是多少 / 转正以后呢: the words after a metric, before any other metric, ask how much (or 呢)."""
+    after = [t for t in tokens if t.start > start]
+    return any(t.text == "呢" or asks_how_many(t) for t in takewhile(lambda t: t.role != "metric", after))
+
 
 
 def _each_of_the_metrics(tokens: tuple[Token, ...], metrics: list[MetricAsk]) -> bool:
