@@ -164,9 +164,14 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
                            carried=True)
     counting = bool(r.kind) and "count" in r.intents  # (… 几个项目: the things of that kind, counted)
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
+        qualifiers = {**dict(focus.qualifiers), **dict(r.qualifiers)}
+        if "sum" in r.intents:  # 2019秋季技工类助学金多少人 … 中职类呢 加起来呢: both values, added up
+            qualifiers.update({k: tuple(unique([*dict(focus.qualifiers).get(k, ()), *v])) for k, v in r.qualifiers})
+        versus = r.versus
+        if r.intents & {"difference", "compare"} and r.years and focus.years and set(r.years) != set(focus.years):
+            versus = tuple(y for y in focus.years if y not in r.years)  # 19年招了多少 … 今年呢 多了多少: against it
         return replace(r, names=focus.entities, metrics=carried_metrics(_qualified_by(r, focus, index)), carried=True,
-                       qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
-                       years=r.years or focus.years)
+                       qualifiers=tuple(qualifiers.items()), years=r.years or focus.years, versus=versus)
     schooled = all(index.entity_kind(n) in ("school", "total") for n in names)  # (这个在全校算低的不: among the
     if schooled and not wanted and "place" in r.intents and focus.entities and not all(  # school's majors)
             index.entity_kind(e) in ("school", "total") for e in focus.entities):  # 汽修起薪多少 … 这个在所有专业里算
