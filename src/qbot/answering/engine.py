@@ -26,7 +26,7 @@ from qbot.answering.kinds.narrative import NAMING_ROLES
 from qbot.answering.models import Answer
 from qbot.answering.plan import run
 from qbot.answering.reading import Reading, clause_of, people_asked, read, segments_of, talk_as_context
-from qbot.answering.result import Focus, Result
+from qbot.answering.result import Focus, Result, united_qualifiers
 from qbot.answering.search import PassageSearch
 from qbot.language.normalize import lone_characters_joined, normalize, typed_word_by_word
 from qbot.language.pinyin import spell_out, spell_within
@@ -418,8 +418,7 @@ def _chained_qualifiers(before: Focus, now: Focus) -> tuple[tuple[str, tuple[str
     if not (now.metrics and now.metrics == before.metrics and now.entities == before.entities
             and now.qualifiers != before.qualifiers):
         return now.qualifiers
-    earlier = dict(before.chain_qualifiers or before.qualifiers)
-    return tuple((key, tuple(dict.fromkeys([*earlier.get(key, ()), *values]))) for key, values in now.qualifiers)
+    return united_qualifiers(before.chain_qualifiers or before.qualifiers, now.qualifiers)
 
 
 def _settings_joined(segments: list[tuple[Token, ...]]) -> list[tuple[Token, ...]]:

@@ -1343,6 +1343,7 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
         return r
     clause = clause_of(r.tokens)
     heads = [m for m in r.metrics if len(m.names) == 1 and m.names[0] in groups]
+    said = {t.start for t in r.tokens if t.role == "group"}  # (metrics asked by a group's word)
     named: list[str] = []
     dropped: set[int] = set()
     for head in heads:
@@ -1350,7 +1351,6 @@ def _population_named(r: Reading, kb: KnowledgeBase) -> Reading:
         rest = [n for m in r.metrics if m is not head and (m.start > head.start or head.text.isascii())
                 and clause.get(m.start) == clause.get(head.start) for n in m.names]  # (the employment rate for
         # female graduates: English names whose figure after it)
-        said = {t.start for t in r.tokens if t.role == "group"}
         parts = [m for m in r.metrics if m is not head and m.start > head.start and clause.get(m.start) == clause.get(
             head.start)]
         among = r.text[head.start + len(head.text):].startswith(tuple(AMONG))  # (在校生里男孩子多还是女孩子多)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from qbot.answering.figures import FigureIndex, unique
 from qbot.answering.kb import KnowledgeBase
 from qbot.answering.reading import MetricAsk, Reading, thing_counted
-from qbot.answering.result import Focus
+from qbot.answering.result import Focus, united_qualifiers
 
 
 #: The roles of a question that asks for metrics and nothing else (a follow-up of what was just named).
@@ -166,7 +166,7 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if not names and not wanted and not r.absent and (r.qualifiers or r.years) and not counting:
         qualifiers = {**dict(focus.qualifiers), **dict(r.qualifiers)}
         if "sum" in r.intents:  # 2019秋季技工类助学金多少人 … 中职类呢 加起来呢: both values, added up
-            qualifiers.update({k: tuple(unique([*dict(focus.qualifiers).get(k, ()), *v])) for k, v in r.qualifiers})
+            qualifiers.update(united_qualifiers(focus.qualifiers, r.qualifiers))
         versus = r.versus
         if r.intents & {"difference", "compare"} and r.years and focus.years and set(r.years) != set(focus.years):
             versus = tuple(y for y in focus.years if y not in r.years)  # 19年招了多少 … 今年呢 多了多少: against it

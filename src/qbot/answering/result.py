@@ -36,6 +36,15 @@ class Focus:
         return not (self.entities or self.metrics)
 
 
+Qualifiers = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def united_qualifiers(earlier: Qualifiers, later: Qualifiers) -> Qualifiers:
+    """The values of each key of `later`, after those `earlier` gave the same key (技工类 … 中职类: both)."""
+    before = dict(earlier)
+    return tuple((key, tuple(dict.fromkeys([*before.get(key, ()), *values]))) for key, values in later)
+
+
 @dataclass(frozen=True)
 class Heading:
     """The first line of a ranking, filter, column or average: what was done over which population."""
