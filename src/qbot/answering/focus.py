@@ -1312,7 +1312,7 @@ def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:
     named = [n for n in r.metric_names if counts.get(n) in kb.exclusive]
     if not r.groups or not named or len(named) != len(r.metric_names):
         return r
-    beside = [g for g in r.groups if g in kb.exclusive and g not in {counts[n] for n in named}]
+    beside = [g for g in r.groups if g in kb.exclusive and g in kb.headcounts and g not in {counts[n] for n in named}]
     if not beside:
         return r
     starts = {s.name: t.start for t in r.tokens if t.role == "group" for s in t.senses if s.role == "group"}

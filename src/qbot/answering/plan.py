@@ -190,6 +190,9 @@ def run(r: Reading, ctx: Context) -> Result:
                     not YES_NO_END.search(r.plain) and not narrative.states_figure(hit.passage.sentence):
                 hit = None  # 跨专业就业人数 (keywords naming a figure): a sentence telling that it grew, without the
                 # count, does not answer it
+            if hit is not None and hit.passage is not None and _ends_in_metric(r) and not r.intents and \
+                    "%" in _units_asked(r, ctx) and "%" not in hit.passage.sentence:
+                hit = None  # 三二连读大专阶段学生就业率: a sentence counting those students states no rate
             told = [w for w in words if not ("duration" in r.intents and w == grounding.HOW_LONG)]  # (a sentence
             # telling how often answers 多久 itself)
             if hit is not None and hit.passage is not None and all(
@@ -201,6 +204,11 @@ def run(r: Reading, ctx: Context) -> Result:
         if hit is not None:
             return hit
     return refusals.not_found(r, ctx)
+
+
+def _units_asked(r: Reading, ctx: Context) -> set[str]:
+    """The units of the metrics a question asks (就业率: %)."""
+    return {ctx.kb.metrics[m.names[0]].unit for m in r.metrics if m.names and m.names[0] in ctx.kb.metrics}
 
 
 def _amount_asked(r: Reading) -> bool:

@@ -23,7 +23,7 @@ SUBJECT = re.compile(r"[\"”“']?(?:的目标定位|的目标|的定位|是指
 #: Numbering and marks a sentence may open with before its subject ((1), 1., 一、).
 LEADING = " \t()（）0123456789一二三四五六七八九十、.．-—:："
 #: A time of day or of the week or year told in a sentence (周一和周四下午, 每月, 9月).
-TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日")
+TIME = re.compile(r"周[一二三四五六日天末]|星期|礼拜|上午|下午|晚上|早上|中午|每[天日周月年]|\d+月|\d+日|(?<!\d)(?:19|20)\d\d\s*年")
 #: How many searches a PassageSearch remembers between two calls of `forget` (one question asks a few).
 SEARCHES_KEPT = 64
 #: Titles of the sections that tell why something was done (七/案例一(一) 背景, 名班主任工作室建设背景).

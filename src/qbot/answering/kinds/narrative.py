@@ -55,6 +55,16 @@ def tells_how_often(sentence: str) -> bool:
     return bool(HOW_OFTEN.search(sentence))
 
 
+#: A time told in a sentence: a year, a month or day, a term, a time of the week or day.
+WHEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d+\s*[月日号]|[春秋]季|学期|[寒暑]假|周[一二三四五六日天末]|星期|礼拜|"
+                  r"[上下中]午|晚上|早上|每[天日周月年]|期间|以来")
+
+
+def tells_when(sentence: str, year: bool = False) -> bool:
+    """Whether a sentence tells a time (with `year`, a year: 哪年 asks one)."""
+    return bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", sentence) if year else WHEN.search(sentence))
+
+
 #: A year written in a sentence (2019 年).
 YEAR = re.compile(r"(?<!\d)20\d\d(?!\d)")
 #: How many a question asks of a thing counted (几个等级, 多少户: the measure word after 几 / 多少).
@@ -192,7 +202,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     if strict is None:  # (2020 教师离职人数: keywords ending in a unit ask a number too; but 创业的多不多 asks
         # whether there are many, which a sentence may tell in words: 创业人数增加)
         loosely = r.intents & {"much"} and not r.intents & {"quantity", "count", "sum", "avg", "ratio"} or \
-            "duration" in r.intents  # (班会多久开一回: how often, told in words, 每周召开一次)
+            r.intents & {"duration", "when"}  # (班会多久开一回: how often, told in words, 每周召开一次; 悼念活动是哪年办的
+        # 多少年: when, which the sentence tells)
         strict = r.asks_number and not r.asks_names and not loosely or not r.intents and _ends_in_unit(r)
     if r.asked and any(m.start >= 0 for m in r.metrics) and not r.asks_names and not beyond_figures:
         return None  # a named metric is answered by figures, which hold every number of the prose
@@ -232,6 +243,9 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
         return None  # a number was asked: a sentence without one does not answer it
     if "duration" in r.intents and not r.asks_names and not tells_how_often(hit.sentence):
         return None  # how long or how often was asked: a sentence that does not tell it does not answer it
+    year = any(t.role == "intent" and "年" in t.text for t in r.tokens if t.senses and t.senses[0].name == "when")
+    if "when" in r.intents and not r.asks_names and not r.asks_number and not tells_when(hit.sentence, year):
+        return None  # 孔繁森是哪年毕业的: a sentence that tells no time does not say when
     said = set(r.years) - set(r.soft_years)
     if said and not any(y in hit.sentence for y in said) and YEAR.search(hit.sentence):
         return None  # 那2020年秋季的呢: a sentence of 2019 秋季 does not tell it
