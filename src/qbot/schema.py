@@ -1,6 +1,6 @@
 """Facts about the database schema that code outside the store needs without importing sqlite-utils."""
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 #: Tables an ingest may rebuild; nothing else is ever deleted by it.
 REPORT_TABLES = ("editions", "report_tables", "sections", "passages", "figures", "lexicon", "segmenter_words",

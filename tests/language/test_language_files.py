@@ -65,6 +65,7 @@ def append(path: Path, line: str) -> Callable[[Path], None]:
     (append(Path("language/groups.csv"), "校友,毕业班,,"), "包含未知人群 毕业班"),
     (append(Path("language/groups.csv"), "校友,,毕业人数,,校友会人数,"), "readings 含未知指标 校友会人数"),
     (append(Path("language/groups.csv"), "校友,,,,毕业人数,"), "有 readings 却没有 headcount"),
+    (append(Path("language/groups.csv"), "校友,,,,,毕业班,"), "apart 含未知人群 毕业班"),
     (append(Path("language/cards.csv"), "major,就业率|薪酬,"), "指标须为已知指标"),
     (append(Path("lexicon/derived.csv"), "缺口,毕业人数 * 就业人数,人,毕业生,,"), "formula"),
     (append(Path("lexicon/derived.csv"), "未就业人数,毕业人数 - 就业人数,人,毕业生,,"), "重复的指标 未就业人数"),

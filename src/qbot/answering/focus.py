@@ -387,8 +387,10 @@ def _listed_apart(r: Reading, metric: str) -> bool:
 def _loose_words(r: Reading) -> list[tuple[str, bool]]:
     """Words no name explained — report words, and unread runs of two characters or more — each with whether
     it names something (a noun, or a word the report's dictionary does not know)."""
-    return [(t.meaning or t.text, t.role != "word") for t in r.tokens
-            if t.role in ("topic", "word") or t.role == "unknown" and len(t.text) >= 2 and not t.text.isascii()]
+    return [(t.meaning or t.text, t.role not in ("word", "group")) for t in r.tokens
+            if t.role in ("topic", "word") or t.role == "unknown" and len(t.text) >= 2 and not t.text.isascii() or
+            t.role == "group" and len(t.meaning or t.text) >= 2 and not (t.meaning or t.text).isascii()]
+    # (对实习满意不: a group's word may be a word of a qualifier too — 实习 of 实习实训, though it names the interns)
 
 
 def _has_plain_figure(metric: str, index: FigureIndex) -> bool:

@@ -57,6 +57,7 @@ class KnowledgeBase:
     shapes: Mapping[str, tuple[str, ...]]  # character written -> the characters it may stand for (handwriting)
     head_readings: dict[str, tuple[str, ...]] = field(default_factory=dict)  # group -> other counts a bare how-many
     # of it may mean (教师: 专任教师人数, 教职工总人数)
+    apart: dict[str, frozenset[str]] = field(default_factory=dict)  # group -> groups whose figures never answer for it
     _indexes: dict[str, FigureIndex] = field(default_factory=dict)
     _written: dict[str, list[str]] = field(default_factory=dict)
     _checks: dict[str, list[Check]] = field(default_factory=dict)
@@ -154,6 +155,8 @@ class KnowledgeBase:
             return True
         if asked in self.exclusive:
             return False  # 女孩子就业率: the report gives no figure of the girls but their number
+        if about in self.apart.get(asked, ()) or asked in self.apart.get(about, ()):
+            return False  # 实习有没有工资: the graduates' pay is not the interns'
         if about in self.groups.get(asked, frozenset()) or asked in self.groups.get(about, frozenset()):
             return True
         # 在职老师里的党员: teachers and party members overlap, both being staff (教职工)
@@ -218,11 +221,13 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         for short, value in short_forms(values).items():
             if short not in lexicon.forms:
                 lexicon.add(short, Target("qualifier", value, key))
-    group_rows = conn.execute("select name, includes, headcount, exclusive, readings from language_groups").fetchall()
-    groups = _groups({name: includes for name, includes, _, _, _ in group_rows})
-    headcounts = {name: headcount for name, _, headcount, _, _ in group_rows if headcount}
-    exclusive = frozenset(name for name, _, _, flag, _ in group_rows if flag)
-    head_readings = {name: tuple(r.split("|")) for name, _, _, _, r in group_rows if r}
+    group_rows = conn.execute(
+        "select name, includes, headcount, exclusive, readings, apart from language_groups").fetchall()
+    groups = _groups({name: includes for name, includes, *_ in group_rows})
+    headcounts = {name: headcount for name, _, headcount, *_ in group_rows if headcount}
+    exclusive = frozenset(name for name, _, _, flag, *_ in group_rows if flag)
+    head_readings = {name: tuple(r.split("|")) for name, _, _, _, r, _ in group_rows if r}
+    apart = {name: frozenset(a.split("|")) for name, *_, a in group_rows if a}
     vocabulary: dict[str, int] = {}
     tags: dict[str, str] = {}
     for word, freq, tag in conn.execute("select word, freq, tag from segmenter_words"):
@@ -242,7 +247,8 @@ def _load(conn: sqlite3.Connection) -> KnowledgeBase:
         "select edition, number, title, labels from report_tables")}
     cards = {kind: tuple(m.split("|")) for kind, m in conn.execute("select kind, metrics from language_cards")}
     return KnowledgeBase(conn, editions, figures, lexicon, scanner, repairer, metrics, groups, headcounts, exclusive,
-                         cards, vocabulary, dict(section_texts), table_texts, spellings, Shapes(conn), head_readings)
+                         cards, vocabulary, dict(section_texts), table_texts, spellings, Shapes(conn), head_readings,
+                         apart)
 
 
 def _spelled(conn: sqlite3.Connection, values: set[str]) -> dict[str, str]:

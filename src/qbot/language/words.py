@@ -78,6 +78,8 @@ class Group:
     headcount: str = ""  # the metric counting its members (学生 -> 在校生人数)
     exclusive: bool = False  # figures about others never answer for it (女生: no 就业率 of the girls)
     readings: tuple[str, ...] = ()  # other counts a bare "how many" of the group may mean (教师: 专任教师人数 …)
+    apart: tuple[str, ...] = ()  # groups whose figures never answer for it, though both are within a larger one
+    # (实习生: 毕业生 — the pay after graduation is not the pay during the internship)
 
 
 class LanguageError(Exception):
@@ -132,11 +134,15 @@ def load_groups(root: Path, problems: list[str]) -> dict[str, Group]:
             problems.append(f"{path}:{line}: 重复的人群 {row['group']}")
         groups[row["group"]] = Group(row["group"], tuple(g for g in row["includes"].split("|") if g),
                                      row["headcount"], row.get("exclusive", "") in ("yes", "1", "true"),
-                                     tuple(m for m in (row.get("readings") or "").split("|") if m))
+                                     tuple(m for m in (row.get("readings") or "").split("|") if m),
+                                     tuple(g for g in (row.get("apart") or "").split("|") if g))
     for group in groups.values():
         for part in group.includes:
             if part not in groups:
                 problems.append(f"{path}: 人群 {group.name} 包含未知人群 {part}")
+        for other in group.apart:
+            if other not in groups:
+                problems.append(f"{path}: 人群 {group.name} 的 apart 含未知人群 {other}")
     return groups
 
 

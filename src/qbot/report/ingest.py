@@ -136,7 +136,8 @@ def _write_staging(db: sqlite_utils.Database, knowledge: Knowledge) -> None:
     db["language_words"].insert_all(words.values())
     db["language_cards"].insert_all({"kind": k, "metrics": "|".join(v)} for k, v in knowledge.cards.items())
     db["language_groups"].insert_all({"name": g.name, "includes": "|".join(g.includes), "headcount": g.headcount,
-                                      "exclusive": int(g.exclusive), "readings": "|".join(g.readings)}
+                                      "exclusive": int(g.exclusive), "readings": "|".join(g.readings),
+                                      "apart": "|".join(g.apart)}
                                      for g in knowledge.groups.values())
     db["pinyin"].insert_all({"char": c, "readings": r} for c, r in all_readings())
     db["spellings"].insert_all({"pinyin": p, "word": w} for p, w in sorted(_spellings(knowledge, vocabulary).items()))
