@@ -1080,10 +1080,13 @@ def _in_unit(metric: str, r: Reading, index: FigureIndex) -> str:
     (订单班数 → 订单班人数) when one shares its name's stem and is counted so."""
     figs = index.by_metric.get(metric, [])
     clause = clause_of(r.tokens)
-    where = {clause.get(m.start) for m in r.metrics if metric in m.names}
+    asks = [m for m in r.metrics if metric in m.names]
+    where = {clause.get(m.start) for m in asks}
     after_rank = _places_counted(r)  # 前三名 / 倒数三名: the 名 of a ranking
     units = _unit_names(t for t in r.tokens if t.role == "unit" and clause.get(t.start) in where
-                        and t.start not in after_rank)
+                        and t.start not in after_rank and not any(AND_BETWEEN.search(r.text, m.start + len(m.text),
+                                                                                     t.start) for m in asks))
+    # (社团数量和成员人数: the 人数 after 和 is the other thing's)
     if len({n for m in r.metrics for n in m.names}) > 1 or not units or not figs or any(f.unit in units for f in figs):
         return metric
     return _sibling_in(metric, units, index) or metric
@@ -1386,6 +1389,10 @@ def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
     return replace(r, metrics=metrics) if metrics != r.metrics else r
 
 
+#: A word joining two things asked (社团数量和成员人数).
+AND_BETWEEN = re.compile(r"[和跟及、]|还有|以及")
+
+
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:
     """订单班有多少人: a thing counted in 个, asked how many people, is asked its sibling counted in 人 (订单班人数)."""
     clause = clause_of(r.tokens)
@@ -1414,7 +1421,9 @@ def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeB
         stem = thing_counted(metric)
         sibling = _sibling_in(metric, ["人"], index, stem) if said and info is not None and info.unit in COUNT_UNITS \
             and len(stem) >= 2 else ""
-        out.append(sibling or metric)  # (订单班数 → 订单班人数, its whole stem)
+        apart = sibling and any(AND_BETWEEN.search(r.text, m.start + len(m.text), people[clause[m.start]])
+                                for m in said)  # 社团数量和成员人数: the count, and the people after 和
+        out += [metric, sibling] if apart else [sibling or metric]  # (订单班数 → 订单班人数, its whole stem)
         swapped = swapped or bool(sibling)
     if swapped:  # (the group said how the people are counted: 学生 is not also asked its headcount, 在校生人数)
         heads = {kb.headcounts.get(g) for g in r.groups} | markers

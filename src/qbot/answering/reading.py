@@ -213,6 +213,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             quals = tuple(dict.fromkeys((t.kind, t.name) for t in token.senses if t.role == "qualifier"))
             entities.append(EntityAsk(token.text, token.start, tuple(n for n, _ in unique),
                                       tuple(k for _, k in unique), token.how, quals))
+        elif role == "metric" and _count_of_the_last(tokens, i):
+            continue  # 订单班的数量: how many 订单班, not 表3's 数量 of equipment
         elif role == "metric":
             for sense in (t for t in token.senses if t.role == "metric"):
                 spoken = sense.kind == "word"  # words.csv writes 起薪+转正后工资 (both), 总收入|起薪 (either)
@@ -475,10 +477,25 @@ def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
                  for i, t in enumerate(tokens))
 
 
+#: Words that ask how many of the thing named before them (订单班的数量).
+COUNT_WORDS = frozenset({"数量", "个数", "数目", "总数"})
+
+
+def _count_of_the_last(tokens: tuple[Token, ...], i: int) -> bool:
+    """数量 of 订单班的数量: a word of counting right after a metric (with 的 between or not) asks that metric."""
+    if tokens[i].text not in COUNT_WORDS:
+        return False
+    j = i - 1
+    if j >= 0 and tokens[j].text == "的":
+        j -= 1
+    return j >= 0 and tokens[j].role == "metric" and tokens[j].end == tokens[j + 1].start
+
+
 def fees_paid(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
     """学费在哪交: where fees are paid, which the prose tells (新生缴费一站式服务), not how much they are (学费一年交
     多少 is still about fees). Paying is a word whose meaning (words.csv) is the report's 缴费."""
-    paying = any(t.how == "synonym" and t.meaning == "缴费" for t in tokens)
+    paying = any(t.how == "synonym" and "缴费" in t.meaning.split() or t.text == "缴费" for t in tokens)  # (学校收费
+    # 用的什么缴费平台: the report's own word)
     if not paying or any(asks_how_many(t) for t in tokens):
         return tokens
     return tuple(replace(t, role="filler", senses=()) if t.role == "offtopic" and any(

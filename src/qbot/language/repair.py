@@ -212,6 +212,8 @@ class Repairer:
                 return False  # it would cut a word that was read (专业对扣率 of 那个专业对扣率)
             if any(k + len(self._vocabulary_word(text, k)) > start for k in range(max(0, start - 3), start)):
                 return False  # it would begin inside a word of the report (难学生 of 困难学生 is not 男学生)
+            if any(k + len(self._vocabulary_word(text, k)) > end for k in range(start + 1, end)):
+                return False  # it would end inside a word of the report (什么缴 of 什么缴费平台 is not 什么叫)
             # 教院 of 继教院: two characters sound like too much to be read inside a longer run (but 学声 is a word of one
             # character, 学, and an unread one; and 起新 begins 起新高, the one character after it being what is said of it)
             inside = [t for t in tokens if t.start >= start and t.end <= end]

@@ -262,7 +262,8 @@ def _told_in_prose(r: Reading, ctx: Context) -> bool:
 
 def topics(r: Reading, ctx: Context, words: tuple[str, ...]) -> Result:
     """Words the figures found do not account for: the question asks about something else."""
-    return Result("refusal", reason="topics", words=words, confidence=0.6, options=tuple(_suggest(r, ctx, r.asked)))
+    return Result("refusal", reason="topics", words=tuple(dict.fromkeys(words)), confidence=0.6,
+                  options=tuple(_suggest(r, ctx, r.asked)))  # (a word said once, named once)
 
 
 def not_found(r: Reading, ctx: Context) -> Result:
