@@ -1299,15 +1299,18 @@ def _major_of_its_thing(r: Reading, names: list[str], absent: list[str], wanted:
 def _thing_of_its_major(r: Reading, names: list[str], wanted: list[str], index: FigureIndex) -> list[str]:
     """汽修专业买实训整车花了多少: one name (汽车维修, a major and a row of 表3) said with words it does not hold (实训,
     整车), which one thing of the report holds together with the word said (学校汽修专业技能及教学实训整车购置项目):
-    that thing."""
+    that thing (学校买汽修教学用的整车: the school named beside it being where the thing is)."""
     words = [w for w in (*r.topics, *r.foreign) if len(w) >= 2]
+    given = names
+    if len(names) == 2 and sum(index.entity_kind(n) == "school" for n in names) == 1:
+        names = [n for n in names if index.entity_kind(n) != "school"]
     if len(names) != 1 or index.entity_kind(names[0]) in ("school", "total", "department") or not words or \
             not wanted or r.kind and any(f.entity_type == r.kind for f in index.by_entity.get(names[0], [])):
-        return names  # (焊接实训这块设备有多少台套: 表3's 焊接 row, the kind asked)
+        return given  # (焊接实训这块设备有多少台套: 表3's 焊接 row, the kind asked)
     said = [a.text for a in r.entities if names[0] in a.names]
     things = [n for n in index.by_entity if n != names[0] and index.entity_kind(n) not in PEOPLES and any(
         s in n for s in said) and all(w in n for w in words) and any(index.stated(n, m) for m in wanted)]
-    return things if len(things) == 1 else names
+    return things if len(things) == 1 else given
 
 
 def _groups_counted_beside(r: Reading, kb: KnowledgeBase) -> Reading:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace, field
 from itertools import takewhile
 
-from qbot.language.tokens import CJK, EMPTY_ROLES, Token
+from qbot.language.tokens import CJK, EMPTY_ROLES, ENGLISH_NUMBERS, Token
 from qbot.language.words import EARLIER, OPERATOR_WITH_VALUE
 
 #: Intent meanings that ask for a number.
@@ -269,6 +269,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
             if heads and asking and alone and not asked_after:
                 metrics.append(MetricAsk(token.text, token.start, (heads[0],), True))  # 有多少学生 / 老师有多少
         elif role == "kind":
+            if token.text.startswith(("which ", "what ")):
+                intents.add("which")  # which majors belong to …: the kind, asked which ones
             named = next(t.name for t in token.senses if t.role == "kind")
             if named != "school":  # (大学 / 职专 only name schools the report does not know: 聊城大学)
                 kind = named if kind == "major" and named == "equipment" else kind or named  # (电商专业有啥实训设备:
@@ -777,14 +779,23 @@ def _metric_beside(tokens: tuple[Token, ...], i: int) -> bool:
 
 
 def _count_after_rank(tokens: tuple[Token, ...]) -> int | None:
-    """最高的3个专业: a count next to a ranking word."""
+    """最高的3个专业 / 哪三个专业最高 / 哪三类设备金额最高: a count next to a ranking word."""
     for i, token in enumerate(tokens):
+        which = WHICH_COUNT.fullmatch(token.text) if token.role == "intent" else None
+        if which:
+            return int(which["n"])
+        if token.text in ENGLISH_NUMBERS and i > 1 and tokens[i - 2].text == "which":
+            return ENGLISH_NUMBERS.index(token.text) + 2  # which three equipment categories have the largest value
         if token.role == "number" and not token.meaning.endswith("%") and i + 1 < len(tokens) \
-                and tokens[i + 1].role == "unit" and tokens[i + 1].text in ("个", "名", "位", "项", "家"):
+                and tokens[i + 1].role == "unit" and tokens[i + 1].text in ("个", "名", "位", "项", "家", "类", "种"):
             n = float(token.meaning)
             if n.is_integer() and 1 < n <= 20:
                 return int(n)
     return None
+
+
+#: 哪3个 (哪三个 as a question writes it): which ones, as many as that.
+WHICH_COUNT = re.compile(r"哪(?P<n>[2-9]|1\d|20)[个类种项家所]")
 
 
 def _modifiers(metrics: list[MetricAsk], tokens: tuple[Token, ...], counts: dict[str, str],

@@ -31,7 +31,9 @@ SECTION = re.compile(r"(?P<s>[一二三四五六七八]\([一二三四五六七�
                      r"|第(?P<p>[一二三四五六七八])部分")
 YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})(?:年度|年|届|级)?(?![\d.%万元人名个台套项亩册次])"  # (2000万: money)
                   r"|(?P<yy>[12]\d)(?:年度|年|届|级|(?=春|秋))(?![\d.%])")
-TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2})(?![\d.%])")
+TOPN = re.compile(r"(?:前|top ?)(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)(?![\d.%a-z])")
+#: English numbers a ranking may be asked with (top three).
+ENGLISH_NUMBERS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 #: 第二高 / 排第3 / 第二多: a place in a ranking (answered with the ranking down to it).
 POSITION = re.compile(r"第(?P<n>[2-9]|[二三四五六七八九])(?=高|多|大|贵|低|少|小|便宜|名|位|呢|$)|(?<=排)第(?P<m>[2-9]|[二三四五六七八九])"
                       r"|(?:(?<=倒数)|(?<=倒数 ))第(?P<k>[2-9]|[二三四五六七八九])")  # (倒数 第二: typed word by word)
@@ -159,6 +161,9 @@ class Scanner:
                 meaning = m["y"] or f"20{m['yy']}"
             elif role == "section":
                 meaning = m["s"] or m["p"]
+            elif pattern is TOPN:
+                n = m["n"]
+                meaning = n if n.isdigit() else str(ENGLISH_NUMBERS.index(n) + 2)
             elif pattern is POSITION:
                 n = m["n"] or m["m"] or m["k"]
                 meaning = n if n.isdigit() else str("一二三四五六七八九".index(n) + 1)

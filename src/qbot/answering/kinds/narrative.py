@@ -105,8 +105,8 @@ def search_text(r: Reading, ctx: Context, second_side: bool = False, tokens: tup
             continue  # 食品安全咋保证的 别吃坏了肚子: a clause that neither asks nor names a thing of the report
         if "duration" in r.intents and token.role == "unit":
             continue  # 班会多久开一回: how often is told in the sentence's own words (每周召开一次)
-        if _which_count(tokens, i):
-            continue  # 六共是哪六个: how many there are is known, which they are is asked
+        if _which_count(tokens, i) or not r.asks_number and _count_said(tokens, i):
+            continue  # 六共是哪六个 / 报告说的三个主要问题: how many there are is known, which they are is asked
 
         if any(t.role == "entity" and t.kind == "school" for t in token.senses):
             continue  # the whole report is about the school
@@ -151,6 +151,12 @@ def _which_count(tokens: tuple[Token, ...], i: int) -> bool:
     def after_which(j: int) -> bool:
         return j > 0 and tokens[j - 1].text == "哪" and bool(COUNTED_BY.fullmatch(tokens[j].text))
     return after_which(i) or tokens[i].role == "unit" and after_which(i - 1)
+
+
+def _count_said(tokens: tuple[Token, ...], i: int) -> bool:
+    """三个 of 三个主要问题: a number and its measure word said right before the thing they count."""
+    return bool(COUNTED_BY.fullmatch(tokens[i].text)) and not tokens[i].text.isdigit() and i + 1 < len(tokens) and \
+        tokens[i].end == tokens[i + 1].start and tokens[i + 1].role in ("topic", "word")
 
 
 #: What the report calls the measures it sets against its problems (八(二) 改进措施).
