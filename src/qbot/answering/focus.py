@@ -106,6 +106,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
             continue  # 竞赛 of 竞赛获奖: a word of the metric asked (竞赛获奖数), not the teachers' 技能竞赛
         own = [n for n in names if not _school(n, index, kb)]
         found = _qualifier_part(word, counted, index) or (_qualifier_part(word, [], index, own) if own else None)
+        if found is not None and wanted and found[2] not in wanted and any(
+                index.has_metric(n, m) for n in own for m in wanted) and _said_with_metric(r, word):
+            found = None  # 实训基地建设 … 几个实训中心: the metric named, which the name has, not its other figure
+            # whose qualifier (实训室建设方案论证研讨会) holds the words (but 有啥成果 发了多少论文: 成果 asks apart)
         if found is None and (len(word) >= 3 or counted):
             found = _qualifier_part(word, [], index)
             if found is not None and counted and found[2] not in counted and found not in strong and not any(
@@ -1394,6 +1398,14 @@ def _the_groups_own(r: Reading, kb: KnowledgeBase) -> Reading:
 
 #: A word joining two things asked (社团数量和成员人数).
 AND_BETWEEN = re.compile(r"[和跟及、]|还有|以及")
+
+
+def _said_with_metric(r: Reading, word: str) -> bool:
+    """Whether `word` is said in a clause that names a metric."""
+    clause = clause_of(r.tokens)
+    at = [t.start for t in r.tokens if (t.meaning or t.text) == word]
+    named = {clause.get(m.start) for m in r.metrics}
+    return bool(at) and all(clause.get(a) in named for a in at)
 
 
 def _people_of(chosen: list[str], r: Reading, index: FigureIndex, kb: KnowledgeBase) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from qbot.answering.figures import FigureIndex, unique
 from qbot.answering.kb import KnowledgeBase
-from qbot.answering.reading import MetricAsk, Reading, thing_counted
+from qbot.answering.reading import MetricAsk, Reading, clause_of, thing_counted
 from qbot.answering.result import Focus, united_qualifiers
 
 
@@ -181,6 +181,11 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # 工程造价对口率多少 … 在城建系里排第几: where the one just asked stands within its department
         return replace(r, names=tuple(unique([*focus.entities, *names])), metrics=carried_metrics(focus),
                        carried=True)
+    if wanted and names and schooled and r.followup and focus.entities and not all(
+            index.entity_kind(e) in ("school", "total") for e in focus.entities) and _school_apart(r) and all(
+            index.school_level(m) for m in wanted):
+        # 机电就业率 … 对口率呢 全校平均多少: the one just asked, and the school's own figure of the metric named
+        return replace(r, names=tuple(unique([*focus.entities, *names])), carried=True, intents=r.intents - {"avg"})
     if "avg" in r.intents and not wanted and names and schooled and focus.metrics and not all(
             index.entity_kind(e) in ("school", "total") for e in focus.entities):
         # 无人机对口率多少 … 咋这么低 全校平均是多少: the school's figure of what was just asked (or, of a figure the
@@ -251,6 +256,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if names and not wanted and (r.followup or majors_again) and focus.metrics and not r.intents & {"describe", "list"}:
         sensed = [_sense_having(n, r, list(focus.metrics), index) for n in names]  # (数控专业起薪 … 那焊接的呢: 焊接加工,
         kept = tuple(m for m in focus.metrics if any(index.has_metric(e, m) for e in sensed))  # the major, not 表3's)
+        rows = _rows_holding(r, table, index) if not kept and table is not None else []
+        if len(rows) == 1:  # 表6 3D打印项目多少钱 … 那新能源汽车那个呢: the row of that table whose name holds it
+            return replace(r, names=tuple(rows), metrics=carried_metrics(focus), carried=True)
         if kept:  # (2019年汽修就业率多少 … 那数控呢: of the year asked too; 那学校焊接设备值多少钱: 表3's, as said)
             named = names if any(t.role in ("kind", "unit", "topic") for t in r.tokens) else sensed
             return replace(r, names=tuple(named), metrics=carried_metrics(Focus(metrics=kept)), carried=True,
@@ -273,6 +281,21 @@ ITEM_UNITS = frozenset({"套", "台", "台套", "台/套", "个", "项"})
 PAIR = re.compile(r"俩|两|2|both|two")
 #: Words that put a question among the names just given (里面哪个最高, 这几个里谁最低).
 WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
+
+
+def _rows_holding(r: Reading, table: int, index: FigureIndex) -> list[str]:
+    """The rows of a table whose names hold a name the question says (新能源汽车 → 新能源汽车关键技术…购置项目)."""
+    said = [a.text for a in r.entities if len(a.text) >= 2]
+    return [e for e in unique(f.entity for f in index.by_table.get(table, [])) if any(s in e for s in said)]
+
+
+def _school_apart(r: Reading) -> bool:
+    """对口率呢 全校平均多少: the school named in a clause of its own, after a clause asking a metric with 呢."""
+    clause = clause_of(r.tokens)
+    asked = {clause[m.start] for m in r.metrics if m.start in clause}
+    named = {clause[e.start] for e in r.entities if e.start in clause}
+    return bool(asked) and bool(named) and not asked & named and any(
+        t.text.endswith("呢") and clause.get(t.start) in asked for t in r.tokens)
 
 
 def _then(r: Reading) -> bool:
