@@ -198,6 +198,14 @@ def run(r: Reading, ctx: Context) -> Result:
             if hit is not None and hit.passage is not None and all(
                     any(grounding.explained(w, hit.passage.sentence) for w in ctx.kb.written(word)) for word in told):
                 return hit  # (a sentence about 一楼 and 2楼 does not answer 餐厅三楼满意率)
+        if r.asks_number and not r.asks_names and "duration" not in r.intents:
+            # 招生期间搞了几次平台专项培训: the figures found are another thing's, but one sentence holds every word
+            # asked and counts in the measure asked (开展了2次信息化平台使用专项培训)
+            hit = narrative.narrative(r, ctx, beyond_figures=True, strict=True)
+            if hit is not None and hit.passage is not None and narrative.counts_as_asked(
+                    r, hit.passage.sentence, words) and all(any(w in hit.passage.sentence for w in ctx.kb.written(g))
+                                                           for g in r.groups):  # (学生 国家级一等奖: the teachers')
+                return hit
         return refusals.topics(r, ctx, tuple(words))
     if r.topics and not r.asks_number:  # 班主任能力大赛 王智韵 拿了什么奖: no figure, but the prose may tell
         hit = narrative.narrative(r, ctx, beyond_figures=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from qbot.answering.figure import Fig
 from qbot.answering.figures import IMPLICIT, Computed, unique, unqualified
+from qbot.answering.kb import KnowledgeBase
 from qbot.answering.kinds import Context, asked_back, focus_of, group, is_school, merge_school_level, narrative
 from qbot.answering.reading import Reading, clause_of
 from qbot.answering.result import Heading, Result
@@ -346,7 +347,7 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     figs = [f for f, score in zip(figs, scores) if score and score == best]
     kb = ctx.kb
     # 学生拿了几个国家级一等奖: the figures the qualifiers name must be about the people asked of (not the teachers')
-    figs = [f for f in figs if all(kb.answers_for(g, f.metric) for g in r.groups)]
+    figs = [f for f in figs if all(kb.answers_for(g, f.metric) and _within(g, f.metric, kb) for g in r.groups)]
     if not figs or len(figs) > 8:
         return None
     if readings := asked_back.counted_twice(r, figs):
@@ -354,6 +355,13 @@ def qualifiers(r: Reading, ctx: Context) -> Result | None:
     return Result("lookup", groups=tuple(group(figs)),
                   focus=focus_of(r, ctx, unique(f.entity for f in figs), unique(f.metric for f in figs)),
                   confidence=0.6)
+
+
+def _within(asked: str, metric: str, kb: KnowledgeBase) -> bool:
+    """Whether the metric's figures are about the group asked or one within it — not a group beside it nor one
+    holding it (退休的老师一共多少人: the retired party members, 党员, are no count of teachers)."""
+    about = kb.metrics[metric].group if metric in kb.metrics else ""
+    return not about or about in kb.groups.get(asked, ())
 
 
 def number(r: Reading, ctx: Context) -> Result | None:

@@ -60,6 +60,29 @@ WHEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d+\s*[月日号]|[春秋]季|学
                   r"[上下中]午|晚上|早上|每[天日周月年]|期间|以来")
 
 
+def counts_as_asked(r: Reading, sentence: str, words: tuple[str, ...] | list[str] = ()) -> bool:
+    """几次 / 多少个: whether the sentence counts in each measure word the question asks a count in (2次), and, of
+    `words`, one right beside such a count (开展了2次信息化平台使用专项培训; not 海尔集团、… 等160家企业 … 订单班 8200人,
+    where 海尔 is one of a list far from the count)."""
+    measures = MEASURE_ASKED.findall(r.plain)
+    counts = [m.span() for measure in measures for m in re.finditer(r"\d+\s*" + re.escape(measure), sentence)]
+    if not measures or not all(re.search(COUNT_IN_WORDS + re.escape(m), sentence) for m in measures):
+        return False
+    def beside(at: int, word: str, start: int, end: int) -> bool:  # (not across a comma: 党员 314 人,离退休…)
+        lo, hi = (end, at) if end <= at else (at + len(word), start)
+        return hi - lo <= NEAR and not re.search(r"[,，;；。:：]", sentence[lo:hi])
+    return not words or any(beside(at, w, start, end) for w in words for at in _find(sentence, w)
+                            for start, end in counts)
+
+
+#: How far (in characters) a word asked may stand from the count that answers it.
+NEAR = 12
+
+
+def _find(text: str, word: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(word), text)]
+
+
 def tells_when(sentence: str, year: bool = False) -> bool:
     """Whether a sentence tells a time (with `year`, a year: 哪年 asks one)."""
     return bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", sentence) if year else WHEN.search(sentence))
