@@ -54,6 +54,10 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
             words.append(f"{said}的人数" if any(t.text in ("人", "人数", "名") for t in r.tokens) else f"{said}的数量")
         else:
             words += ([t.text for t in r.tokens if t.role == "unit"] or [HOW_LONG])[:1]
+    if "ratio" in r.intents and result.kind == "lookup" and not result.computed and len(r.metrics) > 1 and len(
+            {f.unit for f in figs}) > 1 and not any(f.unit in ("%", "", ":1") for f in figs):  # 订单班学生毕业后留在合作企业的
+        # 比例: counts of unlike things (人, 家) are no share of either
+        words += [t.text for t in r.tokens if t.role == "intent" and any(s.name == "ratio" for s in t.senses)][:1]
     if not r.metrics and "count" in asked_families and not any(f.unit in PERSON_UNITS for f in figs):
         if any(t.role == "unit" and t.text in PERSON_UNITS for t in r.tokens):
             words.append("人数")  # 21届毕业生有多少人: a headcount asked of a qualifier, found only in 个 (人才培养方案修订数)
@@ -67,6 +71,10 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
         words += [t.text for t in r.tokens if t.role == "kind" and not t.text.isascii() and t.text not in words
                   and not explained(t.text, context)]
     words += [w for w in _counted_doers(r, figs, ctx) if w not in words]
+    if "sum" in r.intents and figs and all(PER_HEAD.search(f.metric) for f in figs) and not r.names[1:]:
+        said = next((t.text for t in r.tokens if t.role == "metric"), "")
+        words.append(f"{said}的总额" if said else "总额")  # 助学金一共发了多少钱: a sum asked, of which the figure
+        # per student (每生每学年 2000元) is no answer
     carried = {v for f in figs for v in f.qualifiers.values()}
     sections = " ".join({ctx.kb.section_texts.get((f.edition, f.section_path), "") for f in figs})
     for key, values in r.qualifiers:
@@ -80,6 +88,8 @@ def unexplained(r: Reading, result: Result, ctx: Context) -> list[str]:
     return list(dict.fromkeys(words))  # (a word said three times is quoted once)
 
 
+#: Metrics stated per head (助学金标准: 每生每学年; 生均…): no sum of money given out.
+PER_HEAD = re.compile(r"标准$|^生均|^人均")
 #: Units of people counted.
 PERSON_UNITS = frozenset({"人", "名", "位", "人次"})
 #: Units of counted things: a count asked per head (一个班主任管几个班) is a ratio, not the count.
@@ -215,13 +225,16 @@ def _counted_doers(r: Reading, figs: list[Fig], ctx: Context) -> list[str]:
     counts_of = ctx.kb.counts_of
     given = {f.metric for f in figs}
     for rate, of, head in zip(r.tokens, r.tokens[1:], r.tokens[2:]):
-        if rate.role != "metric" or of.text != "的" or head.role not in ("metric", "group"):
+        person = head.role == "context" and any(s.name == "person" for s in head.senses)  # (退学的孩子有多少)
+        if rate.role != "metric" or of.text != "的" or head.role not in ("metric", "group", "intent") and not person:
             continue
         rates = [s.name for s in rate.senses if s.role == "metric" and ctx.kb.metrics.get(s.name) is not None
                  and ctx.kb.metrics[s.name].unit == "%"]
         heads = {s.name for s in head.senses} | {ctx.kb.headcounts.get(s.name, "") for s in head.senses}
-        if rates and len(rates) == len(rate.senses) and heads & set(ctx.kb.headcounts.values()) and not any(
-                counts_of.get(m) in given for m in rates):
+        asked = head.role == "intent" and rate.how == "exact" and any(s.name == "quantity" for s in head.senses) \
+            and "each" not in r.intents and not r.groups  # 今年退学的有多少: the people, said without a word for them
+        if rates and len(rates) == len(rate.senses) and (heads & set(ctx.kb.headcounts.values()) or asked or person) \
+                and not any(counts_of.get(m) in given or m in counts_of for m in rates):
             out.append(rate.text + of.text + next((s.name for s in head.senses if s.role == "group"), "学生"))
     return out
 

@@ -162,8 +162,9 @@ def run(r: Reading, ctx: Context) -> Result:
                 # 家里困难的还有啥帮扶: the kinds of help are named in words, the figures count whom they helped)
                 hit = narrative.narrative(r, ctx, strict=False, beyond_figures=bool(r.intents) or not any(
                     t.role == "metric" and COUNTED.search(t.text) for t in r.tokens))
-                if hit is None:  # (but 党支部数 在职 离退休, keywords naming the count, are answered by it)
-                    return result
+                if hit is None:  # (but 党支部数 在职 离退休, keywords naming the count, are answered by it; 三二连读的
+                    # 大专是哪个学校: a count is no school's name)
+                    return refusals.not_found(r, ctx) if narrative.asks_which_school(r) else result
                 return replace(hit, groups=hit.groups or result.groups, focus=_focus_of_both(hit, result))
                 # (科研课题 立项 … 其中省级几项: a follow-up asks of the figure the sentence stands for)
             if r.intents & {"which", "when", "what"} and not r.kind and result.kind == "lookup" and (
@@ -180,7 +181,8 @@ def run(r: Reading, ctx: Context) -> Result:
         if not r.asks_number or r.asks_names or "duration" in r.intents:
             how_often = "duration" in r.intents and r.asks_number and not r.asks_names
             hit = narrative.narrative(r, ctx, beyond_figures=True, strict=False if how_often else None)
-            if hit is None and r.asks_names:  # 学生拿了全国比赛银牌 是啥项目: the sentence of what the figures lack
+            if hit is None and r.asks_names and not narrative.asks_which_school(r):  # 学生拿了全国比赛银牌 是啥项目:
+                # the sentence of what the figures lack
                 found = ctx.search.search(" ".join(words), ctx.edition, min_coverage=1.0, listing=True)
                 hit = Result("narrative", passage=found, confidence=0.5) if found is not None else None
             if hit is not None and hit.passage is not None and r.asks_number and not r.asks_names and not \

@@ -281,6 +281,8 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
     asked_of = thing_asked(r)
     if asked_of and not any(w in hit.sentence for w in ctx.kb.written(asked_of)):
         return None  # 三二连读是跟哪个大学连的: a sentence naming no 大学 does not say which
+    if asks_which_school(r) and not OTHER_SCHOOL.search(hit.sentence.replace(ctx.kb.school_names.split()[0], "")):
+        return None  # 三二连读的大专是哪个学校: a sentence naming no other school (… 与职教集团内高校合作) does not say
     talk = _asides(r.tokens)
     aside = {t.text.strip() for t in r.tokens if t.start in talk}  # (俺们从莘县过去: talk)
     unmet = [w for w in r.foreign if w not in hit.sentence and not _alternative(r, w) and w not in aside]
@@ -317,6 +319,18 @@ def thing_asked(r: Reading) -> str:
         if senses & {"which", "list"} and token.role == "group" and token.senses:
             return token.senses[0].name  # (厂 → 企业)
     return ""
+
+
+#: Words for a school (哪个学校 / 哪所高职 / 哪个大专).
+SCHOOL_WORDS = frozenset({"学校", "高职", "大专", "大学", "学院", "院校", "高校", "技校", "职专"})
+#: A school named in a sentence (聊城职业技术学院, 山东交通学院).
+OTHER_SCHOOL = re.compile(r"[\u4e00-\u9fff]{2,}(?:大学|职业技术学院|职业学院|技师学院|师范学院|工程学院)")
+
+
+def asks_which_school(r: Reading) -> bool:
+    """哪个学校 / 哪所高职 / 哪个大专: which school is asked, which only a sentence naming one answers."""
+    return any(a.role == "intent" and any(s.name == "which" for s in a.senses) and b.text in SCHOOL_WORDS
+               for a, b in zip(r.tokens, r.tokens[1:]))
 
 
 def _ends_in_unit(r: Reading) -> bool:
