@@ -181,6 +181,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # 工程造价对口率多少 … 在城建系里排第几: where the one just asked stands within its department
         return replace(r, names=tuple(unique([*focus.entities, *names])), metrics=carried_metrics(focus),
                        carried=True)
+    if wanted and names and r.followup and focus.metrics and not set(wanted) & set(focus.metrics) and \
+            _name_apart(r) and all(any(index.has_metric(n, m) for n in names) for m in focus.metrics):
+        # 工程造价起薪 … 那建筑装饰呢 转正后呢: the figure just asked of the name said with 呢, and the one named after
+        return replace(r, metrics=(*carried_metrics(focus), *r.metrics), carried=True)
     if wanted and names and schooled and r.followup and focus.entities and not all(
             index.entity_kind(e) in ("school", "total") for e in focus.entities) and _school_apart(r) and all(
             index.school_level(m) for m in wanted):
@@ -287,6 +291,15 @@ def _rows_holding(r: Reading, table: int, index: FigureIndex) -> list[str]:
     """The rows of a table whose names hold a name the question says (新能源汽车 → 新能源汽车关键技术…购置项目)."""
     said = [a.text for a in r.entities if len(a.text) >= 2]
     return [e for e in unique(f.entity for f in index.by_table.get(table, [])) if any(s in e for s in said)]
+
+
+def _name_apart(r: Reading) -> bool:
+    """那建筑装饰呢 转正后呢: a clause naming a name with 呢 and no metric, beside a clause naming a metric."""
+    clause = clause_of(r.tokens)
+    asked = {clause[m.start] for m in r.metrics if m.start in clause}
+    named = {clause[e.start] for e in r.entities if e.start in clause}
+    return bool(asked) and bool(named - asked) and any(
+        t.text.endswith("呢") and clause.get(t.start) in named - asked for t in r.tokens)
 
 
 def _school_apart(r: Reading) -> bool:

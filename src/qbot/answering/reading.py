@@ -382,7 +382,8 @@ def read(tokens: tuple[Token, ...], text: str, plain: str, edition_year: int, co
         intents=frozenset(intents), order=order, top_n=top_n, nth=place is not None, aside=aside, threshold=threshold,
         groups=tuple(groups),
         kind=kind, table=table, section=section, pronoun=pronoun,
-        followup="followup" in intents or pronoun or len(text) <= 6 or bool(SHORT_WITH_NE.match(text)),
+        followup="followup" in intents or pronoun or len(text) <= 6 or bool(SHORT_WITH_NE.match(text)) or _of_the_last(
+            tokens),
         offtopic=tuple(offtopic), chitchat=tuple(chitchat), topics=tuple(dict.fromkeys(topics)),
         foreign=tuple(dict.fromkeys(foreign)), unknown_names=tuple(unknown_names), numbers=tuple(numbers), units=tuple(dict.fromkeys(units)),
         clauses=clauses, modifiers=tuple(modifiers), versus=tuple(versus), soft_years=tuple(soft),
@@ -481,6 +482,11 @@ def _years_as_values(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 
 #: Words that ask how many of the thing named before them (订单班的数量).
 COUNT_WORDS = frozenset({"数量", "个数", "数目", "总数"})
+
+
+def _of_the_last(tokens: tuple[Token, ...]) -> bool:
+    """其中国家级多少: a message opening with a word that asks a part of what came before."""
+    return bool(tokens) and tokens[0].role == "context" and any(s.name == "part" for s in tokens[0].senses)
 
 
 def _count_of_the_last(tokens: tuple[Token, ...], i: int) -> bool:
