@@ -75,7 +75,10 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
         if names and not set(names) & tabled and not any(set(index.majors_of.get(n, ())) & tabled for n in names):
             # (表4 电气工程系 毕业生合计: a department whose majors are the table's rows stays named)
             starts = [a.start for a in r.entities]
+            said = [n for n in names if index.entity_kind(n) not in ("school", "total")]
             names = unique(n for start in starts for n in _partial_name(r.text, start, wanted, index, tabled))
+            if not names:  # 表3 新能源汽车设备 数量: no row of the table named holds it — not the table's total
+                absent = [*absent, *said]
     if not names or r.intents & SET_INTENTS:  # (北方汽车, 诺伯特, 千岛山庄, 清大东方): every name written in part
         for token in r.tokens:
             if token.role in ("unknown", "topic", "word") and not any(t.start <= token.start < t.end and
