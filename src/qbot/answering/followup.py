@@ -151,6 +151,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
     if "sum" in r.intents and not names and not wanted and table is not None and r.table is None and \
             all(t.role in QUOTING_ROLES for t in r.tokens):  # 表7 校内培训多少人次 … total呢: the table's total (国家级培训
         return replace(r, table=table, metrics=carried_metrics(focus), carried=True)  # 多少人次 … 总共呢: of its row's)
+    if wanted and not names and r.followup and r.table is None and focus.table is not None and not focus.entities \
+            and not r.groups and any(f.metric in wanted for f in index.by_table.get(focus.table, [])):
+        # 表6一共多少个项目 … 总金额呢: of the table just asked (not 表3's total too)
+        return replace(r, table=focus.table, carried=True)
     if "avg" in r.intents and not names and not wanted and r.table is None and focus.table is not None:
         # 表6合计多少 … 平均每个多少: the average over the rows of the table just summed (of what is not the count of
         # its rows, 17套, when something else was given: 金额)
@@ -196,6 +200,10 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         # school has none of, 起薪, the average over all of them)
         stated = all(index.school_level(m) for m in focus.metrics)
         return replace(r, metrics=carried_metrics(focus), carried=True, names=r.names if stated else ())
+    if r.order and not names and not r.kind and not focus.metrics and len(focus.entities) == 1 and \
+            focus.entities[0] in index.majors_of and "which" in r.intents:
+        # 电气工程系有哪几个专业 … 哪个起薪最高: among the majors just listed
+        return replace(r, names=focus.entities, carried=True)
     if r.order and not names and focus.entities and WITHIN.search(r.plain) and all(
             e in index.majors_of or index.entity_kind(e) not in ("", "school", "total") for e in focus.entities):
         # 电气工程系有哪些专业 … 里面哪个就业率最高: the ranking among what was just named
@@ -237,7 +245,9 @@ def follow_up(r: Reading, focus: Focus, index: FigureIndex) -> Reading:
         if carried and (r.followup or len(r.text) <= 8 or terse or not any(index.school_level(m) for m in wanted)):
             # (建筑工程施工 毕业多少人 … 找着工作的多少: a short question goes on about what was named)
             return replace(r, names=tuple(carried), carried=True,
-                           qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()))
+                           qualifiers=tuple({**dict(focus.qualifiers), **dict(r.qualifiers)}.items()),
+                           table=r.table if r.table is not None else focus.table)  # (表6一共多少个项目 … 总金额呢:
+            # of that table's total)
         if not carried and r.followup and focus.entities and all(
                 index.entity_kind(e) not in ("school", "total") for e in focus.entities):
             return replace(r, absent=focus.entities, carried=True)  # 学前教育就业率多少 … 那起薪呢: none either
@@ -289,8 +299,8 @@ WITHIN = re.compile(r"里面|其中|这几个|这些里|它们中|他们中")
 
 def _rows_holding(r: Reading, table: int, index: FigureIndex) -> list[str]:
     """The rows of a table whose names hold a name the question says (新能源汽车 → 新能源汽车关键技术…购置项目)."""
-    said = [a.text for a in r.entities if len(a.text) >= 2]
-    return [e for e in unique(f.entity for f in index.by_table.get(table, [])) if any(s in e for s in said)]
+    said = [a.text.lower() for a in r.entities if len(a.text) >= 2]  # (3d打印: as a question is read)
+    return [e for e in unique(f.entity for f in index.by_table.get(table, [])) if any(s in e.lower() for s in said)]
 
 
 def _name_apart(r: Reading) -> bool:

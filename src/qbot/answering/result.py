@@ -33,7 +33,7 @@ class Focus:
 
     @property
     def empty(self) -> bool:
-        return not (self.entities or self.metrics)
+        return not (self.entities or self.metrics or self.table is not None)  # (表6的项目 listed: of that table)
 
 
 Qualifiers = tuple[tuple[str, tuple[str, ...]], ...]
