@@ -92,7 +92,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
     # 整车 (a common noun the report's prose never uses) may still be a word of a name (…整车购置项目)
     named_foreign = [w for w in r.foreign if len(w) >= 2 and not names and _family(w, wanted, index, kb)]
     topics = [*r.topics, *named_foreign]
-    r = replace(r, foreign=tuple(w for w in r.foreign if w not in named_foreign))
+    if named_foreign:
+        r = replace(r, foreign=tuple(w for w in r.foreign if w not in named_foreign))
     extra: list[str] = []
     loose = _loose_words(r)
     # Two or more words of one qualifier value (提质 培优 … 校级 of 校级提质培优) name it whatever else is asked.
@@ -807,6 +808,8 @@ def _table_by_title(r: Reading, index: FigureIndex) -> Reading:
     """实训教学设备一共多少台套 / 新增教学资源合计多少钱: four or more characters of one table's title, written
     outside any name, name that table; its words are then explained by it."""
     if r.table is not None:  # 表3实训教学设备一共多少台套: words of the title of the table named are no other name
+        if not any(index.title_pieces.get(w) == r.table for w in (*r.unknown_names, *r.topics)):
+            return r
         return replace(r, unknown_names=tuple(u for u in r.unknown_names if index.title_pieces.get(u) != r.table),
                        topics=tuple(t for t in r.topics if index.title_pieces.get(t) != r.table))
     named = {k for t in r.tokens if t.role in ("entity", "metric") for k in range(t.start, t.end)}
@@ -1270,7 +1273,7 @@ def _own_words(r: Reading, index: FigureIndex) -> Reading:
             if all(len(ms) == 1 for ms in own) and len({ms[0] for ms in own}) == 1:
                 ask = replace(ask, names=(own[0][0],))
         metrics.append(ask)
-    return replace(r, metrics=tuple(metrics))
+    return replace(r, metrics=tuple(metrics)) if metrics != list(r.metrics) else r
 
 
 def _unit_names(tokens: Iterable[Token]) -> list[str]:

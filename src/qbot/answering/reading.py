@@ -8,8 +8,10 @@ It knows nothing of conversations or figures: `settle` (focus.py) adds those.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace, field
 from itertools import takewhile
+from types import MappingProxyType
 
 from qbot.language.tokens import CJK, EMPTY_ROLES, ENGLISH_NUMBERS, Token
 from qbot.language.words import EARLIER, OPERATOR_WITH_VALUE
@@ -651,8 +653,25 @@ def _set_aside_as_context(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
 END_PARTICLES = frozenset({"呢", "吗", "吧", "嘛"})
 
 
-def clause_of(tokens: tuple[Token, ...]) -> dict[int, int]:
-    """token start -> the number of the clause it is in (clauses end at punctuation and spaces)."""
+def clause_of(tokens: tuple[Token, ...]) -> Mapping[int, int]:
+    """token start -> the number of the clause it is in (clauses end at punctuation and spaces). The stages ask it
+    of the same tokens many times: the last few are remembered (by identity, the tokens kept with the answer)."""
+    kept = _CLAUSES.get(id(tokens))
+    if kept is not None and kept[0] is tokens:
+        return kept[1]
+    out = MappingProxyType(_clauses(tokens))
+    if len(_CLAUSES) >= CLAUSES_KEPT:
+        _CLAUSES.pop(next(iter(_CLAUSES)))
+    _CLAUSES[id(tokens)] = (tokens, out)
+    return out
+
+
+#: How many token tuples' clauses are remembered.
+CLAUSES_KEPT = 16
+_CLAUSES: dict[int, tuple[tuple[Token, ...], Mapping[int, int]]] = {}
+
+
+def _clauses(tokens: tuple[Token, ...]) -> dict[int, int]:
     clause, out = 0, {}
     for i, token in enumerate(tokens):
         if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)) or (
