@@ -305,20 +305,23 @@ def _rows_holding(r: Reading, table: int, index: FigureIndex) -> list[str]:
 
 def _name_apart(r: Reading) -> bool:
     """那建筑装饰呢 转正后呢: a clause naming a name with 呢 and no metric, beside a clause naming a metric."""
-    clause = clause_of(r.tokens)
-    asked = {clause[m.start] for m in r.metrics if m.start in clause}
-    named = {clause[e.start] for e in r.entities if e.start in clause}
-    return bool(asked) and bool(named - asked) and any(
-        t.text.endswith("呢") and clause.get(t.start) in named - asked for t in r.tokens)
+    asked, named, with_ne = _clauses_asked_and_named(r)
+    return bool(asked) and bool(named - asked) and bool(with_ne & (named - asked))
 
 
 def _school_apart(r: Reading) -> bool:
     """对口率呢 全校平均多少: the school named in a clause of its own, after a clause asking a metric with 呢."""
+    asked, named, with_ne = _clauses_asked_and_named(r)
+    return bool(asked) and bool(named) and not asked & named and bool(with_ne & asked)
+
+
+def _clauses_asked_and_named(r: Reading) -> tuple[set[int], set[int], set[int]]:
+    """The clauses naming a metric, those naming a name, and those with 呢 (a word ending in it: 转正后呢)."""
     clause = clause_of(r.tokens)
     asked = {clause[m.start] for m in r.metrics if m.start in clause}
     named = {clause[e.start] for e in r.entities if e.start in clause}
-    return bool(asked) and bool(named) and not asked & named and any(
-        t.text.endswith("呢") and clause.get(t.start) in asked for t in r.tokens)
+    with_ne = {clause[t.start] for t in r.tokens if t.text.endswith("呢") and t.start in clause}
+    return asked, named, with_ne
 
 
 def _then(r: Reading) -> bool:

@@ -8,6 +8,7 @@ It knows nothing of conversations or figures: `settle` (focus.py) adds those.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace, field
 from itertools import takewhile
@@ -660,15 +661,17 @@ def clause_of(tokens: tuple[Token, ...]) -> Mapping[int, int]:
     if kept is not None and kept[0] is tokens:
         return kept[1]
     out = MappingProxyType(_clauses(tokens))
-    if len(_CLAUSES) >= CLAUSES_KEPT:
-        _CLAUSES.pop(next(iter(_CLAUSES)))
-    _CLAUSES[id(tokens)] = (tokens, out)
+    with _CLAUSES_LOCK:  # (the bot's worker threads may ask at once)
+        if len(_CLAUSES) >= CLAUSES_KEPT:
+            _CLAUSES.pop(next(iter(_CLAUSES)))
+        _CLAUSES[id(tokens)] = (tokens, out)
     return out
 
 
 #: How many token tuples' clauses are remembered.
 CLAUSES_KEPT = 16
 _CLAUSES: dict[int, tuple[tuple[Token, ...], Mapping[int, int]]] = {}
+_CLAUSES_LOCK = threading.Lock()
 
 
 def _clauses(tokens: tuple[Token, ...]) -> dict[int, int]:
