@@ -61,9 +61,8 @@ def settle(r: Reading, focus: Focus, index: FigureIndex, kb: KnowledgeBase) -> R
                 qualifiers.setdefault(key, []).append(value)
     names = _its_department(r, names, index)
     names, absent = _major_of_its_thing(r, names, absent, wanted, index, kb)
-    names = _thing_of_its_major(r, names, wanted or (list(focus.metrics) if r.followup and not r.intents & {
-        "compare", "difference", "same"} else []), index)
-    # (表6 新能源汽车大赛设备多少钱 … 那汽修整车那个呢: of the metric just asked)
+    names = _thing_of_its_major(r, names, wanted or list(focus.metrics), index)
+    # (表6 新能源汽车大赛设备多少钱 … 那汽修整车那个呢 / 比汽修整车那个多多少: of the metric just asked)
     named = list(names)
     if not names or r.table is not None:  # 表7 国家级多少 / (表7 教师培训合计) 那其中国家级多少: a row of the table named
         # by a word of it (表7 国家级 省级 专业建设培训: each, beside the row named whole)
