@@ -489,7 +489,12 @@ COUNT_WORDS = frozenset({"数量", "个数", "数目", "总数"})
 
 def _of_the_last(tokens: tuple[Token, ...]) -> bool:
     """其中国家级多少: a message opening with a word that asks a part of what came before."""
-    return bool(tokens) and tokens[0].role == "context" and any(s.name == "part" for s in tokens[0].senses)
+    return bool(tokens) and _opens_a_part(tokens[0])
+
+
+def _opens_a_part(token: Token) -> bool:
+    """其中 (words.csv context `part`): a word opening a clause that asks a part of what came before."""
+    return token.role == "context" and any(s.name == "part" for s in token.senses)
 
 
 def _count_of_the_last(tokens: tuple[Token, ...], i: int) -> bool:
@@ -679,7 +684,7 @@ def _clauses(tokens: tuple[Token, ...]) -> dict[int, int]:
     for i, token in enumerate(tokens):
         if token.role == "punct" and (CLAUSE_MARK.search(token.text) or _between_chinese(tokens, i)) or (
                 i and tokens[i - 1].text in END_PARTICLES and token.role != "punct") or i and tokens[i - 1].role != \
-                "punct" and token.role == "context" and any(s.name == "part" for s in token.senses):
+                "punct" and _opens_a_part(token):
             clause += 1  # (学啥好呢汽修还是数控: a question said by voice ends at its particle; 招了多少人其中转段的多少:
             # 其中 opens a clause asking a part)
         out[token.start] = clause

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from qbot.answering.kinds import Context, focus_of
+from qbot.answering.search import TIME
 from qbot.answering.reading import Reading, clause_of, fees_paid, talk_as_context, thing_counted
 from qbot.answering.result import Result
 from qbot.language.tokens import Token
@@ -55,9 +56,10 @@ def tells_how_often(sentence: str) -> bool:
     return bool(HOW_OFTEN.search(sentence))
 
 
-#: A time told in a sentence: a year, a month or day, a term, a time of the week or day.
-WHEN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|\d+\s*[月日号]|[春秋]季|学期|[寒暑]假|周[一二三四五六日天末]|星期|礼拜|"
-                  r"[上下中]午|晚上|早上|每[天日周月年]|期间|以来")
+#: A year written in a sentence, of this century or the last (1958, 2019).
+ANY_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+#: A time told in a sentence: what the search ranks as one (search.TIME), and a year, a date, a term, a period.
+WHEN = re.compile("|".join([TIME.pattern, ANY_YEAR.pattern, r"\d+\s*[月日号]|[春秋]季|学期|[寒暑]假|期间|以来"]))
 
 
 def counts_as_asked(r: Reading, sentence: str, words: tuple[str, ...] | list[str] = ()) -> bool:
@@ -85,7 +87,7 @@ def _find(text: str, word: str) -> list[int]:
 
 def tells_when(sentence: str, year: bool = False) -> bool:
     """Whether a sentence tells a time (with `year`, a year: 哪年 asks one)."""
-    return bool(re.search(r"(?<!\d)(?:19|20)\d\d(?!\d)", sentence) if year else WHEN.search(sentence))
+    return bool((ANY_YEAR if year else WHEN).search(sentence))
 
 
 #: A year written in a sentence (2019 年).
@@ -257,10 +259,10 @@ def narrative(r: Reading, ctx: Context, *, strict: bool | None = None, beyond_fi
 
     hit = best(text)
     counted = False
-    if hit is None and strict and "duration" not in r.intents and (measures := MEASURE_ASKED.findall(r.plain)):
+    if hit is None and strict and "duration" not in r.intents and MEASURE_ASKED.search(r.plain):
         loose_hit = ctx.search.search(text, ctx.edition, min_coverage=0.6, ignore={ctx.index.year}, loose=loose)
         told = loose_hit.paragraph or loose_hit.sentence if loose_hit is not None else ""
-        if told and all(re.search(COUNT_IN_WORDS + re.escape(m), told) for m in measures):
+        if told and counts_as_asked(r, told):
             hit, counted = loose_hit, True  # 工作室成员考核分几个等级: the sentence after the one found counts them
     if hit is not None and "why" in r.intents and not tells_reason(hit.sentence):
         told = ctx.search.search(text, ctx.edition, min_coverage=0.6, within=ctx.search.reason_sections(ctx.edition))
